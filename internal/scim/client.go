@@ -1,0 +1,195 @@
+package scim
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Defaults used when Config leaves a field zero.
+const (
+	DefaultMaxRetries     = 5
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultMaxBodyBytes   = 10 << 20
+	defaultRetryWaitMin   = 500 * time.Millisecond
+	defaultRetryWaitMax   = 60 * time.Second
+)
+
+// Config describes how to reach one SCIM tenant.
+type Config struct {
+	// Endpoint is the SCIM base URL, such as https://example.com/scim/v2.
+	Endpoint string
+	// Token is sent as "Authorization: Bearer <token>".
+	Token string
+	// Username and Password select HTTP basic auth instead of a bearer token.
+	Username string
+	Password string
+	// TokenSource, when set, supplies bearer tokens (for OAuth 2.0 client
+	// credentials); it wins over Token.
+	TokenSource func() (string, error)
+	// RateLimit caps requests per second across every caller of the client; 0 means unlimited.
+	RateLimit float64
+	// MaxRetries bounds retries of one request; negative means none.
+	MaxRetries int
+	// RequestTimeout bounds one HTTP attempt.
+	RequestTimeout time.Duration
+	// RetryWaitMin and RetryWaitMax bound backoff and Retry-After waits.
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	// CACertPEM adds trusted certificate authorities (PEM) to the system pool.
+	CACertPEM string
+	// Headers are extra request headers, such as a tenant id.
+	Headers map[string]string
+	// UserAgent identifies the caller, e.g. "terraform-provider-scim/1.2.3".
+	UserAgent string
+	// MaxBodyBytes caps how much of a response body is read.
+	MaxBodyBytes int64
+	// Dialect describes the server's quirks; the zero value is taken as Generic().
+	Dialect *Dialect
+	// Transport replaces the HTTP transport (tests); TLS settings then come from it.
+	Transport http.RoundTripper
+}
+
+// Client talks to one SCIM service provider. It is safe for concurrent use,
+// and all callers share its rate limiter and its 429 back-off.
+type Client struct {
+	baseURL *url.URL
+	http    *http.Client
+	cfg     Config
+	dialect Dialect
+	limiter *rate.Limiter
+	gate    *pauseGate
+	secrets []string
+
+	Users  *UsersService
+	Groups *GroupsService
+}
+
+type service struct{ client *Client }
+
+// New validates cfg and builds a Client.
+func New(cfg Config) (*Client, error) {
+	base, err := url.Parse(strings.TrimSpace(cfg.Endpoint))
+	if err != nil || base.Host == "" || (base.Scheme != "http" && base.Scheme != "https") {
+		return nil, fmt.Errorf("endpoint %q is not an absolute http(s) URL", cfg.Endpoint)
+	}
+	if base.Scheme == "http" && !IsLoopbackHost(base.Hostname()) {
+		return nil, fmt.Errorf("endpoint %q uses http; SCIM carries credentials and personal data, so https is required except on loopback addresses", cfg.Endpoint)
+	}
+	base.Path = strings.TrimSuffix(base.Path, "/") + "/"
+	base.RawQuery, base.Fragment = "", ""
+
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = DefaultMaxRetries
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = defaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax <= 0 {
+		cfg.RetryWaitMax = defaultRetryWaitMax
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	transport := cfg.Transport
+	if transport == nil {
+		t, err := newTransport(cfg.CACertPEM)
+		if err != nil {
+			return nil, err
+		}
+		transport = t
+	}
+	c := &Client{
+		baseURL: base,
+		cfg:     cfg,
+		gate:    &pauseGate{},
+		http: &http.Client{
+			Transport:     transport,
+			CheckRedirect: sameOriginRedirects(base),
+		},
+	}
+	c.dialect = Generic()
+	if cfg.Dialect != nil {
+		c.dialect = *cfg.Dialect
+	}
+	c.dialect.fillDefaults()
+	if cfg.RateLimit > 0 {
+		burst := max(1, int(cfg.RateLimit))
+		c.limiter = rate.NewLimiter(rate.Limit(cfg.RateLimit), burst)
+	}
+	for _, s := range []string{cfg.Token, cfg.Password} {
+		if s != "" {
+			c.secrets = append(c.secrets, s)
+		}
+	}
+	c.Users = &UsersService{client: c}
+	c.Groups = &GroupsService{client: c}
+	return c, nil
+}
+
+// Dialect returns the effective dialect of the client.
+func (c *Client) Dialect() Dialect { return c.dialect }
+
+// SetDialect replaces the dialect, e.g. after discovery. Call it before the
+// client is shared between goroutines.
+func (c *Client) SetDialect(d Dialect) {
+	d.fillDefaults()
+	c.dialect = d
+}
+
+// Endpoint returns the normalised base URL.
+func (c *Client) Endpoint() string { return c.baseURL.String() }
+
+func newTransport(caPEM string) (*http.Transport, error) {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	t.MaxIdleConnsPerHost = 32
+	if strings.TrimSpace(caPEM) != "" {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM([]byte(caPEM)) {
+			return nil, errors.New("ca_cert_pem holds no PEM certificate")
+		}
+		t.TLSClientConfig.RootCAs = pool
+	}
+	return t, nil
+}
+
+// sameOriginRedirects refuses redirects to another host or from https to
+// http: Go keeps custom headers across hosts, so a redirect could hand the
+// token to a stranger.
+func sameOriginRedirects(base *url.URL) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 {
+			return errors.New("stopped after 5 redirects")
+		}
+		if !strings.EqualFold(req.URL.Host, base.Host) || req.URL.Scheme != base.Scheme {
+			return fmt.Errorf("refusing redirect from %s://%s to %s://%s: credentials are only sent to the configured endpoint",
+				base.Scheme, base.Host, req.URL.Scheme, req.URL.Host)
+		}
+		return nil
+	}
+}
+
+// IsLoopbackHost reports whether host names this machine (localhost,
+// 127.0.0.0/8 or ::1), the only place plain http is allowed.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

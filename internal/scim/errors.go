@@ -1,0 +1,151 @@
+package scim
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Sentinel errors matched with errors.Is against *Error and friends.
+var (
+	// ErrNotFound reports a SCIM-shaped (JSON or empty body) 404. An HTML 404
+	// page does not match: it usually means a wrong endpoint, not a deleted object.
+	ErrNotFound = errors.New("scim: resource not found")
+	// ErrConflict reports a 409, typically scimType "uniqueness".
+	ErrConflict = errors.New("scim: resource already exists")
+	// ErrUnauthorized reports a 401 or 403.
+	ErrUnauthorized = errors.New("scim: not authorized")
+	// ErrUnsupported reports a 405 or 501: the server does not implement the operation.
+	ErrUnsupported = errors.New("scim: operation not supported by the server")
+	// ErrAmbiguous reports a lookup that matched more than one resource.
+	ErrAmbiguous = errors.New("scim: lookup matched more than one resource")
+)
+
+// maxDetailLength bounds how much of a server's error text is kept, since
+// error bodies can be whole HTML pages and may echo personal data.
+const maxDetailLength = 1024
+
+// Error is a non-2xx answer from a SCIM server (RFC 7644 section 3.12),
+// decoded tolerantly: status as string or number, any key case, or a body that
+// is not JSON at all.
+type Error struct {
+	Method     string
+	Path       string // request path without the query string
+	StatusCode int    // HTTP status code of the response
+	Status     string // "status" from the body, when present
+	ScimType   string
+	Detail     string
+	// NonSCIM is true when the body was not JSON (an HTML error page, plain
+	// text): such answers usually come from a proxy or a wrong URL.
+	NonSCIM bool
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: HTTP %d", e.Method, e.Path, e.StatusCode)
+	if e.ScimType != "" {
+		fmt.Fprintf(&b, ", scimType %q", e.ScimType)
+	}
+	if e.Detail != "" {
+		fmt.Fprintf(&b, ": %s", e.Detail)
+	}
+	if e.NonSCIM {
+		b.WriteString(" (the answer is not a SCIM/JSON document: check that the endpoint is the SCIM base URL)")
+	}
+	return b.String()
+}
+
+// Is lets errors.Is match the sentinel errors of this package.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrNotFound:
+		return e.StatusCode == 404 && !e.NonSCIM
+	case ErrConflict:
+		return e.StatusCode == 409
+	case ErrUnauthorized:
+		return e.StatusCode == 401 || e.StatusCode == 403
+	case ErrUnsupported:
+		return e.StatusCode == 405 || e.StatusCode == 501
+	}
+	return false
+}
+
+// decodeError builds an *Error from a response body of any shape.
+func decodeError(method, path string, statusCode int, body []byte) *Error {
+	e := &Error{Method: method, Path: path, StatusCode: statusCode}
+	trimmed := strings.TrimSpace(string(body))
+	if trimmed == "" {
+		return e
+	}
+	obj, ok := parseObject(body)
+	if !ok {
+		e.NonSCIM = true
+		e.Detail = truncate(plainText(trimmed), maxDetailLength)
+		return e
+	}
+	// Some servers nest the error: {"error": {...}} or {"errors": [{...}]}.
+	if inner, ok := obj.object("error"); ok {
+		obj = inner
+	} else if list, ok := obj.list("errors"); ok && len(list) > 0 {
+		if inner, ok := list[0].(map[string]any); ok {
+			obj = jsonObject(inner)
+		}
+	}
+	e.Status = obj.str("status")
+	e.ScimType = obj.str("scimType")
+	e.Detail = obj.str("detail")
+	if e.Detail == "" {
+		e.Detail = firstNonEmpty(obj.str("message"), obj.str("error_description"), obj.str("error"))
+	}
+	e.Detail = truncate(e.Detail, maxDetailLength)
+	return e
+}
+
+// plainText strips HTML tags and collapses whitespace so an HTML error page
+// becomes a readable one-liner.
+func plainText(s string) string {
+	var b strings.Builder
+	inTag := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			inTag = true
+		case r == '>':
+			inTag = false
+			b.WriteByte(' ')
+		case !inTag:
+			b.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// ExistingUserError reports that a user with the same userName already exists
+// and is active, so creating it would need an explicit adoption or an import.
+type ExistingUserError struct {
+	ID       string
+	UserName string
+}
+
+func (e *ExistingUserError) Error() string {
+	return fmt.Sprintf("an active user with userName %q already exists with id %q", e.UserName, e.ID)
+}
+
+// Is makes ExistingUserError match ErrConflict.
+func (e *ExistingUserError) Is(target error) bool { return target == ErrConflict }

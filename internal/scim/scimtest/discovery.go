@@ -1,0 +1,42 @@
+package scimtest
+
+import "net/url"
+
+func urlPathUnescape(s string) (string, error) { return url.PathUnescape(s) }
+
+func (s *Server) serviceProviderConfig() map[string]any {
+	opts := s.Options()
+	maxResults := 1000
+	if opts.PageCap > 0 {
+		maxResults = opts.PageCap
+	}
+	return map[string]any{
+		"schemas":          []string{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"},
+		"documentationUri": "https://github.com/scim-terraform/terraform-provider-scim",
+		"patch":            map[string]any{"supported": true},
+		"bulk":             map[string]any{"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
+		"filter":           map[string]any{"supported": true, "maxResults": maxResults},
+		"changePassword":   map[string]any{"supported": true},
+		"sort":             map[string]any{"supported": false},
+		"etag":             map[string]any{"supported": true},
+		"authenticationSchemes": []any{map[string]any{
+			"type": "oauthbearertoken", "name": "OAuth Bearer Token", "description": "Bearer token in the Authorization header",
+		}},
+	}
+}
+
+func schemasDocs() []map[string]any {
+	return []map[string]any{
+		{"id": coreUserURN, "name": "User"},
+		{"id": coreGroupURN, "name": "Group"},
+		{"id": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "name": "EnterpriseUser"},
+	}
+}
+
+func resourceTypeDocs() []map[string]any {
+	return []map[string]any{
+		{"id": "User", "name": "User", "endpoint": "/Users", "schema": coreUserURN,
+			"schemaExtensions": []any{map[string]any{"schema": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "required": false}}},
+		{"id": "Group", "name": "Group", "endpoint": "/Groups", "schema": coreGroupURN},
+	}
+}

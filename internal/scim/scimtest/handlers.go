@@ -1,0 +1,440 @@
+package scimtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	filter "github.com/scim2/filter-parser/v2"
+)
+
+const maxRequestBody = 4 << 20
+
+// ServeHTTP routes SCIM requests.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasPrefix(r.URL.Path, BasePath+"/") {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, "<html><body><h1>404 Not Found</h1></body></html>")
+		return
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
+	rel := strings.TrimPrefix(r.URL.EscapedPath(), BasePath+"/")
+	s.record(r, body)
+	if !s.authorized(r) {
+		writeError(w, &scimError{status: 401, detail: "missing or invalid credentials"})
+		return
+	}
+	opts := s.Options()
+	act := func() { s.route(w, r, rel, body) }
+	if opts.Fault != nil && opts.Fault(w, r, act) {
+		return
+	}
+	act()
+}
+
+func (s *Server) record(r *http.Request, body []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: string(body)})
+	s.counts[r.Method]++
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	opts := s.Options()
+	if opts.Username != "" {
+		if u, p, ok := r.BasicAuth(); ok && u == opts.Username && p == opts.Password {
+			return true
+		}
+	}
+	if opts.Token == "" {
+		return opts.Username == ""
+	}
+	return r.Header.Get("Authorization") == "Bearer "+opts.Token
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request, rel string, body []byte) {
+	parts := strings.Split(strings.Trim(rel, "/"), "/")
+	switch parts[0] {
+	case "ServiceProviderConfig":
+		writeJSON(w, 200, s.serviceProviderConfig())
+		return
+	case "Schemas":
+		writeJSON(w, 200, listOf(schemasDocs()))
+		return
+	case "ResourceTypes":
+		writeJSON(w, 200, listOf(resourceTypeDocs()))
+		return
+	case "Users", "Groups":
+	default:
+		writeError(w, &scimError{status: 404, detail: "unknown endpoint " + parts[0]})
+		return
+	}
+	resourceType := parts[0]
+	var id string
+	if len(parts) > 1 {
+		var err error
+		if id, err = unescape(parts[1]); err != nil || len(parts) > 2 {
+			writeError(w, &scimError{status: 404, detail: "unknown path"})
+			return
+		}
+	}
+	var err error
+	switch {
+	case id == "" && r.Method == http.MethodGet:
+		err = s.handleList(w, r, resourceType)
+	case id == "" && r.Method == http.MethodPost:
+		err = s.handleCreate(w, resourceType, body)
+	case id != "" && r.Method == http.MethodGet:
+		err = s.handleGet(w, r, resourceType, id)
+	case id != "" && r.Method == http.MethodPut:
+		err = s.handleReplace(w, r, resourceType, id, body)
+	case id != "" && r.Method == http.MethodPatch:
+		err = s.handlePatch(w, r, resourceType, id, body)
+	case id != "" && r.Method == http.MethodDelete:
+		err = s.handleDelete(w, r, resourceType, id)
+	default:
+		err = &scimError{status: 405, detail: r.Method + " is not allowed here"}
+	}
+	if err != nil {
+		writeError(w, err)
+	}
+}
+
+func unescape(segment string) (string, error) {
+	return urlPathUnescape(segment)
+}
+
+func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType string) error {
+	q := r.URL.Query()
+	opts := s.Options()
+	var expr filter.Expression
+	if f := q.Get("filter"); f != "" {
+		e, err := filter.ParseFilter([]byte(f))
+		if err != nil {
+			return badRequest("invalidFilter", "cannot parse filter %q: %v", f, err)
+		}
+		expr = e
+	}
+	startIndex := atoiDefault(q.Get("startIndex"), 1)
+	if startIndex < 1 {
+		startIndex = 1
+	}
+	count := atoiDefault(q.Get("count"), 100)
+	if opts.PageCap > 0 && count > opts.PageCap {
+		count = opts.PageCap
+	}
+	var matched []map[string]any
+	s.mu.Lock()
+	for _, id := range s.order[resourceType] {
+		doc, ok := s.resources[resourceType][id]
+		if !ok {
+			continue
+		}
+		if expr != nil {
+			hit, err := matches(doc, expr, opts.CaseSensitiveFilters)
+			if err != nil {
+				s.mu.Unlock()
+				return badRequest("invalidFilter", "%v", err)
+			}
+			if !hit {
+				continue
+			}
+		}
+		matched = append(matched, doc)
+	}
+	var page []any
+	for i := startIndex - 1; i < len(matched) && len(page) < count; i++ {
+		page = append(page, s.project(resourceType, matched[i], r, true))
+	}
+	s.mu.Unlock()
+	resp := map[string]any{
+		"schemas":      []string{"urn:ietf:params:scim:api:messages:2.0:ListResponse"},
+		"Resources":    nonNil(page),
+		"startIndex":   startIndex,
+		"itemsPerPage": len(page),
+	}
+	if !opts.OmitTotalResults {
+		resp["totalResults"] = len(matched)
+	}
+	writeJSON(w, 200, resp)
+	return nil
+}
+
+func nonNil(l []any) []any {
+	if l == nil {
+		return []any{}
+	}
+	return l
+}
+
+// project copies a document for output, honouring attributes and
+// excludedAttributes for members, and MembersNotInline. Callers hold mu.
+func (s *Server) project(resourceType string, doc map[string]any, r *http.Request, listing bool) map[string]any {
+	out := copyDoc(doc)
+	if resourceType != "Groups" {
+		return out
+	}
+	q := r.URL.Query()
+	asked := strings.Contains(strings.ToLower(q.Get("attributes")), "members")
+	excluded := strings.Contains(strings.ToLower(q.Get("excludedAttributes")), "members")
+	if excluded || (s.opts.MembersNotInline && !asked) {
+		delete(out, "members")
+	}
+	if q.Get("attributes") != "" && !listing {
+		keep := map[string]bool{"id": true, "schemas": true, "meta": true}
+		for _, a := range strings.Split(q.Get("attributes"), ",") {
+			keep[strings.ToLower(strings.TrimSpace(a))] = true
+		}
+		for k := range out {
+			if !keep[strings.ToLower(k)] {
+				delete(out, k)
+			}
+		}
+	}
+	return out
+}
+
+func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, resourceType, id string) error {
+	s.mu.Lock()
+	doc, ok := s.resources[resourceType][id]
+	var out map[string]any
+	if ok {
+		out = s.project(resourceType, doc, r, false)
+	}
+	s.mu.Unlock()
+	if !ok {
+		return notFound(resourceType, id)
+	}
+	writeResource(w, 200, out)
+	return nil
+}
+
+func notFound(resourceType, id string) *scimError {
+	return &scimError{status: 404, detail: strings.TrimSuffix(resourceType, "s") + " " + id + " not found"}
+}
+
+func decodeBody(body []byte) (map[string]any, error) {
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil || doc == nil {
+		return nil, badRequest("invalidSyntax", "the body is not a JSON object")
+	}
+	return doc, nil
+}
+
+// validate checks required attributes and uniqueness. Callers hold mu.
+func (s *Server) validate(resourceType, id string, doc map[string]any) error {
+	key := "userName"
+	if resourceType == "Groups" {
+		key = "displayName"
+	}
+	name, _ := getFold(doc, key).(string)
+	if strings.TrimSpace(name) == "" {
+		return badRequest("invalidValue", "%s is required", key)
+	}
+	if resourceType != "Users" {
+		return nil
+	}
+	for otherID, other := range s.resources[resourceType] {
+		if otherID == id {
+			continue
+		}
+		if otherName, _ := getFold(other, key).(string); strings.EqualFold(otherName, name) {
+			return &scimError{status: 409, scimType: "uniqueness", detail: "userName " + strconv.Quote(name) + " is already taken"}
+		}
+	}
+	return nil
+}
+
+func (s *Server) handleCreate(w http.ResponseWriter, resourceType string, body []byte) error {
+	doc, err := decodeBody(body)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.validate(resourceType, "", doc); err != nil {
+		return err
+	}
+	password, _ := getFold(doc, "password").(string)
+	delete(doc, keyFold(doc, "password"))
+	delete(doc, "id")
+	if resourceType == "Users" {
+		if _, ok := doc[keyFold(doc, "active")]; !ok {
+			doc["active"] = true
+		}
+	}
+	id := newID()
+	s.store(resourceType, id, doc, true)
+	if password != "" {
+		s.passwords[id] = password
+	}
+	w.Header().Set("Location", BasePath+"/"+resourceType+"/"+id)
+	writeResource(w, 201, copyDoc(doc))
+	return nil
+}
+
+// checkVersion enforces If-Match (RFC 7644 section 3.14).
+func checkVersion(r *http.Request, doc map[string]any) error {
+	want := r.Header.Get("If-Match")
+	if want == "" || want == "*" {
+		return nil
+	}
+	meta, _ := doc["meta"].(map[string]any)
+	if have, _ := meta["version"].(string); have != want {
+		return &scimError{status: 412, detail: "version mismatch: resource is at " + have}
+	}
+	return nil
+}
+
+func (s *Server) handleReplace(w http.ResponseWriter, r *http.Request, resourceType, id string, body []byte) error {
+	doc, err := decodeBody(body)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, ok := s.resources[resourceType][id]
+	if !ok {
+		return notFound(resourceType, id)
+	}
+	if err := checkVersion(r, old); err != nil {
+		return err
+	}
+	if err := s.validate(resourceType, id, doc); err != nil {
+		return err
+	}
+	if password, _ := getFold(doc, "password").(string); password != "" {
+		s.passwords[id] = password
+	}
+	delete(doc, keyFold(doc, "password"))
+	doc["meta"] = old["meta"]
+	s.store(resourceType, id, doc, false)
+	writeResource(w, 200, s.project(resourceType, doc, r, false))
+	return nil
+}
+
+func (s *Server) handlePatch(w http.ResponseWriter, r *http.Request, resourceType, id string, body []byte) error {
+	req, err := decodeBody(body)
+	if err != nil {
+		return err
+	}
+	ops, _ := getFold(req, "Operations").([]any)
+	if len(ops) == 0 {
+		return badRequest("invalidSyntax", "PATCH needs Operations")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.opts.MaxMemberOps > 0 && resourceType == "Groups" && len(ops) > s.opts.MaxMemberOps {
+		return &scimError{status: 413, detail: "too many operations in one request"}
+	}
+	old, ok := s.resources[resourceType][id]
+	if !ok {
+		return notFound(resourceType, id)
+	}
+	if err := checkVersion(r, old); err != nil {
+		return err
+	}
+	// Work on a copy: PATCH is atomic (RFC 7644 section 3.5.2).
+	doc := copyDoc(old)
+	password := ""
+	for _, raw := range ops {
+		op, _ := raw.(map[string]any)
+		name, _ := getFold(op, "op").(string)
+		path, _ := getFold(op, "path").(string)
+		value := getFold(op, "value")
+		if strings.EqualFold(path, "password") {
+			password, _ = value.(string)
+			continue
+		}
+		if err := applyPatch(doc, name, path, value); err != nil {
+			return err
+		}
+	}
+	if err := s.validate(resourceType, id, doc); err != nil {
+		return err
+	}
+	if password != "" {
+		s.passwords[id] = password
+	}
+	s.store(resourceType, id, doc, false)
+	if s.opts.PatchNoContent {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	writeResource(w, 200, s.project(resourceType, doc, r, false))
+	return nil
+}
+
+func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, resourceType, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, ok := s.resources[resourceType][id]
+	if !ok {
+		return notFound(resourceType, id)
+	}
+	if err := checkVersion(r, old); err != nil {
+		return err
+	}
+	delete(s.resources[resourceType], id)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func atoiDefault(s string, def int) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return def
+	}
+	return n
+}
+
+func writeResource(w http.ResponseWriter, status int, doc map[string]any) {
+	if meta, ok := doc["meta"].(map[string]any); ok {
+		if v, ok := meta["version"].(string); ok {
+			w.Header().Set("ETag", v)
+		}
+	}
+	writeJSON(w, status, doc)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	w.Header().Set("Content-Type", "application/scim+json")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	se, ok := err.(*scimError)
+	if !ok {
+		se = &scimError{status: 500, detail: err.Error()}
+	}
+	doc := map[string]any{
+		"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:Error"},
+		"status":  strconv.Itoa(se.status),
+		"detail":  se.detail,
+	}
+	if se.scimType != "" {
+		doc["scimType"] = se.scimType
+	}
+	writeJSON(w, se.status, doc)
+}
+
+func listOf(docs []map[string]any) map[string]any {
+	resources := make([]any, len(docs))
+	for i, d := range docs {
+		resources[i] = d
+	}
+	return map[string]any{
+		"schemas":      []string{"urn:ietf:params:scim:api:messages:2.0:ListResponse"},
+		"totalResults": len(docs),
+		"Resources":    resources,
+	}
+}

@@ -1,0 +1,325 @@
+package scim
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// logSubsystem is the tflog subsystem of HTTP logs; TF_LOG_PROVIDER_SCIM_HTTP sets its level.
+const logSubsystem = "http"
+
+const mediaType = "application/scim+json"
+
+// response is what callers need from an HTTP answer once the body is read.
+type response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+}
+
+// request describes one logical SCIM call; do may send it several times.
+type request struct {
+	Method string
+	Path   string // relative to the base URL, e.g. "Users/123"
+	Query  url.Values
+	Body   any
+	// Idempotent requests may be retried after a 5xx or a network error.
+	// A POST is not: a lost answer may hide a created user.
+	Idempotent bool
+	// Header holds extra headers such as If-Match.
+	Header http.Header
+	// Sensitive requests carry a password: their body is never logged.
+	Sensitive bool
+}
+
+// resolve joins an escaped relative path (ids escaped with url.PathEscape)
+// to the base URL, keeping escapes such as %2F intact.
+func (c *Client) resolve(rel string) *url.URL {
+	u := *c.baseURL
+	u.RawPath = c.baseURL.EscapedPath() + strings.TrimPrefix(rel, "/")
+	if p, err := url.PathUnescape(u.RawPath); err == nil {
+		u.Path = p
+	}
+	return &u
+}
+
+// do sends req, retrying on 429 (any method: the server did not act) and, for
+// idempotent requests, on 5xx and network errors. Non-2xx answers become *Error.
+func (c *Client) do(ctx context.Context, req request) (*response, error) {
+	var body []byte
+	if req.Body != nil {
+		b, err := marshal(req.Body)
+		if err != nil {
+			return nil, fmt.Errorf("encoding %s %s body: %w", req.Method, req.Path, err)
+		}
+		body = b
+	}
+	ctx = c.logContext(ctx)
+	for attempt := 0; ; attempt++ {
+		resp, err := c.send(ctx, req, body)
+		wait, retry := c.retryPolicy(req, resp, err, attempt)
+		if !retry {
+			if err != nil {
+				return nil, err
+			}
+			return resp, c.checkResponse(req, resp)
+		}
+		tflog.SubsystemDebug(ctx, logSubsystem, "retrying SCIM request", map[string]any{
+			"method": req.Method, "path": req.Path, "attempt": attempt + 1, "wait_ms": wait.Milliseconds(),
+		})
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// retryPolicy decides whether to retry and how long to wait first. A 429
+// also pauses every other caller of the client (the pause gate), since the
+// rate limit is per tenant, not per resource.
+func (c *Client) retryPolicy(req request, resp *response, err error, attempt int) (time.Duration, bool) {
+	if attempt >= c.cfg.MaxRetries || c.cfg.MaxRetries < 0 {
+		return 0, false
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, errRedirectRefused) || !req.Idempotent {
+			return 0, false
+		}
+		return c.backoff(attempt), true
+	}
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		wait, ok := c.retryAfter(resp.Header)
+		if !ok {
+			wait = c.backoff(attempt)
+		}
+		c.gate.pauseFor(wait)
+		return wait, true
+	case resp.StatusCode == http.StatusServiceUnavailable && req.Idempotent:
+		if wait, ok := c.retryAfter(resp.Header); ok {
+			return wait, true
+		}
+		return c.backoff(attempt), true
+	case resp.StatusCode >= 500 && req.Idempotent && resp.StatusCode != http.StatusNotImplemented:
+		return c.backoff(attempt), true
+	}
+	return 0, false
+}
+
+// backoff is capped exponential backoff with full jitter.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.cfg.RetryWaitMin << min(attempt, 16)
+	if d > c.cfg.RetryWaitMax || d <= 0 {
+		d = c.cfg.RetryWaitMax
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// retryAfter parses Retry-After as seconds or as an HTTP date, capped at RetryWaitMax.
+func (c *Client) retryAfter(h http.Header) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		d = time.Duration(secs * float64(time.Second))
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = time.Until(t)
+	} else {
+		return 0, false
+	}
+	return min(max(d, 0), c.cfg.RetryWaitMax), true
+}
+
+var errRedirectRefused = errors.New("redirect refused")
+
+// send performs one attempt: waits for the limiter and any 429 pause, then
+// sends and reads at most MaxBodyBytes of the answer.
+func (c *Client) send(ctx context.Context, req request, body []byte) (*response, error) {
+	if err := c.gate.wait(ctx); err != nil {
+		return nil, err
+	}
+	if c.limiter != nil {
+		if err := c.limiter.Wait(ctx); err != nil {
+			return nil, err
+		}
+	}
+	u := c.resolve(req.Path)
+	if len(req.Query) > 0 {
+		u.RawQuery = encodeQuery(req.Query)
+	}
+	attemptCtx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+	defer cancel()
+	var reader io.Reader
+	if body != nil {
+		reader = bytes.NewReader(body)
+	}
+	httpReq, err := http.NewRequestWithContext(attemptCtx, req.Method, u.String(), reader)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.setHeaders(httpReq, req, body != nil); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	httpResp, err := c.http.Do(httpReq)
+	if err != nil {
+		tflog.SubsystemDebug(ctx, logSubsystem, "SCIM request failed", map[string]any{
+			"method": req.Method, "path": u.Path, "error": err.Error(),
+		})
+		if strings.Contains(err.Error(), "refusing redirect") {
+			return nil, fmt.Errorf("%s %s: %w: %w", req.Method, u.Path, errRedirectRefused, err)
+		}
+		return nil, fmt.Errorf("%s %s: %w", req.Method, u.Path, err)
+	}
+	defer func() { _ = httpResp.Body.Close() }()
+	data, err := io.ReadAll(io.LimitReader(httpResp.Body, c.cfg.MaxBodyBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: reading response: %w", req.Method, u.Path, err)
+	}
+	if int64(len(data)) > c.cfg.MaxBodyBytes {
+		return nil, fmt.Errorf("%s %s: response body larger than %d bytes; refusing to read it", req.Method, u.Path, c.cfg.MaxBodyBytes)
+	}
+	c.logExchange(ctx, req, u, httpResp.StatusCode, time.Since(start), body, data)
+	return &response{StatusCode: httpResp.StatusCode, Header: httpResp.Header, Body: data}, nil
+}
+
+func (c *Client) setHeaders(httpReq *http.Request, req request, hasBody bool) error {
+	h := httpReq.Header
+	for k, v := range c.cfg.Headers {
+		h.Set(k, v)
+	}
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
+	h.Set("Accept", mediaType+", application/json")
+	if hasBody {
+		h.Set("Content-Type", c.dialect.ContentType)
+	}
+	if c.cfg.UserAgent != "" {
+		h.Set("User-Agent", c.cfg.UserAgent)
+	}
+	switch {
+	case c.cfg.TokenSource != nil:
+		tok, err := c.cfg.TokenSource()
+		if err != nil {
+			return fmt.Errorf("obtaining an access token: %w", err)
+		}
+		h.Set("Authorization", "Bearer "+tok)
+	case c.cfg.Username != "":
+		httpReq.SetBasicAuth(c.cfg.Username, c.cfg.Password)
+	case c.cfg.Token != "":
+		h.Set("Authorization", "Bearer "+c.cfg.Token)
+	}
+	return nil
+}
+
+// checkResponse turns a non-2xx answer, or a 2xx answer carrying a SCIM
+// Error document, into *Error.
+func (c *Client) checkResponse(req request, resp *response) error {
+	path := "/" + strings.TrimPrefix(req.Path, "/")
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return decodeError(req.Method, path, resp.StatusCode, resp.Body)
+	}
+	if obj, ok := parseObject(resp.Body); ok && hasSchema(obj, SchemaError) {
+		e := decodeError(req.Method, path, resp.StatusCode, resp.Body)
+		if n, err := strconv.Atoi(e.Status); err == nil && n >= 400 {
+			e.StatusCode = n
+		}
+		return e
+	}
+	return nil
+}
+
+func hasSchema(o jsonObject, urn string) bool {
+	list, _ := o.list("schemas")
+	for _, s := range list {
+		if str, ok := s.(string); ok && strings.EqualFold(str, urn) {
+			return true
+		}
+	}
+	return false
+}
+
+// logContext adds the http subsystem with masks for every secret. Masks are
+// applied per request because terraform-plugin-go gives every RPC a fresh
+// logging context: masks set in Configure do not reach CRUD calls.
+func (c *Client) logContext(ctx context.Context) context.Context {
+	ctx = tflog.NewSubsystem(ctx, logSubsystem)
+	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, logSubsystem, "Authorization", "authorization", "token", "password")
+	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, logSubsystem, passwordJSON)
+	ctx = tflog.SubsystemMaskMessageRegexes(ctx, logSubsystem, passwordJSON)
+	if len(c.secrets) > 0 {
+		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, c.secrets...)
+		ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, c.secrets...)
+	}
+	return ctx
+}
+
+// logExchange logs one request at debug level, and bodies at trace level with
+// password values replaced.
+func (c *Client) logExchange(ctx context.Context, req request, u *url.URL, status int, took time.Duration, reqBody, respBody []byte) {
+	fields := map[string]any{
+		"method": req.Method, "path": u.Path, "http_status": status, "duration_ms": took.Milliseconds(),
+	}
+	tflog.SubsystemDebug(ctx, logSubsystem, "SCIM request", fields)
+	requestBody := redactPasswords(reqBody)
+	if req.Sensitive {
+		requestBody = "(omitted: the request carries a password)"
+	}
+	tflog.SubsystemTrace(ctx, logSubsystem, "SCIM exchange", map[string]any{
+		"query":         u.RawQuery,
+		"request_body":  requestBody,
+		"response_body": redactPasswords(truncate(string(respBody), 64<<10)),
+	})
+}
+
+// pauseGate holds back every caller until a shared instant, set when any
+// caller sees a 429.
+type pauseGate struct {
+	mu    sync.Mutex
+	until time.Time
+}
+
+func (g *pauseGate) pauseFor(d time.Duration) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if t := time.Now().Add(d); t.After(g.until) {
+		g.until = t
+	}
+}
+
+func (g *pauseGate) wait(ctx context.Context) error {
+	g.mu.Lock()
+	d := time.Until(g.until)
+	g.mu.Unlock()
+	if d <= 0 {
+		return nil
+	}
+	return sleep(ctx, d)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

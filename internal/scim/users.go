@@ -1,0 +1,206 @@
+package scim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// UsersService handles the /Users endpoint (RFC 7644 section 3).
+type UsersService service
+
+func userPath(id string) string { return "Users/" + url.PathEscape(id) }
+
+// Get fetches one user by id.
+func (s *UsersService) Get(ctx context.Context, id string) (*User, error) {
+	resp, err := s.client.do(ctx, request{Method: "GET", Path: userPath(id), Idempotent: true})
+	if err != nil {
+		return nil, err
+	}
+	return decodeUserBody("GET", resp.Body)
+}
+
+func decodeUserBody(method string, body []byte) (*User, error) {
+	obj, ok := parseObject(body)
+	if !ok {
+		return nil, fmt.Errorf("%s /Users: the answer is not a JSON User", method)
+	}
+	u := decodeUser(obj)
+	if u.ID == "" {
+		return nil, fmt.Errorf("%s /Users: the answer has no id", method)
+	}
+	return u, nil
+}
+
+// List returns every user matching opts, across all pages.
+func (s *UsersService) List(ctx context.Context, opts ListOptions) ([]*User, error) {
+	var users []*User
+	err := s.client.list(ctx, "Users", opts, func(o jsonObject) error {
+		users = append(users, decodeUser(o))
+		return nil
+	})
+	return users, err
+}
+
+// FindByUserName returns the one user whose userName equals name ignoring
+// case (RFC 7643: userName is caseExact=false), or nil when there is none.
+// Results are re-checked here because some servers ignore filters.
+func (s *UsersService) FindByUserName(ctx context.Context, name string) (*User, error) {
+	return s.findOne(ctx, "userName", name, func(u *User) bool { return strings.EqualFold(u.UserName, name) })
+}
+
+// FindByExternalID returns the one user with this externalId (case-exact), or nil.
+func (s *UsersService) FindByExternalID(ctx context.Context, externalID string) (*User, error) {
+	return s.findOne(ctx, "externalId", externalID, func(u *User) bool { return u.ExternalID == externalID })
+}
+
+func (s *UsersService) findOne(ctx context.Context, attr, value string, match func(*User) bool) (*User, error) {
+	users, err := s.List(ctx, ListOptions{Filter: Eq(attr, value)})
+	if err != nil {
+		// Okta allows a 404 for "no match"; trust it only with a JSON body.
+		if errors.Is(err, ErrNotFound) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var found []*User
+	for _, u := range users {
+		if match(u) {
+			found = append(found, u)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, nil
+	case 1:
+		return found[0], nil
+	}
+	ids := make([]string, len(found))
+	for i, u := range found {
+		ids[i] = u.ID
+	}
+	return nil, fmt.Errorf("%w: %s %q matches users %s", ErrAmbiguous, attr, value, strings.Join(ids, ", "))
+}
+
+// Create posts a new user. A POST is never retried blindly: after a 5xx or
+// a lost answer the user is looked up first, and only when it is absent is
+// the POST sent again. So a user the server did create is returned, not duplicated.
+func (s *UsersService) Create(ctx context.Context, u *User) (*User, error) {
+	for attempt := 0; ; attempt++ {
+		resp, err := s.client.do(ctx, request{Method: "POST", Path: "Users", Body: u.ToJSON(), Sensitive: u.Password != ""})
+		if err == nil {
+			return s.createdUser(ctx, u, resp)
+		}
+		if !ambiguousWriteFailure(err) || attempt >= max(s.client.cfg.MaxRetries, 0) || ctx.Err() != nil {
+			return nil, err
+		}
+		found, lookupErr := s.FindByUserName(ctx, u.UserName)
+		if lookupErr != nil {
+			return nil, fmt.Errorf("%w (and looking the user up afterwards failed: %w)", err, lookupErr)
+		}
+		if found != nil {
+			return found, nil
+		}
+		if err := sleep(ctx, s.client.backoff(attempt)); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// createdUser reads the new user from a 201 (or 200) answer, or, when the
+// body is empty, from its Location or a lookup.
+func (s *UsersService) createdUser(ctx context.Context, sent *User, resp *response) (*User, error) {
+	if created, err := decodeUserBody("POST", resp.Body); err == nil {
+		return created, nil
+	}
+	if loc := resp.Header.Get("Location"); loc != "" {
+		if i := strings.LastIndex(strings.TrimSuffix(loc, "/"), "/"); i >= 0 {
+			if id, err := url.PathUnescape(strings.TrimSuffix(loc, "/")[i+1:]); err == nil && id != "" {
+				return s.Get(ctx, id)
+			}
+		}
+	}
+	found, err := s.FindByUserName(ctx, sent.UserName)
+	if err != nil {
+		return nil, err
+	}
+	if found == nil {
+		return nil, fmt.Errorf("POST /Users answered HTTP %d without the new user, and userName %q cannot be found", resp.StatusCode, sent.UserName)
+	}
+	return found, nil
+}
+
+// ambiguousWriteFailure is true when a write may or may not have happened:
+// a network error or a 5xx other than 501.
+func ambiguousWriteFailure(err error) bool {
+	var se *Error
+	if errors.As(err, &se) {
+		return se.StatusCode >= 500 && se.StatusCode != 501
+	}
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, errRedirectRefused)
+}
+
+// Patch applies operations to a user and returns the updated user: from the
+// 200 body, or with a GET after a 204 (RFC 7644 allows either).
+func (s *UsersService) Patch(ctx context.Context, id string, ops []Operation) (*User, error) {
+	if len(ops) == 0 {
+		return s.Get(ctx, id)
+	}
+	sensitive := false
+	for _, o := range ops {
+		sensitive = sensitive || strings.EqualFold(o.Path, "password")
+	}
+	// PATCH is retried like an idempotent request: every operation this
+	// package builds sets a value or removes a filtered one, so applying it
+	// twice gives the same result.
+	resp, err := s.client.do(ctx, request{Method: "PATCH", Path: userPath(id), Body: s.client.dialect.patchBody(ops),
+		Idempotent: true, Sensitive: sensitive})
+	if err != nil {
+		return nil, err
+	}
+	if u, err := decodeUserBody("PATCH", resp.Body); err == nil {
+		return u, nil
+	}
+	return s.Get(ctx, id)
+}
+
+// Replace sends a full PUT of the user (RFC 7644 section 3.5.1).
+func (s *UsersService) Replace(ctx context.Context, id string, u *User) (*User, error) {
+	resp, err := s.client.do(ctx, request{Method: "PUT", Path: userPath(id), Body: u.ToJSON(), Idempotent: true, Sensitive: u.Password != ""})
+	if err != nil {
+		return nil, err
+	}
+	if out, err := decodeUserBody("PUT", resp.Body); err == nil {
+		return out, nil
+	}
+	return s.Get(ctx, id)
+}
+
+// Delete removes a user; a 404 counts as done.
+func (s *UsersService) Delete(ctx context.Context, id string) error {
+	_, err := s.client.do(ctx, request{Method: "DELETE", Path: userPath(id), Idempotent: true})
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// Deactivate sets active=false and checks that the server did it: from the
+// PATCH answer, or a GET after a 204. A server that removes the user instead
+// (404) is fine when the dialect says deactivation may delete; a server that
+// leaves the user active is an error, since the user could still log in.
+func (s *UsersService) Deactivate(ctx context.Context, id string) error {
+	u, err := s.Patch(ctx, id, []Operation{{Op: "replace", Path: "active", Value: false}})
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if u.IsActive() {
+		return fmt.Errorf("the server accepted the deactivation of user %q but still reports it active; it may ignore PATCH of \"active\"", id)
+	}
+	return nil
+}
