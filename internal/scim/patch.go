@@ -89,7 +89,14 @@ func UserPatch(from, to *User) []Operation {
 // caller manages (those in to, plus those it managed before in from).
 func extensionPatch(from, to map[string]map[string]any) []Operation {
 	var ops []Operation
-	for _, urn := range sortedKeys(to) {
+	urns := map[string]bool{}
+	for urn := range from {
+		urns[urn] = true
+	}
+	for urn := range to {
+		urns[urn] = true
+	}
+	for _, urn := range sortedKeys(urns) {
 		prefix := urn + ":"
 		if strings.EqualFold(urn, SchemaUser) {
 			prefix = "" // core attributes are addressed by their bare name

@@ -1,0 +1,75 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+)
+
+type diagsT = diag.Diagnostics
+
+var objectAsOptions = basetypes.ObjectAsOptions{UnhandledNullAsEmpty: true, UnhandledUnknownAsEmpty: true}
+
+// clientError builds the diagnostic for a failed SCIM call: what failed, the
+// server's status, scimType and detail (inside err), and what to do next.
+func clientError(verb, kind, name string, err error) (summary, detail string) {
+	summary = fmt.Sprintf("Error %s SCIM %s", verb, kind)
+	detail = fmt.Sprintf("Could not %s SCIM %s %q: %s", verbBase(verb), kind, name, err)
+	if hint := nextStep(err); hint != "" {
+		detail += "\n\n" + hint
+	}
+	return summary, detail
+}
+
+func verbBase(verb string) string {
+	switch verb {
+	case "creating":
+		return "create"
+	case "reading":
+		return "read"
+	case "updating":
+		return "update"
+	case "deleting":
+		return "delete"
+	case "deactivating":
+		return "deactivate"
+	case "importing":
+		return "import"
+	}
+	return verb
+}
+
+// nextStep suggests a remedy for the common failures.
+func nextStep(err error) string {
+	var se *scim.Error
+	if !errors.As(err, &se) {
+		return "Check that the endpoint is reachable from this machine; the request can be retried with another apply."
+	}
+	switch {
+	case se.NonSCIM && se.StatusCode == http.StatusNotFound:
+		return "The server answered with a non-SCIM page: check that endpoint is the SCIM base URL (it usually ends in /scim/v2)."
+	case se.StatusCode == http.StatusUnauthorized:
+		return "The app rejected the credentials: check token (or basic_auth). Use the SCIM provisioning token from the app's " +
+			"SCIM settings; general REST API tokens are usually not accepted on the SCIM endpoint."
+	case se.StatusCode == http.StatusForbidden:
+		return "The credentials are valid but lack permission: the SCIM token needs provisioning (admin) rights in the app."
+	case se.StatusCode == http.StatusConflict:
+		return "An object with the same unique value exists; import it, or change the conflicting attribute."
+	case se.StatusCode == http.StatusPreconditionFailed:
+		return "The object changed on the server since it was read; run terraform apply again to re-read it."
+	case se.StatusCode == http.StatusTooManyRequests:
+		return "The app kept rate-limiting after all retries: set rate_limit in the provider block, or raise max_retries."
+	case se.StatusCode == http.StatusMethodNotAllowed || se.StatusCode == http.StatusNotImplemented:
+		return "The app does not support this operation through SCIM."
+	case se.StatusCode >= 500:
+		return "The app had an internal error; run terraform apply again later. Nothing was lost: the state still describes what exists."
+	case se.StatusCode == http.StatusBadRequest:
+		return "The app rejected a value: check the attributes named in the detail above against what the app accepts."
+	}
+	return ""
+}

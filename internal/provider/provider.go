@@ -1,0 +1,231 @@
+// Package provider is the Terraform glue of terraform-provider-scim: schemas,
+// CRUD and the conversion between Terraform values and the scim package.
+package provider
+
+import (
+	"context"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+)
+
+var _ provider.Provider = (*scimProvider)(nil)
+
+// scimProvider configures one SCIM client per provider block (one tenant).
+type scimProvider struct {
+	version string
+}
+
+type scimProviderModel struct {
+	Endpoint       types.String  `tfsdk:"endpoint"`
+	Token          types.String  `tfsdk:"token"`
+	BasicAuth      types.Object  `tfsdk:"basic_auth"`
+	RateLimit      types.Float64 `tfsdk:"rate_limit"`
+	MaxRetries     types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout types.String  `tfsdk:"request_timeout"`
+	CACertPEM      types.String  `tfsdk:"ca_cert_pem"`
+	Headers        types.Map     `tfsdk:"headers"`
+}
+
+type basicAuthModel struct {
+	Username types.String `tfsdk:"username"`
+	Password types.String `tfsdk:"password"`
+}
+
+// New returns the provider factory; version is set by goreleaser ldflags.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &scimProvider{version: version}
+	}
+}
+
+func (p *scimProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "scim"
+	resp.Version = p.version
+}
+
+func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages users and groups of a SaaS application through its SCIM 2.0 endpoint " +
+			"([RFC 7644](https://www.rfc-editor.org/rfc/rfc7644)). Use one provider block (or alias) per tenant.",
+		Attributes: map[string]schema.Attribute{
+			"endpoint": schema.StringAttribute{
+				MarkdownDescription: "SCIM base URL, such as `https://api.example.com/scim/v2`. Must use `https`, except on loopback " +
+					"addresses (`localhost`, `127.0.0.1`, `::1`). Falls back to the `SCIM_ENDPOINT` environment variable.",
+				Optional: true,
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "Bearer token for the SCIM API (the app's SCIM or provisioning token, not a general REST API token). " +
+					"Falls back to `SCIM_TOKEN`. Conflicts with `basic_auth`.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("basic_auth"))},
+			},
+			"basic_auth": schema.SingleNestedAttribute{
+				MarkdownDescription: "HTTP basic authentication instead of a bearer token. The environment variables " +
+					"`SCIM_USERNAME` and `SCIM_PASSWORD` select it too.",
+				Optional: true,
+				Attributes: map[string]schema.Attribute{
+					"username": schema.StringAttribute{MarkdownDescription: "User name.", Required: true,
+						Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+					"password": schema.StringAttribute{MarkdownDescription: "Password.", Required: true, Sensitive: true},
+				},
+			},
+			"rate_limit": schema.Float64Attribute{
+				MarkdownDescription: "Most requests per second sent to the app, shared by every resource of this provider block. " +
+					"Unlimited by default; a `429 Too Many Requests` answer pauses all requests for its `Retry-After` either way.",
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How often one request is retried after `429`, `503`, other `5xx` or a network error " +
+					"(the last two only for requests that are safe to repeat). Defaults to `5`; `0` disables retries.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "Time limit of one HTTP request, as a Go duration such as `30s` or `2m`. Defaults to `30s`.",
+				Optional:            true,
+				Validators:          []validator.String{durationValidator{}},
+			},
+			"ca_cert_pem": schema.StringAttribute{
+				MarkdownDescription: "Extra certificate authorities (PEM) to trust, for apps behind a private CA. " +
+					"Certificates are always verified.",
+				Optional: true,
+			},
+			"headers": schema.MapAttribute{
+				MarkdownDescription: "Extra HTTP headers sent with every request, such as a tenant header some apps require.",
+				Optional:            true,
+				ElementType:         types.StringType,
+			},
+		},
+	}
+}
+
+// Configure builds the one SCIM client every resource of this provider block shares.
+func (p *scimProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var data scimProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg, diags := clientConfig(ctx, data)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg.UserAgent = userAgent(p.version, req.TerraformVersion)
+	client, err := scim.New(cfg)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid SCIM endpoint", err.Error())
+		return
+	}
+	resp.ResourceData = client
+	resp.DataSourceData = client
+}
+
+func userAgent(version, terraformVersion string) string {
+	ua := "terraform-provider-scim/" + version
+	if terraformVersion != "" {
+		ua += " Terraform/" + terraformVersion
+	}
+	return ua
+}
+
+// clientConfig reads the provider block, falling back to environment
+// variables, and reports every bad value against its attribute.
+func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, diagsT) {
+	var diags diagsT
+	for name, v := range map[string]interface{ IsUnknown() bool }{
+		"endpoint": data.Endpoint, "token": data.Token, "basic_auth": data.BasicAuth, "headers": data.Headers,
+		"ca_cert_pem": data.CACertPEM, "request_timeout": data.RequestTimeout,
+	} {
+		if v.IsUnknown() {
+			diags.AddAttributeError(path.Root(name), "Unknown provider setting",
+				"The provider cannot connect while "+name+" is unknown. Set it to a value known at plan time, "+
+					"or apply the resources it depends on first with -target.")
+		}
+	}
+	if diags.HasError() {
+		return scim.Config{}, diags
+	}
+	cfg := scim.Config{
+		Endpoint:       stringOrEnv(data.Endpoint, "SCIM_ENDPOINT"),
+		Token:          stringOrEnv(data.Token, "SCIM_TOKEN"),
+		CACertPEM:      data.CACertPEM.ValueString(),
+		RateLimit:      data.RateLimit.ValueFloat64(),
+		MaxRetries:     scim.DefaultMaxRetries,
+		RequestTimeout: scim.DefaultRequestTimeout,
+	}
+	if !data.MaxRetries.IsNull() {
+		cfg.MaxRetries = int(data.MaxRetries.ValueInt64())
+		if cfg.MaxRetries == 0 {
+			cfg.MaxRetries = -1 // scim.Config reads 0 as "default"
+		}
+	}
+	if !data.RequestTimeout.IsNull() {
+		d, _ := time.ParseDuration(data.RequestTimeout.ValueString()) // checked by durationValidator
+		cfg.RequestTimeout = d
+	}
+	if !data.BasicAuth.IsNull() {
+		var basic basicAuthModel
+		diags.Append(data.BasicAuth.As(ctx, &basic, objectAsOptions)...)
+		cfg.Username, cfg.Password = basic.Username.ValueString(), basic.Password.ValueString()
+		cfg.Token = ""
+	} else if cfg.Token == "" {
+		cfg.Username, cfg.Password = os.Getenv("SCIM_USERNAME"), os.Getenv("SCIM_PASSWORD")
+	}
+	if !data.Headers.IsNull() {
+		cfg.Headers = map[string]string{}
+		diags.Append(data.Headers.ElementsAs(ctx, &cfg.Headers, false)...)
+		for k := range cfg.Headers {
+			if strings.EqualFold(k, "Authorization") {
+				diags.AddAttributeError(path.Root("headers"), "Authorization header not allowed here",
+					"Set credentials with token or basic_auth, which are kept out of logs; headers are not treated as secrets.")
+			}
+		}
+	}
+	if cfg.Endpoint == "" {
+		diags.AddAttributeError(path.Root("endpoint"), "Missing SCIM endpoint",
+			"Set endpoint in the provider block or the SCIM_ENDPOINT environment variable to the app's SCIM base URL, "+
+				"such as https://api.example.com/scim/v2.")
+	} else if err := validateEndpoint(cfg.Endpoint); err != nil {
+		diags.AddAttributeError(path.Root("endpoint"), "Invalid SCIM endpoint", err.Error())
+	}
+	if strings.TrimSpace(cfg.Token) == "" && cfg.Username == "" && cfg.TokenSource == nil {
+		diags.AddAttributeError(path.Root("token"), "Missing SCIM credentials",
+			"Set token (or SCIM_TOKEN) to the app's SCIM bearer token, or configure basic_auth "+
+				"(or SCIM_USERNAME and SCIM_PASSWORD). The token is usually found in the app's SCIM or provisioning settings.")
+	}
+	return cfg, diags
+}
+
+func stringOrEnv(v types.String, env string) string {
+	if !v.IsNull() {
+		return strings.TrimSpace(v.ValueString())
+	}
+	return strings.TrimSpace(os.Getenv(env))
+}
+
+func (p *scimProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewUserResource,
+	}
+}
+
+func (p *scimProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}

@@ -1,0 +1,74 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
+)
+
+// testAccProtoV6ProviderFactories runs the provider in-process for acceptance tests.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"scim": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testAccPreCheck fails early when no Terraform binary is available:
+// tests must never download one.
+func testAccPreCheck(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") != "" {
+		return
+	}
+	if _, err := exec.LookPath("terraform"); err != nil {
+		t.Fatal("no terraform on PATH and TF_ACC_TERRAFORM_PATH unset; run `make terraform` (tests never download Terraform)")
+	}
+}
+
+// terraformVersion returns the version of the Terraform binary the tests use.
+func terraformVersion(t *testing.T) *version.Version {
+	t.Helper()
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		bin = "terraform"
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatalf("terraform version: %v", err)
+	}
+	first := strings.Fields(strings.SplitN(string(out), "\n", 2)[0])
+	v, err := version.NewVersion(strings.TrimPrefix(first[len(first)-1], "v"))
+	if err != nil {
+		t.Fatalf("parsing terraform version %q: %v", out, err)
+	}
+	return v
+}
+
+// skipBelowTerraform skips a test that needs a newer Terraform.
+func skipBelowTerraform(t *testing.T, minimum, why string) {
+	t.Helper()
+	if terraformVersion(t).LessThan(version.Must(version.NewVersion(minimum))) {
+		t.Skipf("needs Terraform >= %s (%s); found %s", minimum, why, terraformVersion(t))
+	}
+}
+
+// newTestServer starts a scimtest server for one test.
+func newTestServer(t *testing.T, opts scimtest.Options) *scimtest.TestServer {
+	return scimtest.NewTestServer(t, opts)
+}
+
+// providerConfig is the provider block pointing at a test server.
+func providerConfig(srv *scimtest.TestServer) string {
+	return fmt.Sprintf(`
+provider "scim" {
+  endpoint = %q
+  token    = %q
+}
+`, srv.URL, srv.Token)
+}

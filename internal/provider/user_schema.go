@@ -1,0 +1,168 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// Destroy modes of scim_user.
+const (
+	destroyDeactivate = "deactivate"
+	destroyDelete     = "delete"
+	destroyAbandon    = "abandon"
+)
+
+func optionalString(description string) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Optional: true,
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
+}
+
+// multiValuedAttribute is the schema of emails, phone_numbers, roles and
+// entitlements. A set, because SCIM multi-valued attributes have no order and
+// servers reorder them.
+func multiValuedAttribute(description, valueDescription string) schema.SetNestedAttribute {
+	return schema.SetNestedAttribute{
+		MarkdownDescription: description,
+		Optional:            true,
+		Validators:          []validator.Set{atMostOnePrimary{}},
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"value": schema.StringAttribute{MarkdownDescription: valueDescription, Required: true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"type":    optionalString("Kind of value, such as `work` or `home` (SCIM `type`)."),
+			"display": optionalString("Human-readable label (SCIM `display`). Left unmanaged when not set."),
+			"primary": schema.BoolAttribute{MarkdownDescription: "Whether this is the preferred value (SCIM `primary`). " +
+				"At most one value may be primary.", Optional: true},
+		}},
+	}
+}
+
+func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A SCIM User ([RFC 7643 section 4.1](https://www.rfc-editor.org/rfc/rfc7643#section-4.1)) in the app. " +
+			"Destroying it deactivates the user by default (`active = false`), so the app keeps its history; see `destroy_mode`. " +
+			"Creating a user whose `userName` already exists reactivates and takes over an inactive account, and fails for an " +
+			"active one unless `adopt_existing` is set.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "SCIM `id` assigned by the app.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"user_name": schema.StringAttribute{
+				MarkdownDescription: "Unique login name (SCIM `userName`), often the email address. Compared case-insensitively, " +
+					"as RFC 7643 defines it, so a change of case by the app is not drift. Changing it renames the user in place.",
+				Required:   true,
+				Validators: []validator.String{notBlank{}},
+			},
+			"external_id":        optionalString("Identifier of the user in the provisioning system (SCIM `externalId`)."),
+			"nick_name":          optionalString("Casual name (SCIM `nickName`)."),
+			"profile_url":        optionalString("URL of the user's profile (SCIM `profileUrl`)."),
+			"title":              optionalString("Job title (SCIM `title`)."),
+			"user_type":          optionalString("Relationship to the organisation, such as `Employee` (SCIM `userType`)."),
+			"preferred_language": optionalString("Preferred language, such as `en-US` (SCIM `preferredLanguage`)."),
+			"locale":             optionalString("Locale for formatting, such as `en-US` (SCIM `locale`)."),
+			"timezone":           optionalString("Time zone in IANA form, such as `Europe/Paris` (SCIM `timezone`)."),
+			"display_name": schema.StringAttribute{
+				MarkdownDescription: "Name shown in the app (SCIM `displayName`). When not set, the value the app derives is kept without a diff.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"active": schema.BoolAttribute{
+				MarkdownDescription: "Whether the user can log in (SCIM `active`). Defaults to `true`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+			},
+			"name": schema.SingleNestedAttribute{
+				MarkdownDescription: "Components of the user's real name (SCIM `name`).",
+				Optional:            true,
+				Attributes: map[string]schema.Attribute{
+					"formatted": schema.StringAttribute{
+						MarkdownDescription: "Full name as displayed (SCIM `name.formatted`). Many apps derive it; when not set, the derived value is kept without a diff.",
+						Optional:            true,
+						Computed:            true,
+					},
+					"family_name":      optionalString("Family name (SCIM `name.familyName`)."),
+					"given_name":       optionalString("Given name (SCIM `name.givenName`)."),
+					"middle_name":      optionalString("Middle name (SCIM `name.middleName`)."),
+					"honorific_prefix": optionalString("Honorific prefix such as `Ms.` (SCIM `name.honorificPrefix`)."),
+					"honorific_suffix": optionalString("Honorific suffix such as `III` (SCIM `name.honorificSuffix`)."),
+				},
+			},
+			"emails": multiValuedAttribute("Email addresses (SCIM `emails`). Values are compared case-insensitively.",
+				"Email address."),
+			"phone_numbers": multiValuedAttribute("Phone numbers (SCIM `phoneNumbers`).", "Phone number, ideally in E.164 or RFC 3966 form."),
+			"roles": multiValuedAttribute("Roles of the user in the app (SCIM `roles`). RFC 7643 defines no vocabulary: "+
+				"use the values the app documents.", "Role name."),
+			"entitlements": multiValuedAttribute("Entitlements of the user (SCIM `entitlements`).", "Entitlement name."),
+			"enterprise": schema.SingleNestedAttribute{
+				MarkdownDescription: "Attributes of the enterprise extension `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`.",
+				Optional:            true,
+				Attributes: map[string]schema.Attribute{
+					"employee_number": optionalString("Employee number (`employeeNumber`)."),
+					"cost_center":     optionalString("Cost center (`costCenter`)."),
+					"organization":    optionalString("Organization (`organization`)."),
+					"division":        optionalString("Division (`division`)."),
+					"department":      optionalString("Department (`department`)."),
+					"manager_id":      optionalString("SCIM `id` of the user's manager (`manager.value`)."),
+				},
+			},
+			"extensions": schema.MapAttribute{
+				MarkdownDescription: "Other attributes, keyed by schema URN, each a JSON object (use `jsonencode`). Only the keys " +
+					"given are managed. The core and enterprise URNs are accepted too, for custom attributes an app defines in " +
+					"those namespaces; their keys are merged with the typed attributes.",
+				Optional:    true,
+				ElementType: jsontypes.NormalizedType{},
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(stringvalidator.RegexMatches(urnPattern, "must be a schema URN starting with urn:")),
+					jsonObjectValues{},
+				},
+			},
+			"password_wo": schema.StringAttribute{
+				MarkdownDescription: "Initial or new password (SCIM `password`). Write-only: never stored in the plan or state, " +
+					"and SCIM never returns it, so it cannot be read back or imported. Sent on create, and on update when " +
+					"`password_wo_version` changes. Needs Terraform 1.11 or later.",
+				Optional:   true,
+				Sensitive:  true,
+				WriteOnly:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"password_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Change this number to send `password_wo` again on update.",
+				Optional:            true,
+				Validators: []validator.Int64{
+					int64validator.AlsoRequires(path.MatchRoot("password_wo")),
+				},
+			},
+			"destroy_mode": schema.StringAttribute{
+				MarkdownDescription: "What destroying the resource does in the app: `deactivate` (default) sets `active = false` " +
+					"and keeps the account and its history; `delete` removes it (SCIM `DELETE`); `abandon` only removes it from " +
+					"the Terraform state.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(destroyDeactivate),
+				Validators: []validator.String{stringvalidator.OneOf(destroyDeactivate, destroyDelete, destroyAbandon)},
+			},
+			"adopt_existing": schema.BoolAttribute{
+				MarkdownDescription: "When creating, take over an existing **active** user with the same `user_name` instead of " +
+					"failing. Inactive users are always reactivated and taken over. Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+		},
+	}
+}

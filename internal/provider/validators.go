@@ -1,0 +1,133 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+)
+
+// durationValidator accepts Go durations greater than zero.
+type durationValidator struct{}
+
+func (durationValidator) Description(context.Context) string {
+	return "must be a positive Go duration such as 30s or 2m"
+}
+
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+			fmt.Sprintf("%q %s.", req.ConfigValue.ValueString(), v.Description(ctx)))
+	}
+}
+
+// validateEndpoint requires an absolute https URL, or http on loopback.
+func validateEndpoint(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Errorf("%q is not an absolute URL; use the app's SCIM base URL, such as https://api.example.com/scim/v2", raw)
+	}
+	if u.Scheme == "http" && !scim.IsLoopbackHost(u.Hostname()) {
+		return fmt.Errorf("%q uses http: SCIM carries credentials and personal data, so https is required "+
+			"(http is accepted only on loopback addresses, for local test servers)", raw)
+	}
+	if u.User != nil {
+		return fmt.Errorf("the endpoint must not embed credentials; use token or basic_auth")
+	}
+	return nil
+}
+
+var urnPattern = regexp.MustCompile(`(?i)^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$`)
+
+// notBlank rejects empty strings and strings of only whitespace.
+type notBlank struct{}
+
+func (notBlank) Description(context.Context) string { return "must contain a non-space character" }
+func (v notBlank) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v notBlank) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if strings.TrimSpace(req.ConfigValue.ValueString()) == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Blank value", fmt.Sprintf("The value %s; set it to a non-empty value.", v.Description(ctx)))
+	}
+}
+
+// atMostOnePrimary enforces RFC 7643 section 2.4: "primary" is true for at most one value.
+type atMostOnePrimary struct{}
+
+func (atMostOnePrimary) Description(context.Context) string {
+	return "at most one value may have primary = true"
+}
+func (v atMostOnePrimary) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v atMostOnePrimary) ValidateSet(ctx context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	primaries := 0
+	for _, elem := range req.ConfigValue.Elements() {
+		obj, ok := elem.(types.Object)
+		if !ok || obj.IsUnknown() {
+			continue
+		}
+		if p, ok := obj.Attributes()["primary"].(types.Bool); ok && p.ValueBool() {
+			primaries++
+		}
+	}
+	if primaries > 1 {
+		resp.Diagnostics.AddAttributeError(req.Path, "More than one primary value",
+			fmt.Sprintf("%d values have primary = true, but %s (RFC 7643 section 2.4). Keep primary = true on one of them.", primaries, v.Description(ctx)))
+	}
+}
+
+// jsonObjectValues requires every map value to be a JSON object.
+type jsonObjectValues struct{}
+
+func (jsonObjectValues) Description(context.Context) string {
+	return "each value must be a JSON object, such as jsonencode({ team = \"blue\" })"
+}
+func (v jsonObjectValues) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v jsonObjectValues) ValidateMap(ctx context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for key, elem := range req.ConfigValue.Elements() {
+		s, ok := elem.(jsontypes.Normalized)
+		if !ok || s.IsNull() || s.IsUnknown() {
+			continue
+		}
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(s.ValueString()), &obj); err != nil || obj == nil {
+			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(key), "Extension value is not a JSON object",
+				fmt.Sprintf("The value for %q is %s, but %s.", key, shorten(s.ValueString()), v.Description(ctx)))
+		}
+	}
+}
+
+func shorten(s string) string {
+	if len(s) > 60 {
+		return strconv.Quote(s[:60]) + "…"
+	}
+	return strconv.Quote(s)
+}
