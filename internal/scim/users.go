@@ -84,29 +84,27 @@ func (s *UsersService) findOne(ctx context.Context, attr, value string, match fu
 	return nil, fmt.Errorf("%w: %s %q matches users %s", ErrAmbiguous, attr, value, strings.Join(ids, ", "))
 }
 
-// Create posts a new user. A POST is never retried blindly: after a 5xx or
-// a lost answer the user is looked up first, and only when it is absent is
-// the POST sent again. So a user the server did create is returned, not duplicated.
+// Create posts a new user. A POST is never retried after a 5xx or a lost
+// answer, since the server may have created the user: the user is looked up
+// instead, and returned when found, so a created user is never duplicated
+// nor reported as a failure. When it is not found the original error is
+// returned and the next apply tries again.
 func (s *UsersService) Create(ctx context.Context, u *User) (*User, error) {
-	for attempt := 0; ; attempt++ {
-		resp, err := s.client.do(ctx, request{Method: "POST", Path: "Users", Body: u.ToJSON(), Sensitive: u.Password != ""})
-		if err == nil {
-			return s.createdUser(ctx, u, resp)
-		}
-		if !ambiguousWriteFailure(err) || attempt >= max(s.client.cfg.MaxRetries, 0) || ctx.Err() != nil {
-			return nil, err
-		}
-		found, lookupErr := s.FindByUserName(ctx, u.UserName)
-		if lookupErr != nil {
-			return nil, fmt.Errorf("%w (and looking the user up afterwards failed: %w)", err, lookupErr)
-		}
-		if found != nil {
-			return found, nil
-		}
-		if err := sleep(ctx, s.client.backoff(attempt)); err != nil {
-			return nil, err
-		}
+	resp, err := s.client.do(ctx, request{Method: "POST", Path: "Users", Body: u.ToJSON(), Sensitive: u.Password != ""})
+	if err == nil {
+		return s.createdUser(ctx, u, resp)
 	}
+	if !ambiguousWriteFailure(err) || ctx.Err() != nil {
+		return nil, err
+	}
+	found, lookupErr := s.FindByUserName(ctx, u.UserName)
+	if lookupErr != nil {
+		return nil, fmt.Errorf("%w (looking the user up afterwards failed too: %w)", err, lookupErr)
+	}
+	if found == nil {
+		return nil, err
+	}
+	return found, nil
 }
 
 // createdUser reads the new user from a 201 (or 200) answer, or, when the
