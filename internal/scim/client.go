@@ -152,7 +152,11 @@ func (c *Client) SetDialect(d Dialect) {
 func (c *Client) Endpoint() string { return c.baseURL.String() }
 
 func newTransport(caPEM string) (*http.Transport, error) {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	base, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return nil, errors.New("http.DefaultTransport was replaced by another type")
+	}
+	t := base.Clone()
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	t.MaxIdleConnsPerHost = 32
 	if strings.TrimSpace(caPEM) != "" {

@@ -35,13 +35,13 @@ func (d Dialect) patchBody(ops []Operation) map[string]any {
 // Multi-valued attributes are replaced whole; cleared values are removed.
 func UserPatch(from, to *User) []Operation {
 	var ops []Operation
-	set := func(path, old, new string) {
+	set := func(path, was, now string) {
 		switch {
-		case old == new:
-		case new == "":
+		case was == now:
+		case now == "":
 			ops = append(ops, Operation{Op: "remove", Path: path})
 		default:
-			ops = append(ops, Operation{Op: "replace", Path: path, Value: new})
+			ops = append(ops, Operation{Op: "replace", Path: path, Value: now})
 		}
 	}
 	fromStrings, toStrings := userStringFields(from), userStringFields(to)

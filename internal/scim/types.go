@@ -46,8 +46,6 @@ type Enterprise struct {
 	ManagerID      string
 }
 
-func (e Enterprise) isZero() bool { return e == Enterprise{} }
-
 // Meta is the read-only resource metadata (RFC 7643 section 3.1).
 type Meta struct {
 	ResourceType string

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -36,7 +37,8 @@ func main() {
 	if err != nil {
 		log.Fatalf("scimtest: %v", err)
 	}
-	chosen := ln.Addr().(*net.TCPAddr).Port
+	_, chosenPort, _ := net.SplitHostPort(ln.Addr().String())
+	chosen, _ := strconv.Atoi(chosenPort)
 	if *portFile != "" {
 		if err := os.WriteFile(*portFile, []byte(fmt.Sprint(chosen)), 0o600); err != nil {
 			log.Fatalf("scimtest: %v", err)

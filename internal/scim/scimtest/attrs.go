@@ -95,5 +95,6 @@ func deepCopy(v any) any {
 }
 
 func copyDoc(doc map[string]any) map[string]any {
-	return deepCopy(doc).(map[string]any)
+	out, _ := deepCopy(doc).(map[string]any)
+	return out
 }

@@ -161,9 +161,9 @@ func compare(have any, op string, want any, exact bool) (bool, error) {
 		}
 	case int, float64:
 		wf, _ := strconv.ParseFloat(fmt.Sprint(w), 64)
-		hf, err := strconv.ParseFloat(fmt.Sprint(have), 64)
-		if err != nil {
-			return false, nil
+		hf, isNumber := number(have)
+		if !isNumber {
+			return op == "ne", nil // a non-number never equals a number
 		}
 		switch op {
 		case "eq":
@@ -192,4 +192,9 @@ func toBool(v any) (bool, bool) {
 		return b, err == nil
 	}
 	return false, false
+}
+
+func number(v any) (float64, bool) {
+	f, err := strconv.ParseFloat(fmt.Sprint(v), 64)
+	return f, err == nil
 }
