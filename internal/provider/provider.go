@@ -223,9 +223,17 @@ func stringOrEnv(v types.String, env string) string {
 func (p *scimProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewUserResource,
+		NewGroupResource,
+		NewGroupMemberResource,
 	}
 }
 
 func (p *scimProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewUserDataSource,
+		NewUsersDataSource,
+		NewGroupDataSource,
+		NewGroupsDataSource,
+		NewServiceProviderConfigDataSource,
+	}
 }

@@ -58,11 +58,6 @@ func skipBelowTerraform(t *testing.T, minimum, why string) {
 	}
 }
 
-// newTestServer starts a scimtest server for one test.
-func newTestServer(t *testing.T, opts scimtest.Options) *scimtest.TestServer {
-	return scimtest.NewTestServer(t, opts)
-}
-
 // providerConfig is the provider block pointing at a test server.
 func providerConfig(srv *scimtest.TestServer) string {
 	return fmt.Sprintf(`

@@ -34,7 +34,7 @@ func expectRequests(srv *scimtest.TestServer, want ...string) resource.TestCheck
 // answered with the user), deactivate 1 (PATCH answered with the user).
 // Terraform refreshes before apply, which is the GET in update and destroy.
 func TestAccUserResource_requestEconomy(t *testing.T) {
-	srv := newTestServer(t, scimtest.Options{})
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

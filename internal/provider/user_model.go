@@ -73,8 +73,9 @@ var (
 	multiValueAttrTypes = map[string]attr.Type{
 		"value": types.StringType, "type": types.StringType, "display": types.StringType, "primary": types.BoolType,
 	}
-	multiValueObjectType = types.ObjectType{AttrTypes: multiValueAttrTypes}
-	enterpriseAttrTypes  = map[string]attr.Type{
+	multiValueObjectType  = types.ObjectType{AttrTypes: multiValueAttrTypes}
+	extensionsElementType = jsontypes.NormalizedType{}
+	enterpriseAttrTypes   = map[string]attr.Type{
 		"employee_number": types.StringType, "cost_center": types.StringType, "organization": types.StringType,
 		"division": types.StringType, "department": types.StringType, "manager_id": types.StringType,
 	}

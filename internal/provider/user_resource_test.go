@@ -90,7 +90,7 @@ func checkUsersDeactivated(srv *scimtest.TestServer) resource.TestCheckFunc {
 }
 
 func TestAccUserResource_basic(t *testing.T) {
-	srv := newTestServer(t, scimtest.Options{})
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -140,7 +140,7 @@ func TestAccUserResource_basic(t *testing.T) {
 }
 
 func TestAccUserResource_update(t *testing.T) {
-	srv := newTestServer(t, scimtest.Options{})
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -183,7 +183,7 @@ func TestAccUserResource_update(t *testing.T) {
 }
 
 func TestAccUserResource_import(t *testing.T) {
-	srv := newTestServer(t, scimtest.Options{})
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -209,7 +209,7 @@ func TestAccUserResource_import(t *testing.T) {
 }
 
 func TestAccUserResource_importUnknownUserName(t *testing.T) {
-	srv := newTestServer(t, scimtest.Options{})
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -226,7 +226,7 @@ func TestAccUserResource_importUnknownUserName(t *testing.T) {
 }
 
 func TestAccUserResource_drift(t *testing.T) {
-	srv := newTestServer(t, scimtest.Options{})
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -262,7 +262,7 @@ func TestAccUserResource_drift(t *testing.T) {
 }
 
 func TestAccUserResource_disappears(t *testing.T) {
-	srv := newTestServer(t, scimtest.Options{})
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -298,7 +298,7 @@ func TestAccUserResource_disappears(t *testing.T) {
 }
 
 func TestAccUserResource_destroyDelete(t *testing.T) {
-	srv := newTestServer(t, scimtest.Options{})
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -316,7 +316,7 @@ func TestAccUserResource_destroyDelete(t *testing.T) {
 }
 
 func TestAccUserResource_destroyAbandon(t *testing.T) {
-	srv := newTestServer(t, scimtest.Options{})
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -335,7 +335,7 @@ func TestAccUserResource_destroyAbandon(t *testing.T) {
 }
 
 func TestAccUserResource_destroyDeactivate(t *testing.T) {
-	srv := newTestServer(t, scimtest.Options{})
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -352,7 +352,7 @@ func TestAccUserResource_destroyDeactivate(t *testing.T) {
 
 // Destroy deactivates; declaring the user again brings back the same account.
 func TestAccUserResource_recreateReactivatesSameID(t *testing.T) {
-	srv := newTestServer(t, scimtest.Options{})
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	var firstID string
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -398,7 +398,7 @@ func TestAccUserResource_recreateReactivatesSameID(t *testing.T) {
 }
 
 func TestAccUserResource_adoptExisting(t *testing.T) {
-	srv := newTestServer(t, scimtest.Options{})
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	existing := srv.Put("Users", map[string]any{"userName": "frank@example.com", "active": true, "title": "Old"})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -424,7 +424,7 @@ func TestAccUserResource_adoptExisting(t *testing.T) {
 }
 
 func TestAccUserResource_conflict(t *testing.T) {
-	srv := newTestServer(t, scimtest.Options{})
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	existing := srv.Put("Users", map[string]any{"userName": "grace@example.com", "active": true})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -439,7 +439,7 @@ func TestAccUserResource_conflict(t *testing.T) {
 
 func TestAccUserResource_passwordWO(t *testing.T) {
 	skipBelowTerraform(t, "1.11.0", "write-only attributes")
-	srv := newTestServer(t, scimtest.Options{})
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	config := func(password string, version int) string {
 		return testAccUserConfig(srv, fmt.Sprintf(`
   user_name           = "heidi@example.com"
@@ -489,7 +489,7 @@ func TestAccUserResource_passwordWO(t *testing.T) {
 // The app may change the case of userName and emails (RFC 7643 makes them
 // case-insensitive); that must not show as a diff.
 func TestAccUserResource_userNameCase(t *testing.T) {
-	srv := newTestServer(t, scimtest.Options{})
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	config := testAccUserConfig(srv, `
   user_name = "Ivan.Mixed@Example.COM"
   emails    = [{ value = "Ivan.Mixed@Example.COM", type = "work", primary = true }]

@@ -1,4 +1,246 @@
 package scim
 
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
 // GroupsService handles the /Groups endpoint (RFC 7644 section 3).
 type GroupsService service
+
+// Member is one member of a Group (RFC 7643 section 4.2).
+type Member struct {
+	Value   string
+	Type    string
+	Display string
+}
+
+// Group is a SCIM Group resource.
+type Group struct {
+	ID          string
+	DisplayName string
+	ExternalID  string
+	Members     []Member
+	// MembersKnown is false when the server did not return members, which
+	// is not the same as an empty group.
+	MembersKnown bool
+	Meta         Meta
+}
+
+// MemberIDs returns the member values, without repeats.
+func (g *Group) MemberIDs() []string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, m := range g.Members {
+		if m.Value != "" && !seen[m.Value] {
+			seen[m.Value] = true
+			ids = append(ids, m.Value)
+		}
+	}
+	return ids
+}
+
+func groupPath(id string) string { return "Groups/" + url.PathEscape(id) }
+
+func decodeGroup(o jsonObject) *Group {
+	g := &Group{ID: o.str("id"), DisplayName: o.str("displayName"), ExternalID: o.str("externalId"), Meta: decodeMeta(o)}
+	if list, ok := o.list("members"); ok {
+		g.MembersKnown = true
+		for _, item := range list {
+			if m, ok := item.(map[string]any); ok {
+				mo := jsonObject(m)
+				g.Members = append(g.Members, Member{Value: mo.str("value"), Type: mo.str("type"), Display: mo.str("display")})
+			}
+		}
+	} else if v, present := o.get("members"); present && v == nil {
+		g.MembersKnown = true // "members": null is an empty group
+	}
+	return g
+}
+
+func decodeGroupBody(method string, body []byte) (*Group, error) {
+	obj, ok := parseObject(body)
+	if !ok {
+		return nil, fmt.Errorf("%s /Groups: the answer is not a JSON Group", method)
+	}
+	g := decodeGroup(obj)
+	if g.ID == "" {
+		return nil, fmt.Errorf("%s /Groups: the answer has no id", method)
+	}
+	return g, nil
+}
+
+// groupsUnsupported turns a 404/501 on the collection into a clear message:
+// some apps have no /Groups at all.
+func (s *GroupsService) groupsUnsupported(err error) error {
+	var se *Error
+	if errors.As(err, &se) && (se.StatusCode == http.StatusNotImplemented || (se.StatusCode == http.StatusNotFound && se.NonSCIM)) {
+		return fmt.Errorf("%w (this app does not appear to support SCIM groups)", err)
+	}
+	return err
+}
+
+// Get fetches a group with its members, read the way the dialect says.
+func (s *GroupsService) Get(ctx context.Context, id string) (*Group, error) {
+	q := url.Values{}
+	if s.client.dialect.MembersRead == MembersAttributes {
+		q.Set("attributes", "displayName,externalId,members")
+	}
+	resp, err := s.client.do(ctx, request{Method: "GET", Path: groupPath(id), Query: q, Idempotent: true})
+	if err != nil {
+		return nil, err
+	}
+	g, err := decodeGroupBody("GET", resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if !g.MembersKnown {
+		g.MembersKnown = true // the dialect promised members: absent means none
+	}
+	return g, nil
+}
+
+// List returns every group matching opts, across all pages.
+func (s *GroupsService) List(ctx context.Context, opts ListOptions) ([]*Group, error) {
+	var groups []*Group
+	err := s.client.list(ctx, "Groups", opts, func(o jsonObject) error {
+		groups = append(groups, decodeGroup(o))
+		return nil
+	})
+	return groups, s.groupsUnsupported(err)
+}
+
+// FindByDisplayName returns the groups whose displayName equals name
+// (case-insensitively, as RFC 7643 defines displayName), without members.
+func (s *GroupsService) FindByDisplayName(ctx context.Context, name string) ([]*Group, error) {
+	groups, err := s.List(ctx, ListOptions{Filter: Eq("displayName", name), ExcludedAttributes: []string{"members"}})
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var found []*Group
+	for _, g := range groups {
+		if strings.EqualFold(g.DisplayName, name) {
+			found = append(found, g)
+		}
+	}
+	return found, nil
+}
+
+// Create posts a group. Members beyond one chunk are added afterwards with
+// PatchMembers, so that no request carries more member changes than the
+// server accepts. Like users, a POST is never retried.
+func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
+	members := g.MemberIDs()
+	first := members
+	if len(first) > s.client.dialect.MemberChunkSize {
+		first = nil
+	}
+	doc := map[string]any{"schemas": []string{SchemaGroup}, "displayName": g.DisplayName, "members": memberValues(first)}
+	if g.ExternalID != "" {
+		doc["externalId"] = g.ExternalID
+	}
+	resp, err := s.client.do(ctx, request{Method: "POST", Path: "Groups", Body: doc})
+	if err != nil {
+		return nil, s.groupsUnsupported(err)
+	}
+	created, err := decodeGroupBody("POST", resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	created.Members = membersOf(first)
+	created.MembersKnown = true
+	return created, nil
+}
+
+func memberValues(ids []string) []any {
+	out := make([]any, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, map[string]any{"value": id})
+	}
+	return out
+}
+
+func membersOf(ids []string) []Member {
+	out := make([]Member, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, Member{Value: id})
+	}
+	return out
+}
+
+// Update changes displayName and externalId and adds and removes members,
+// in as few PATCH requests as the member chunk size allows: attribute
+// changes ride along with the first chunk. Removal always names each member
+// (members[value eq "id"]): a path "members" without a filter would remove
+// every member (RFC 7644 section 3.5.2.2).
+func (s *GroupsService) Update(ctx context.Context, id string, attrs []Operation, add, remove []string) error {
+	type change struct {
+		add bool
+		id  string
+	}
+	var changes []change
+	for _, m := range add {
+		changes = append(changes, change{true, m})
+	}
+	for _, m := range remove {
+		changes = append(changes, change{false, m})
+	}
+	chunk := s.client.dialect.MemberChunkSize
+	for len(changes) > 0 || len(attrs) > 0 {
+		n := min(chunk, len(changes))
+		var adds []string
+		ops := append([]Operation(nil), attrs...)
+		for _, c := range changes[:n] {
+			if c.add {
+				adds = append(adds, c.id)
+			} else {
+				ops = append(ops, Operation{Op: "remove", Path: "members[value eq " + quote(c.id) + "]"})
+			}
+		}
+		if len(adds) > 0 {
+			ops = append(ops, Operation{Op: "add", Path: "members", Value: memberValues(adds)})
+		}
+		err := s.patch(ctx, id, ops)
+		var se *Error
+		if errors.As(err, &se) && se.StatusCode == http.StatusRequestEntityTooLarge && n > 1 {
+			chunk = max(1, n/2) // the server caps member changes per request: halve and retry
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		changes, attrs = changes[n:], nil
+	}
+	return nil
+}
+
+func (s *GroupsService) patch(ctx context.Context, id string, ops []Operation) error {
+	_, err := s.client.do(ctx, request{Method: "PATCH", Path: groupPath(id), Body: s.client.dialect.patchBody(ops), Idempotent: true})
+	return err
+}
+
+// RemoveMember removes one member; a member or group already gone is success.
+func (s *GroupsService) RemoveMember(ctx context.Context, groupID, memberID string) error {
+	err := s.Update(ctx, groupID, nil, nil, []string{memberID})
+	var se *Error
+	if errors.Is(err, ErrNotFound) || (errors.As(err, &se) && se.ScimType == "noTarget") {
+		return nil
+	}
+	return err
+}
+
+// Delete removes a group; a 404 counts as done.
+func (s *GroupsService) Delete(ctx context.Context, id string) error {
+	_, err := s.client.do(ctx, request{Method: "DELETE", Path: groupPath(id), Idempotent: true})
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}

@@ -328,8 +328,8 @@ func (s *Server) handlePatch(w http.ResponseWriter, r *http.Request, resourceTyp
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.opts.MaxMemberOps > 0 && resourceType == "Groups" && len(ops) > s.opts.MaxMemberOps {
-		return &scimError{status: 413, detail: "too many operations in one request"}
+	if s.opts.MaxMemberOps > 0 && resourceType == "Groups" && memberChanges(ops) > s.opts.MaxMemberOps {
+		return &scimError{status: 413, detail: "too many member changes in one request"}
 	}
 	old, ok := s.resources[resourceType][id]
 	if !ok {
@@ -437,4 +437,23 @@ func listOf(docs []map[string]any) map[string]any {
 		"totalResults": len(docs),
 		"Resources":    resources,
 	}
+}
+
+// memberChanges counts member changes in PATCH operations: each value of an
+// add to members, and each other operation on members.
+func memberChanges(ops []any) int {
+	n := 0
+	for _, raw := range ops {
+		op, _ := raw.(map[string]any)
+		path, _ := getFold(op, "path").(string)
+		if !strings.HasPrefix(strings.ToLower(path), "members") {
+			continue
+		}
+		if values, ok := getFold(op, "value").([]any); ok {
+			n += len(values)
+		} else {
+			n++
+		}
+	}
+	return n
 }

@@ -36,7 +36,7 @@ type Options struct {
 	// MembersNotInline leaves members out of group reads unless asked for
 	// with attributes=members.
 	MembersNotInline bool
-	// MaxMemberOps answers 413 to a group PATCH with more operations.
+	// MaxMemberOps answers 413 to a group PATCH with more member changes.
 	MaxMemberOps int
 	// Fault, when set, may answer a request before the server acts on it
 	// (or after, for lost-response tests). It returns true when it answered.

@@ -1,0 +1,118 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+)
+
+var (
+	_ datasource.DataSource                     = (*groupDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*groupDataSource)(nil)
+)
+
+type groupDataModel struct {
+	ID          types.String `tfsdk:"id"`
+	DisplayName types.String `tfsdk:"display_name"`
+	ExternalID  types.String `tfsdk:"external_id"`
+	Members     types.Set    `tfsdk:"members"`
+}
+
+var groupDataAttrTypes = map[string]attr.Type{
+	"id": types.StringType, "display_name": types.StringType, "external_id": types.StringType,
+	"members": types.SetType{ElemType: types.StringType},
+}
+
+var groupAttributeDescriptions = map[string]string{
+	"id": "SCIM `id`.", "display_name": "SCIM `displayName`.", "external_id": "SCIM `externalId`.",
+	"members": "SCIM ids of the members.",
+}
+
+func groupData(ctx context.Context, g *scim.Group, diags *diagsT) groupDataModel {
+	return groupDataModel{
+		ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName),
+		ExternalID: optionalStringValue(g.ExternalID), Members: stringSet(ctx, g.MemberIDs(), diags),
+	}
+}
+
+// NewGroupDataSource is the scim_group data source.
+func NewGroupDataSource() datasource.DataSource {
+	return &groupDataSource{}
+}
+
+type groupDataSource struct{ dataSourceClient }
+
+func (d *groupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_group"
+}
+
+func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := computedAttributes(groupDataAttrTypes, groupAttributeDescriptions)
+	attrs["id"] = schema.StringAttribute{MarkdownDescription: "SCIM `id` of the group to read.", Optional: true, Computed: true,
+		Validators: []validator.String{notBlank{}}}
+	attrs["display_name"] = schema.StringAttribute{MarkdownDescription: "`displayName` of the group to find (case-insensitive).",
+		Optional: true, Computed: true, Validators: []validator.String{notBlank{}}}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one SCIM group with its members, by `id` or `display_name` (exactly one). " +
+			"Finding no group, or several with the same name, is an error.",
+		Attributes: attrs,
+	}
+}
+
+func (d *groupDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("display_name"))}
+}
+
+func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config groupDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := config.ID.ValueString()
+	if config.ID.IsNull() {
+		name := config.DisplayName.ValueString()
+		groups, err := d.client.Groups.FindByDisplayName(ctx, name)
+		if err != nil {
+			resp.Diagnostics.AddError(clientError("reading", "group", name, err))
+			return
+		}
+		switch len(groups) {
+		case 0:
+			resp.Diagnostics.AddError("SCIM group not found", fmt.Sprintf("No group with displayName %q exists in the app.", name))
+			return
+		case 1:
+			id = groups[0].ID
+		default:
+			ids := make([]string, len(groups))
+			for i, g := range groups {
+				ids[i] = g.ID
+			}
+			resp.Diagnostics.AddError("Ambiguous SCIM group name", fmt.Sprintf("%d groups are named %q: %s. Read one of them by id.",
+				len(groups), name, strings.Join(ids, ", ")))
+			return
+		}
+	}
+	group, err := d.client.Groups.Get(ctx, id)
+	if errors.Is(err, scim.ErrNotFound) {
+		resp.Diagnostics.AddError("SCIM group not found", fmt.Sprintf("No group with id %q exists in the app.", id))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(clientError("reading", "group", id, err))
+		return
+	}
+	state := groupData(ctx, group, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}

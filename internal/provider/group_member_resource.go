@@ -1,0 +1,143 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+)
+
+var (
+	_ resource.Resource                = (*groupMemberResource)(nil)
+	_ resource.ResourceWithConfigure   = (*groupMemberResource)(nil)
+	_ resource.ResourceWithImportState = (*groupMemberResource)(nil)
+)
+
+// NewGroupMemberResource is the scim_group_member resource.
+func NewGroupMemberResource() resource.Resource {
+	return &groupMemberResource{}
+}
+
+type groupMemberResource struct {
+	client *scim.Client
+}
+
+type groupMemberModel struct {
+	ID       types.String `tfsdk:"id"`
+	GroupID  types.String `tfsdk:"group_id"`
+	MemberID types.String `tfsdk:"member_id"`
+}
+
+func (r *groupMemberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_group_member"
+}
+
+func (r *groupMemberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One membership of a user (or group) in a SCIM group. Non-authoritative: other members of the " +
+			"group are left alone. Use it with a `scim_group` whose `members` is not set; combined with an authoritative " +
+			"`members` list on the same group, the two would undo each other on every apply.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<group_id>/<member_id>`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"group_id": schema.StringAttribute{
+				MarkdownDescription: "SCIM id of the group. Changing it moves the membership (replace).",
+				Required:            true, PlanModifiers: replace, Validators: []validator.String{notBlank{}},
+			},
+			"member_id": schema.StringAttribute{
+				MarkdownDescription: "SCIM id of the member (a user or a group). Changing it replaces the membership.",
+				Required:            true, PlanModifiers: replace, Validators: []validator.String{notBlank{}},
+			},
+		},
+	}
+}
+
+func (r *groupMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *groupMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan groupMemberModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	group, member := plan.GroupID.ValueString(), plan.MemberID.ValueString()
+	if err := r.client.Groups.Update(ctx, group, nil, []string{member}, nil); err != nil {
+		resp.Diagnostics.AddError(clientError("adding a member to", "group", group, err))
+		return
+	}
+	plan.ID = types.StringValue(group + "/" + member)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state groupMemberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	group, err := r.client.Groups.Get(ctx, state.GroupID.ValueString())
+	if errors.Is(err, scim.ErrNotFound) {
+		tflog.Warn(ctx, "SCIM group is gone; removing the membership from state", map[string]any{"scim_id": state.GroupID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(clientError("reading", "group", state.GroupID.ValueString(), err))
+		return
+	}
+	if !slices.Contains(group.MemberIDs(), state.MemberID.ValueString()) {
+		tflog.Warn(ctx, "membership removed in the app; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.ID = types.StringValue(state.GroupID.ValueString() + "/" + state.MemberID.ValueString())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update is never called: both inputs require replacement.
+func (r *groupMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &groupMemberModel{})...)
+}
+
+func (r *groupMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state groupMemberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.client.Groups.RemoveMember(ctx, state.GroupID.ValueString(), state.MemberID.ValueString()); err != nil {
+		resp.Diagnostics.AddError(clientError("removing a member from", "group", state.GroupID.ValueString(), err))
+	}
+}
+
+// ImportState accepts <group id>/<member id>. SCIM ids rarely contain "/";
+// the last "/" separates them, so a group id with "/" still works.
+func (r *groupMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	i := strings.LastIndex(req.ID, "/")
+	if i <= 0 || i == len(req.ID)-1 {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Expected <group id>/<member id>, got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), req.ID[:i])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), req.ID[i+1:])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}

@@ -1,0 +1,287 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+)
+
+var (
+	_ resource.Resource                = (*groupResource)(nil)
+	_ resource.ResourceWithConfigure   = (*groupResource)(nil)
+	_ resource.ResourceWithImportState = (*groupResource)(nil)
+)
+
+const importByDisplayNamePrefix = "display_name:"
+
+// NewGroupResource is the scim_group resource.
+func NewGroupResource() resource.Resource {
+	return &groupResource{}
+}
+
+type groupResource struct {
+	client *scim.Client
+}
+
+type groupResourceModel struct {
+	ID          types.String `tfsdk:"id"`
+	DisplayName types.String `tfsdk:"display_name"`
+	ExternalID  types.String `tfsdk:"external_id"`
+	Members     types.Set    `tfsdk:"members"`
+	DestroyMode types.String `tfsdk:"destroy_mode"`
+}
+
+func (r *groupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_group"
+}
+
+func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A SCIM Group ([RFC 7643 section 4.2](https://www.rfc-editor.org/rfc/rfc7643#section-4.2)) and, " +
+			"optionally, its members. Member changes are sent as add/remove deltas in chunks, never as a full replace.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "SCIM `id` assigned by the app.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"display_name": schema.StringAttribute{
+				MarkdownDescription: "Name of the group (SCIM `displayName`). Changing it renames the group in place.",
+				Required:            true,
+				Validators:          []validator.String{notBlank{}},
+			},
+			"external_id": optionalString("Identifier of the group in the provisioning system (SCIM `externalId`)."),
+			"members": schema.SetAttribute{
+				MarkdownDescription: "SCIM ids of the members (users or groups). When set, the list is **authoritative**: " +
+					"members added in the app are removed on the next apply. When not set, membership is not managed here, " +
+					"and `scim_group_member` resources may manage single memberships instead. Do not combine both on one group.",
+				Optional:    true,
+				ElementType: types.StringType,
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			},
+			"destroy_mode": schema.StringAttribute{
+				MarkdownDescription: "What destroying the resource does in the app: `delete` (default) removes the group " +
+					"(SCIM `DELETE`); `abandon` only removes it from the Terraform state.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(destroyDelete),
+				Validators: []validator.String{stringvalidator.OneOf(destroyDelete, destroyAbandon)},
+			},
+		},
+	}
+}
+
+func (r *groupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+}
+
+func memberIDs(ctx context.Context, set types.Set, diags *diagsT) []string {
+	if set.IsNull() || set.IsUnknown() {
+		return nil
+	}
+	var ids []string
+	diags.Append(set.ElementsAs(ctx, &ids, false)...)
+	sort.Strings(ids)
+	return ids
+}
+
+func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan groupResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	members := memberIDs(ctx, plan.Members, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	group := &scim.Group{DisplayName: plan.DisplayName.ValueString(), ExternalID: plan.ExternalID.ValueString(), Members: membersOf(members)}
+	created, err := r.client.Groups.Create(ctx, group)
+	if err != nil {
+		resp.Diagnostics.AddError(clientError("creating", "group", group.DisplayName, err))
+		return
+	}
+	// Save the group before adding more members, so a failure below leaves
+	// it in state (tainted) rather than orphaned in the app.
+	state := plan
+	state.ID = types.StringValue(created.ID)
+	pending := missing(members, created.MemberIDs())
+	if !plan.Members.IsNull() && len(pending) > 0 {
+		state.Members = stringSet(ctx, created.MemberIDs(), &resp.Diagnostics)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if len(pending) == 0 || resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.client.Groups.Update(ctx, created.ID, nil, pending, nil); err != nil {
+		resp.Diagnostics.AddError(clientError("adding members to", "group", created.ID, err))
+		return
+	}
+	plan.ID = state.ID
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func membersOf(ids []string) []scim.Member {
+	out := make([]scim.Member, len(ids))
+	for i, id := range ids {
+		out[i] = scim.Member{Value: id}
+	}
+	return out
+}
+
+// missing returns the ids of want that are not in have.
+func missing(want, have []string) []string {
+	present := make(map[string]bool, len(have))
+	for _, id := range have {
+		present[id] = true
+	}
+	var out []string
+	for _, id := range want {
+		if !present[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func stringSet(ctx context.Context, ids []string, diags *diagsT) types.Set {
+	if ids == nil {
+		ids = []string{}
+	}
+	set, d := types.SetValueFrom(ctx, types.StringType, ids)
+	diags.Append(d...)
+	return set
+}
+
+func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state groupResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	group, err := r.client.Groups.Get(ctx, state.ID.ValueString())
+	if errors.Is(err, scim.ErrNotFound) {
+		tflog.Warn(ctx, "SCIM group is gone from the app; removing it from state", map[string]any{"scim_id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(clientError("reading", "group", state.ID.ValueString(), err))
+		return
+	}
+	state.DisplayName = keepCaseOf(state.DisplayName, group.DisplayName)
+	state.ExternalID = optionalStringValue(group.ExternalID)
+	if !state.Members.IsNull() {
+		// Members are compared only when managed here; otherwise they belong
+		// to scim_group_member resources or to the app.
+		state.Members = stringSet(ctx, group.MemberIDs(), &resp.Diagnostics)
+	}
+	if state.DestroyMode.IsNull() {
+		state.DestroyMode = types.StringValue(destroyDelete)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state groupResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	var attrs []scim.Operation
+	if !plan.DisplayName.Equal(state.DisplayName) {
+		attrs = append(attrs, scim.Operation{Op: "replace", Path: "displayName", Value: plan.DisplayName.ValueString()})
+	}
+	if !plan.ExternalID.Equal(state.ExternalID) {
+		if plan.ExternalID.IsNull() {
+			attrs = append(attrs, scim.Operation{Op: "remove", Path: "externalId"})
+		} else {
+			attrs = append(attrs, scim.Operation{Op: "replace", Path: "externalId", Value: plan.ExternalID.ValueString()})
+		}
+	}
+	var add, remove []string
+	if !plan.Members.IsNull() {
+		current := memberIDs(ctx, state.Members, &resp.Diagnostics)
+		if state.Members.IsNull() {
+			// Taking over membership that was unmanaged: diff against the app.
+			group, err := r.client.Groups.Get(ctx, id)
+			if err != nil {
+				resp.Diagnostics.AddError(clientError("reading", "group", id, err))
+				return
+			}
+			current = group.MemberIDs()
+		}
+		desired := memberIDs(ctx, plan.Members, &resp.Diagnostics)
+		add, remove = missing(desired, current), missing(current, desired)
+	}
+	if len(attrs) > 0 || len(add) > 0 || len(remove) > 0 {
+		tflog.Debug(ctx, "updating SCIM group", map[string]any{"scim_id": id, "members_added": len(add), "members_removed": len(remove)})
+		if err := r.client.Groups.Update(ctx, id, attrs, add, remove); err != nil {
+			resp.Diagnostics.AddError(clientError("updating", "group", id, err))
+			return
+		}
+	}
+	plan.ID = state.ID
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state groupResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || state.DestroyMode.ValueString() == destroyAbandon {
+		return
+	}
+	if err := r.client.Groups.Delete(ctx, state.ID.ValueString()); err != nil {
+		resp.Diagnostics.AddError(clientError("deleting", "group", state.ID.ValueString(), err))
+	}
+}
+
+// ImportState accepts a SCIM id, or display_name:<name>. Imported groups
+// manage their members, so that the imported state describes the whole group.
+func (r *groupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := req.ID
+	if name, ok := strings.CutPrefix(req.ID, importByDisplayNamePrefix); ok {
+		groups, err := r.client.Groups.FindByDisplayName(ctx, name)
+		if err != nil {
+			resp.Diagnostics.AddError(clientError("importing", "group", name, err))
+			return
+		}
+		switch len(groups) {
+		case 0:
+			resp.Diagnostics.AddError("SCIM group not found",
+				fmt.Sprintf("No group with displayName %q exists in the app. Check the name, or import by SCIM id.", name))
+			return
+		case 1:
+			id = groups[0].ID
+		default:
+			ids := make([]string, len(groups))
+			for i, g := range groups {
+				ids[i] = g.ID
+			}
+			resp.Diagnostics.AddError("Ambiguous SCIM group name",
+				fmt.Sprintf("%d groups are named %q: %s. Import one of them by SCIM id.", len(groups), name, strings.Join(ids, ", ")))
+			return
+		}
+	}
+	if strings.TrimSpace(id) == "" {
+		resp.Diagnostics.AddError("Invalid import ID", "Give the SCIM id of the group, or display_name:<name>.")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("members"), []string{})...)
+}

@@ -1,0 +1,93 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+)
+
+var (
+	_ datasource.DataSource                     = (*userDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*userDataSource)(nil)
+)
+
+// NewUserDataSource is the scim_user data source.
+func NewUserDataSource() datasource.DataSource {
+	return &userDataSource{}
+}
+
+type userDataSource struct{ dataSourceClient }
+
+func (d *userDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user"
+}
+
+func (d *userDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := computedAttributes(userDataAttrTypes, userAttributeDescriptions)
+	attrs["id"] = schema.StringAttribute{MarkdownDescription: "SCIM `id` of the user to read.", Optional: true, Computed: true,
+		Validators: []validator.String{notBlank{}}}
+	attrs["user_name"] = schema.StringAttribute{MarkdownDescription: "`userName` of the user to find (case-insensitive).",
+		Optional: true, Computed: true, Validators: []validator.String{notBlank{}}}
+	attrs["external_id"] = schema.StringAttribute{MarkdownDescription: "`externalId` of the user to find (case-sensitive).",
+		Optional: true, Computed: true, Validators: []validator.String{notBlank{}}}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one SCIM user, by `id`, `user_name` or `external_id` (exactly one). " +
+			"Finding no user, or several, is an error.",
+		Attributes: attrs,
+	}
+}
+
+func (d *userDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("user_name"), path.MatchRoot("external_id")),
+	}
+}
+
+func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config userDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var (
+		user *scim.User
+		err  error
+		key  string
+	)
+	switch {
+	case !config.ID.IsNull():
+		key = "id " + config.ID.ValueString()
+		user, err = d.client.Users.Get(ctx, config.ID.ValueString())
+		if errors.Is(err, scim.ErrNotFound) {
+			user, err = nil, nil
+		}
+	case !config.UserName.IsNull():
+		key = "userName " + config.UserName.ValueString()
+		user, err = d.client.Users.FindByUserName(ctx, config.UserName.ValueString())
+	default:
+		key = "externalId " + config.ExternalID.ValueString()
+		user, err = d.client.Users.FindByExternalID(ctx, config.ExternalID.ValueString())
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(clientError("reading", "user", key, err))
+		return
+	}
+	if user == nil {
+		resp.Diagnostics.AddError("SCIM user not found",
+			fmt.Sprintf("No user with %s exists in the app. Check the value, or use data.scim_users with a filter to list candidates.", key))
+		return
+	}
+	state := userData(ctx, user, &resp.Diagnostics)
+	if !config.UserName.IsNull() {
+		state.UserName = keepCaseOf(config.UserName, user.UserName)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
