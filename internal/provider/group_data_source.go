@@ -26,12 +26,12 @@ type groupDataModel struct {
 	ID          types.String `tfsdk:"id"`
 	DisplayName types.String `tfsdk:"display_name"`
 	ExternalID  types.String `tfsdk:"external_id"`
-	Members     types.Set    `tfsdk:"members"`
+	Members     idSetValue   `tfsdk:"members"`
 }
 
 var groupDataAttrTypes = map[string]attr.Type{
 	"id": types.StringType, "display_name": types.StringType, "external_id": types.StringType,
-	"members": types.SetType{ElemType: types.StringType},
+	"members": newIDSetType(),
 }
 
 var groupAttributeDescriptions = map[string]string{
@@ -39,10 +39,10 @@ var groupAttributeDescriptions = map[string]string{
 	"members": "SCIM ids of the members.",
 }
 
-func groupData(ctx context.Context, g *scim.Group, diags *diagsT) groupDataModel {
+func groupData(g *scim.Group, diags *diagsT) groupDataModel {
 	return groupDataModel{
 		ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName),
-		ExternalID: optionalStringValue(g.ExternalID), Members: stringSet(ctx, g.MemberIDs(), diags),
+		ExternalID: optionalStringValue(g.ExternalID), Members: idSet(g.MemberIDs(), diags),
 	}
 }
 
@@ -113,6 +113,6 @@ func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		resp.Diagnostics.AddError(clientError("reading", "group", id, err))
 		return
 	}
-	state := groupData(ctx, group, &resp.Diagnostics)
+	state := groupData(group, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -43,7 +42,7 @@ type groupResourceModel struct {
 	ID          types.String `tfsdk:"id"`
 	DisplayName types.String `tfsdk:"display_name"`
 	ExternalID  types.String `tfsdk:"external_id"`
-	Members     types.Set    `tfsdk:"members"`
+	Members     idSetValue   `tfsdk:"members"`
 	DestroyMode types.String `tfsdk:"destroy_mode"`
 }
 
@@ -72,8 +71,9 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 					"members added in the app are removed on the next apply. When not set, membership is not managed here, " +
 					"and `scim_group_member` resources may manage single memberships instead. Do not combine both on one group.",
 				Optional:    true,
+				CustomType:  newIDSetType(),
 				ElementType: types.StringType,
-				Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+				Validators:  []validator.Set{noEmptyIDs{}},
 			},
 			"destroy_mode": schema.StringAttribute{
 				MarkdownDescription: "What destroying the resource does in the app: `delete` (default) removes the group " +
@@ -91,12 +91,8 @@ func (r *groupResource) Configure(_ context.Context, req resource.ConfigureReque
 	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
 }
 
-func memberIDs(ctx context.Context, set types.Set, diags *diagsT) []string {
-	if set.IsNull() || set.IsUnknown() {
-		return nil
-	}
-	var ids []string
-	diags.Append(set.ElementsAs(ctx, &ids, false)...)
+func memberIDs(set idSetValue) []string {
+	ids := set.IDs()
 	sort.Strings(ids)
 	return ids
 }
@@ -104,7 +100,7 @@ func memberIDs(ctx context.Context, set types.Set, diags *diagsT) []string {
 func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan groupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	members := memberIDs(ctx, plan.Members, &resp.Diagnostics)
+	members := memberIDs(plan.Members)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -120,7 +116,7 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	state.ID = types.StringValue(created.ID)
 	pending := missing(members, created.MemberIDs())
 	if !plan.Members.IsNull() && len(pending) > 0 {
-		state.Members = stringSet(ctx, created.MemberIDs(), &resp.Diagnostics)
+		state.Members = idSet(created.MemberIDs(), &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	if len(pending) == 0 || resp.Diagnostics.HasError() {
@@ -157,11 +153,8 @@ func missing(want, have []string) []string {
 	return out
 }
 
-func stringSet(ctx context.Context, ids []string, diags *diagsT) types.Set {
-	if ids == nil {
-		ids = []string{}
-	}
-	set, d := types.SetValueFrom(ctx, types.StringType, ids)
+func idSet(ids []string, diags *diagsT) idSetValue {
+	set, d := newIDSetValue(ids)
 	diags.Append(d...)
 	return set
 }
@@ -187,7 +180,7 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if !state.Members.IsNull() {
 		// Members are compared only when managed here; otherwise they belong
 		// to scim_group_member resources or to the app.
-		state.Members = stringSet(ctx, group.MemberIDs(), &resp.Diagnostics)
+		state.Members = idSet(group.MemberIDs(), &resp.Diagnostics)
 	}
 	if state.DestroyMode.IsNull() {
 		state.DestroyMode = types.StringValue(destroyDelete)
@@ -216,7 +209,7 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	}
 	var add, remove []string
 	if !plan.Members.IsNull() {
-		current := memberIDs(ctx, state.Members, &resp.Diagnostics)
+		current := memberIDs(state.Members)
 		if state.Members.IsNull() {
 			// Taking over membership that was unmanaged: diff against the app.
 			group, err := r.client.Groups.Get(ctx, id)
@@ -226,7 +219,7 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 			}
 			current = group.MemberIDs()
 		}
-		desired := memberIDs(ctx, plan.Members, &resp.Diagnostics)
+		desired := memberIDs(plan.Members)
 		add, remove = missing(desired, current), missing(current, desired)
 	}
 	if len(attrs) > 0 || len(add) > 0 || len(remove) > 0 {

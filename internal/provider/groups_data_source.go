@@ -69,7 +69,7 @@ func (d *groupsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 			}
 			g = full
 		}
-		items = append(items, groupData(ctx, g, &resp.Diagnostics))
+		items = append(items, groupData(g, &resp.Diagnostics))
 	}
 	list, diags := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: groupDataAttrTypes}, items)
 	resp.Diagnostics.Append(diags...)

@@ -131,3 +131,21 @@ func shorten(s string) string {
 	}
 	return strconv.Quote(s)
 }
+
+// noEmptyIDs rejects empty strings in a set of SCIM ids.
+type noEmptyIDs struct{}
+
+func (noEmptyIDs) Description(context.Context) string { return "ids must not be empty" }
+func (v noEmptyIDs) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v noEmptyIDs) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	for _, e := range req.ConfigValue.Elements() {
+		if s, ok := e.(types.String); ok && !s.IsUnknown() && strings.TrimSpace(s.ValueString()) == "" {
+			resp.Diagnostics.AddAttributeError(req.Path, "Empty member id",
+				"Every member must be the SCIM id of a user or group, such as scim_user.alice.id.")
+			return
+		}
+	}
+}
