@@ -41,3 +41,20 @@ resource "scim_user" "lead" {
   title        = "VP Engineering"
   emails       = [{ value = "dana@example.com", type = "work", primary = true }]
 }
+
+# Authoritative membership: members added in the app are removed on apply.
+resource "scim_group" "platform" {
+  display_name = "Platform"
+  external_id  = "grp-platform"
+  members      = [scim_user.people["alice"].id, scim_user.people["bob"].id]
+}
+
+# Unmanaged membership, with single memberships managed one by one.
+resource "scim_group" "announcements" {
+  display_name = "Announcements"
+}
+
+resource "scim_group_member" "carol_announcements" {
+  group_id  = scim_group.announcements.id
+  member_id = scim_user.people["carol"].id
+}

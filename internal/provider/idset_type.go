@@ -89,10 +89,6 @@ type idSetValue struct {
 	basetypes.SetValue
 }
 
-func newIDSetNull() idSetValue {
-	return idSetValue{SetValue: basetypes.NewSetNull(types.StringType)}
-}
-
 func newIDSetValue(ids []string) (idSetValue, diag.Diagnostics) {
 	elems := make([]attr.Value, len(ids))
 	for i, id := range ids {

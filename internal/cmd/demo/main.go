@@ -83,12 +83,22 @@ func run(terraform, providerDir, config, workDir string) error {
 	}
 	d.showUsers()
 
-	step("2. Someone edits alice by hand in the app (title, and deactivates her)")
+	step("2. Someone edits alice by hand in the app (title, deactivation) and adds erin to Platform")
 	alice := d.userID("alice@example.com")
 	server.Modify("Users", alice, func(doc map[string]any) {
 		doc["title"] = "Changed by hand"
 		doc["active"] = false
 	})
+	intruder := server.Put("Users", map[string]any{"userName": "erin@example.com", "displayName": "Erin Outsider", "active": true,
+		"emails": []any{map[string]any{"value": "erin@example.com", "type": "work", "primary": true}}})
+	for _, g := range server.All("Groups") {
+		if g["displayName"] == "Platform" {
+			server.Modify("Groups", fmt.Sprint(g["id"]), func(doc map[string]any) {
+				members, _ := doc["members"].([]any)
+				doc["members"] = append(members, map[string]any{"value": intruder})
+			})
+		}
+	}
 	step("   terraform plan shows the drift")
 	if code, err := d.tf(2, "plan", "-detailed-exitcode"); err != nil {
 		return fmt.Errorf("expected a plan with changes (exit 2), got %d: %w", code, err)
@@ -101,11 +111,7 @@ func run(terraform, providerDir, config, workDir string) error {
 		return fmt.Errorf("plan after the fix is not empty: %w", err)
 	}
 
-	step("3. A user created outside Terraform is imported by userName")
-	server.Put("Users", map[string]any{
-		"userName": "erin@example.com", "displayName": "Erin Outsider", "active": true,
-		"emails": []any{map[string]any{"value": "erin@example.com", "type": "work", "primary": true}},
-	})
+	step("3. erin, created outside Terraform, is imported by userName")
 	imported := `
 resource "scim_user" "erin" {
   user_name    = "erin@example.com"
@@ -123,7 +129,25 @@ resource "scim_user" "erin" {
 		return fmt.Errorf("plan after import is not empty: %w", err)
 	}
 
-	step("4. terraform destroy deactivates the users; they stay in the app, inactive")
+	step("4. The whole tenant is imported in one apply by the recipe in examples/tenant-import")
+	tenant := &demo{terraform: d.terraform, dir: filepath.Join(workDir, "..", "tenant"), server: server, env: d.env}
+	if err := os.RemoveAll(tenant.dir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(tenant.dir, 0o755); err != nil {
+		return err
+	}
+	if err := copyDir("examples/tenant-import", tenant.dir); err != nil {
+		return err
+	}
+	if _, err := tenant.tf(0, "apply", "-auto-approve"); err != nil {
+		return err
+	}
+	if _, err := tenant.tf(0, "plan", "-detailed-exitcode"); err != nil {
+		return fmt.Errorf("plan after the tenant import is not empty: %w", err)
+	}
+
+	step("5. terraform destroy deactivates the users; they stay in the app, inactive")
 	if _, err := d.tf(0, "destroy", "-auto-approve"); err != nil {
 		return err
 	}

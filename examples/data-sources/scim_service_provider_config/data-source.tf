@@ -1,0 +1,5 @@
+data "scim_service_provider_config" "this" {}
+
+output "patch_supported" {
+  value = data.scim_service_provider_config.this.patch_supported
+}

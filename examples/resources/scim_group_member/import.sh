@@ -1,0 +1,2 @@
+# <group id>/<member id>
+terraform import scim_group_member.carol_auditors 6c5bb468-14b2-4183-baf2-06d523e03bd3/2819c223-7f76-453a-919d-413861904646
