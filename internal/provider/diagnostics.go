@@ -54,8 +54,7 @@ func nextStep(err error) string {
 	case se.NonSCIM && se.StatusCode == http.StatusNotFound:
 		return "The server answered with a non-SCIM page: check that endpoint is the SCIM base URL (it usually ends in /scim/v2)."
 	case se.StatusCode == http.StatusUnauthorized:
-		return "The app rejected the credentials: check token (or basic_auth). Use the SCIM provisioning token from the app's " +
-			"SCIM settings; general REST API tokens are usually not accepted on the SCIM endpoint."
+		return "The app rejected the credentials: check token (or basic_auth, oauth2). " + se.AuthHint
 	case se.StatusCode == http.StatusForbidden:
 		return "The credentials are valid but lack permission: the SCIM token needs provisioning (admin) rights in the app."
 	case se.StatusCode == http.StatusConflict:

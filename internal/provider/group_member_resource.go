@@ -93,7 +93,7 @@ func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	group, err := r.client.Groups.Get(ctx, state.GroupID.ValueString())
+	group, err := r.client.Groups.GetWithMembers(ctx, state.GroupID.ValueString(), []string{state.MemberID.ValueString()})
 	if errors.Is(err, scim.ErrNotFound) {
 		tflog.Warn(ctx, "SCIM group is gone; removing the membership from state", map[string]any{"scim_id": state.GroupID.ValueString()})
 		resp.State.RemoveResource(ctx)

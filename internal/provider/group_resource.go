@@ -165,7 +165,7 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	group, err := r.client.Groups.Get(ctx, state.ID.ValueString())
+	group, err := r.client.Groups.GetWithMembers(ctx, state.ID.ValueString(), state.Members.IDs())
 	if errors.Is(err, scim.ErrNotFound) {
 		tflog.Warn(ctx, "SCIM group is gone from the app; removing it from state", map[string]any{"scim_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -212,7 +212,7 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		current := memberIDs(state.Members)
 		if state.Members.IsNull() {
 			// Taking over membership that was unmanaged: diff against the app.
-			group, err := r.client.Groups.Get(ctx, id)
+			group, err := r.client.Groups.GetWithMembers(ctx, id, memberIDs(plan.Members))
 			if err != nil {
 				resp.Diagnostics.AddError(clientError("reading", "group", id, err))
 				return

@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -38,6 +39,9 @@ type scimProviderModel struct {
 	RequestTimeout types.String  `tfsdk:"request_timeout"`
 	CACertPEM      types.String  `tfsdk:"ca_cert_pem"`
 	Headers        types.Map     `tfsdk:"headers"`
+	OAuth2         types.Object  `tfsdk:"oauth2"`
+	Vendor         types.String  `tfsdk:"vendor"`
+	Dialect        types.Object  `tfsdk:"dialect"`
 }
 
 type basicAuthModel struct {
@@ -72,7 +76,7 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"Falls back to `SCIM_TOKEN`. Conflicts with `basic_auth`.",
 				Optional:   true,
 				Sensitive:  true,
-				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("basic_auth"))},
+				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("basic_auth"), path.MatchRoot("oauth2"))},
 			},
 			"basic_auth": schema.SingleNestedAttribute{
 				MarkdownDescription: "HTTP basic authentication instead of a bearer token. The environment variables " +
@@ -106,6 +110,9 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"Certificates are always verified.",
 				Optional: true,
 			},
+			"oauth2":  oauth2Schema(),
+			"vendor":  vendorSchema(),
+			"dialect": dialectSchema(),
 			"headers": schema.MapAttribute{
 				MarkdownDescription: "Extra HTTP headers sent with every request, such as a tenant header some apps require.",
 				Optional:            true,
@@ -128,11 +135,32 @@ func (p *scimProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	cfg.UserAgent = userAgent(p.version, req.TerraformVersion)
-	client, err := scim.New(cfg)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid SCIM endpoint", err.Error())
+	dialect, explicit := resolveDialect(ctx, data.Vendor, data.Dialect, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
+	if dialect.Unsupported != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("vendor"), dialect.App+" cannot be managed through SCIM",
+			dialect.Unsupported+" See the provider's "+dialect.GuideURL+" guide.")
+		return
+	}
+	cfg.Dialect = &dialect
+	var client *scim.Client
+	if !data.OAuth2.IsNull() {
+		var secret string
+		cfg.TokenSource, secret = oauth2TokenSource(ctx, data.OAuth2, func() *http.Client { return client.HTTPClient() }, &resp.Diagnostics)
+		cfg.Secrets = append(cfg.Secrets, secret)
+		cfg.Token, cfg.Username, cfg.Password = "", "", ""
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, err := scim.New(cfg)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid SCIM settings", err.Error())
+		return
+	}
+	client.Discover(ctx, explicit)
 	resp.ResourceData = client
 	resp.DataSourceData = client
 }
@@ -151,7 +179,8 @@ func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, dia
 	var diags diagsT
 	for name, v := range map[string]interface{ IsUnknown() bool }{
 		"endpoint": data.Endpoint, "token": data.Token, "basic_auth": data.BasicAuth, "headers": data.Headers,
-		"ca_cert_pem": data.CACertPEM, "request_timeout": data.RequestTimeout,
+		"ca_cert_pem": data.CACertPEM, "request_timeout": data.RequestTimeout, "oauth2": data.OAuth2,
+		"vendor": data.Vendor, "dialect": data.Dialect,
 	} {
 		if v.IsUnknown() {
 			diags.AddAttributeError(path.Root(name), "Unknown provider setting",
@@ -180,6 +209,9 @@ func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, dia
 		d, _ := time.ParseDuration(data.RequestTimeout.ValueString()) // checked by durationValidator
 		cfg.RequestTimeout = d
 	}
+	if !data.BasicAuth.IsNull() && !data.OAuth2.IsNull() {
+		diags.AddAttributeError(path.Root("oauth2"), "Conflicting credentials", "Set only one of token, basic_auth and oauth2.")
+	}
 	if !data.BasicAuth.IsNull() {
 		var basic basicAuthModel
 		diags.Append(data.BasicAuth.As(ctx, &basic, objectAsOptions)...)
@@ -205,7 +237,7 @@ func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, dia
 	} else if err := validateEndpoint(cfg.Endpoint); err != nil {
 		diags.AddAttributeError(path.Root("endpoint"), "Invalid SCIM endpoint", err.Error())
 	}
-	if strings.TrimSpace(cfg.Token) == "" && cfg.Username == "" && cfg.TokenSource == nil {
+	if strings.TrimSpace(cfg.Token) == "" && cfg.Username == "" && data.OAuth2.IsNull() {
 		diags.AddAttributeError(path.Root("token"), "Missing SCIM credentials",
 			"Set token (or SCIM_TOKEN) to the app's SCIM bearer token, or configure basic_auth "+
 				"(or SCIM_USERNAME and SCIM_PASSWORD). The token is usually found in the app's SCIM or provisioning settings.")

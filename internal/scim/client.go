@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -56,6 +57,8 @@ type Config struct {
 	Dialect *Dialect
 	// Transport replaces the HTTP transport (tests); TLS settings then come from it.
 	Transport http.RoundTripper
+	// Secrets are more values to mask in logs, such as an OAuth client secret.
+	Secrets []string
 }
 
 // Client talks to one SCIM service provider. It is safe for concurrent use,
@@ -68,6 +71,11 @@ type Client struct {
 	limiter *rate.Limiter
 	gate    *pauseGate
 	secrets []string
+	// usePut and plainJSON remember fallbacks learned from the server
+	// (405/501 on PATCH, 415 on scim+json) for the rest of the run.
+	usePut    atomic.Bool
+	plainJSON atomic.Bool
+	schemas   schemaCache
 
 	Users  *UsersService
 	Groups *GroupsService
@@ -124,11 +132,15 @@ func New(cfg Config) (*Client, error) {
 		c.dialect = *cfg.Dialect
 	}
 	c.dialect.fillDefaults()
+	if err := c.dialect.Validate(); err != nil {
+		return nil, err
+	}
+	c.usePut.Store(c.dialect.UpdateMethod == UpdatePut)
 	if cfg.RateLimit > 0 {
 		burst := max(1, int(cfg.RateLimit))
 		c.limiter = rate.NewLimiter(rate.Limit(cfg.RateLimit), burst)
 	}
-	for _, s := range []string{cfg.Token, cfg.Password} {
+	for _, s := range append([]string{cfg.Token, cfg.Password}, cfg.Secrets...) {
 		if s != "" {
 			c.secrets = append(c.secrets, s)
 		}
@@ -143,10 +155,19 @@ func (c *Client) Dialect() Dialect { return c.dialect }
 
 // SetDialect replaces the dialect, e.g. after discovery. Call it before the
 // client is shared between goroutines.
-func (c *Client) SetDialect(d Dialect) {
+func (c *Client) SetDialect(d Dialect) error {
 	d.fillDefaults()
+	if err := d.Validate(); err != nil {
+		return err
+	}
 	c.dialect = d
+	c.usePut.Store(d.UpdateMethod == UpdatePut)
+	return nil
 }
+
+// HTTPClient returns the client's HTTP client (TLS and redirect policy
+// included), for companion requests such as OAuth token fetches.
+func (c *Client) HTTPClient() *http.Client { return c.http }
 
 // Endpoint returns the normalised base URL.
 func (c *Client) Endpoint() string { return c.baseURL.String() }

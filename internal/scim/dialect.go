@@ -1,6 +1,10 @@
 package scim
 
-import "strings"
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
 
 // Ways a server returns group members.
 const (
@@ -8,22 +12,43 @@ const (
 	MembersInline = "inline"
 	// MembersAttributes: members only come with ?attributes=members.
 	MembersAttributes = "attributes"
+	// MembersFilter: the server never returns members (AWS IAM Identity
+	// Center); each expected member is checked with
+	// GET /Groups?filter=id eq "g" and members eq "u". Members added in the
+	// app cannot be seen this way.
+	MembersFilter = "filter"
+)
+
+// Update methods.
+const (
+	UpdatePatch = "patch"
+	UpdatePut   = "put"
 )
 
 // Dialect captures how one SCIM server departs from RFC 7644. It is plain
 // data: vendor presets are values of it and users may override any field.
+// Start from Generic() (or a preset) rather than the zero value, whose
+// booleans mean "unsupported".
 type Dialect struct {
 	// Name identifies the preset, for messages.
 	Name string
+	// App is the product name used in messages, such as "Hyperproof".
+	App string
 	// PatchOpCase is "lower" (add, replace, remove) or "capitalized" (Add,
 	// Replace, Remove, as Microsoft Entra ID sends them).
 	PatchOpCase string
-	// ContentType is the request body media type.
+	// UpdateMethod is "patch" (one operation per changed attribute) or
+	// "put" (GET, merge, full replace). With "patch", a 405 or 501 answer
+	// switches the client to "put" for the rest of the run.
+	UpdateMethod string
+	// ContentType is the request body media type. A 415 answer switches
+	// the client to application/json once.
 	ContentType string
 	// PageSize is the count asked for per list page; servers may return fewer.
 	PageSize int
-	// MaxPages bounds how many pages one listing reads, against servers that
-	// never return an empty page.
+	// StartIndexBase is 1 (RFC 7644) or 0 for servers that count from zero.
+	StartIndexBase int
+	// MaxPages bounds how many pages one listing reads.
 	MaxPages int
 	// LookupBeforeCreate searches by userName before POST, for servers that
 	// do not enforce userName uniqueness with a 409.
@@ -31,28 +56,57 @@ type Dialect struct {
 	// DeactivateMayDelete accepts a 404 after deactivation as success, for
 	// servers that remove users when they are deactivated.
 	DeactivateMayDelete bool
-	// MemberChunkSize bounds member operations in one group PATCH.
+	// MemberChunkSize bounds member changes in one group PATCH.
 	MemberChunkSize int
-	// MembersRead says how group members are read (MembersInline or MembersAttributes).
+	// MembersRead says how group members are read: MembersInline,
+	// MembersAttributes or MembersFilter.
 	MembersRead string
 	// SupportsGroups is false for servers without /Groups.
 	SupportsGroups bool
-	// SupportsDelete is false for servers that refuse DELETE.
+	// SupportsDelete is false for servers that refuse DELETE of users.
 	SupportsDelete bool
+	// SupportsPassword is false for apps that sign users in only through SSO.
+	SupportsPassword bool
+	// SupportsETags sends If-Match with the last seen version on updates.
+	SupportsETags bool
+	// FilterOnEmails is true when emails[...] filters work (used for lookups).
+	FilterOnEmails bool
+	// RolesAttribute is the SCIM attribute holding roles ("roles" by default).
+	RolesAttribute string
+	// UserSchemas are extension URNs always listed in a user's "schemas"
+	// (some apps reject users without their extension).
+	UserSchemas []string
+	// Discover reads /ServiceProviderConfig once to fill in what the preset leaves open.
+	Discover bool
+	// AuthHint says which credential the app expects, for 401 messages.
+	AuthHint string
+	// Unsupported, when set, explains why the app cannot be managed through
+	// SCIM at all; configuring the provider then fails with it.
+	Unsupported string
+	// GuideURL points to the provider's guide for the app.
+	GuideURL string
 }
 
-// Generic is the RFC 7644 dialect.
+// Generic is the RFC 7644 dialect, refined by discovery.
 func Generic() Dialect {
 	return Dialect{
-		Name:            "generic",
-		PatchOpCase:     "lower",
-		ContentType:     mediaType,
-		PageSize:        100,
-		MaxPages:        10000,
-		MemberChunkSize: 100,
-		MembersRead:     MembersInline,
-		SupportsGroups:  true,
-		SupportsDelete:  true,
+		Name:             "generic",
+		App:              "the app",
+		PatchOpCase:      "lower",
+		UpdateMethod:     UpdatePatch,
+		ContentType:      mediaType,
+		PageSize:         100,
+		StartIndexBase:   1,
+		MaxPages:         10000,
+		MemberChunkSize:  100,
+		MembersRead:      MembersInline,
+		SupportsGroups:   true,
+		SupportsDelete:   true,
+		SupportsPassword: true,
+		FilterOnEmails:   true,
+		RolesAttribute:   "roles",
+		Discover:         true,
+		AuthHint:         "Use the app's SCIM provisioning token (from its SCIM or provisioning settings); general REST API tokens are usually not accepted on the SCIM endpoint.",
 	}
 }
 
@@ -61,8 +115,14 @@ func (d *Dialect) fillDefaults() {
 	if d.Name == "" {
 		d.Name = g.Name
 	}
+	if d.App == "" {
+		d.App = g.App
+	}
 	if d.PatchOpCase == "" {
 		d.PatchOpCase = g.PatchOpCase
+	}
+	if d.UpdateMethod == "" {
+		d.UpdateMethod = g.UpdateMethod
 	}
 	if d.ContentType == "" {
 		d.ContentType = g.ContentType
@@ -79,6 +139,33 @@ func (d *Dialect) fillDefaults() {
 	if d.MembersRead == "" {
 		d.MembersRead = g.MembersRead
 	}
+	if d.RolesAttribute == "" {
+		d.RolesAttribute = g.RolesAttribute
+	}
+	if d.AuthHint == "" {
+		d.AuthHint = g.AuthHint
+	}
+}
+
+// Validate reports settings that cannot work.
+func (d Dialect) Validate() error {
+	var problems []string
+	if d.PatchOpCase != "lower" && d.PatchOpCase != "capitalized" {
+		problems = append(problems, fmt.Sprintf("patch_op_case %q must be lower or capitalized", d.PatchOpCase))
+	}
+	if d.UpdateMethod != UpdatePatch && d.UpdateMethod != UpdatePut {
+		problems = append(problems, fmt.Sprintf("update_method %q must be patch or put", d.UpdateMethod))
+	}
+	if d.MembersRead != MembersInline && d.MembersRead != MembersAttributes && d.MembersRead != MembersFilter {
+		problems = append(problems, fmt.Sprintf("members_read %q must be inline, attributes or filter", d.MembersRead))
+	}
+	if d.StartIndexBase != 0 && d.StartIndexBase != 1 {
+		problems = append(problems, fmt.Sprintf("start_index_base %d must be 0 or 1", d.StartIndexBase))
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("invalid dialect: %s", strings.Join(problems, "; "))
+	}
+	return nil
 }
 
 // op spells a PATCH operation name the way the dialect wants it.
@@ -87,4 +174,25 @@ func (d Dialect) op(name string) string {
 		return strings.ToUpper(name[:1]) + name[1:]
 	}
 	return name
+}
+
+// Preset returns the named vendor preset.
+func Preset(name string) (Dialect, bool) {
+	build, ok := presets[strings.ToLower(name)]
+	if !ok {
+		return Dialect{}, false
+	}
+	d := build()
+	d.fillDefaults()
+	return d, true
+}
+
+// PresetNames lists the vendor presets.
+func PresetNames() []string {
+	names := make([]string, 0, len(presets))
+	for n := range presets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }

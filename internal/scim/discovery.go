@@ -2,6 +2,10 @@ package scim
 
 import (
 	"context"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // ServiceProviderConfig is what a server says it supports (RFC 7643 section 5).
@@ -19,7 +23,11 @@ type ServiceProviderConfig struct {
 
 // ServiceProviderConfig reads /ServiceProviderConfig.
 func (c *Client) ServiceProviderConfig(ctx context.Context) (*ServiceProviderConfig, error) {
-	resp, err := c.do(ctx, request{Method: "GET", Path: "ServiceProviderConfig", Idempotent: true})
+	return c.serviceProviderConfig(ctx, false)
+}
+
+func (c *Client) serviceProviderConfig(ctx context.Context, once bool) (*ServiceProviderConfig, error) {
+	resp, err := c.do(ctx, request{Method: "GET", Path: "ServiceProviderConfig", Idempotent: true, NoRetry: once})
 	if err != nil {
 		return nil, err
 	}
@@ -52,4 +60,71 @@ func (c *Client) ServiceProviderConfig(ctx context.Context) (*ServiceProviderCon
 		}
 	}
 	return spc, nil
+}
+
+// schemaCache remembers /Schemas for the life of the client.
+type schemaCache struct {
+	once  sync.Once
+	urns  map[string]bool
+	known bool
+}
+
+// KnownSchemas returns the schema URNs the server lists at /Schemas
+// (lower-cased), and false when the server does not say (no endpoint, an
+// error, or a non-JSON answer). It is read once per client.
+func (c *Client) KnownSchemas(ctx context.Context) (map[string]bool, bool) {
+	c.schemas.once.Do(func() {
+		resp, err := c.do(ctx, request{Method: "GET", Path: "Schemas", Idempotent: true, NoRetry: true})
+		if err != nil {
+			tflog.Debug(ctx, "no /Schemas from the server; extension URNs are not checked", map[string]any{"error": err.Error()})
+			return
+		}
+		obj, ok := parseObject(resp.Body)
+		if !ok {
+			return
+		}
+		urns := map[string]bool{}
+		list, _ := obj.list("Resources")
+		for _, item := range list {
+			if m, ok := item.(map[string]any); ok {
+				if id := jsonObject(m).str("id"); id != "" {
+					urns[strings.ToLower(id)] = true
+				}
+			}
+		}
+		if len(urns) > 0 {
+			c.schemas.urns, c.schemas.known = urns, true
+		}
+	})
+	return c.schemas.urns, c.schemas.known
+}
+
+// Discover reads /ServiceProviderConfig once and refines the dialect with
+// what the server says: no PATCH means PUT updates, ETag support enables
+// If-Match, filter.maxResults caps the page size. Fields in explicit are the
+// user's own settings and win. A missing, failing or non-JSON answer leaves
+// the dialect as it is: many servers have no discovery endpoint.
+func (c *Client) Discover(ctx context.Context, explicit map[string]bool) {
+	if !c.dialect.Discover {
+		return
+	}
+	spc, err := c.serviceProviderConfig(ctx, true)
+	if err != nil {
+		tflog.Debug(ctx, "SCIM discovery skipped", map[string]any{"error": err.Error()})
+		return
+	}
+	d := c.dialect
+	if !spc.PatchSupported && !explicit["update_method"] {
+		d.UpdateMethod = UpdatePut
+	}
+	if spc.ETagSupported && !explicit["etag"] {
+		d.SupportsETags = true
+	}
+	if spc.FilterMaxResults > 0 && spc.FilterMaxResults < d.PageSize && !explicit["page_size"] {
+		d.PageSize = spc.FilterMaxResults
+	}
+	_ = c.SetDialect(d)
+	tflog.Debug(ctx, "SCIM discovery applied", map[string]any{
+		"update_method": d.UpdateMethod, "etag": d.SupportsETags, "page_size": d.PageSize,
+	})
 }

@@ -38,6 +38,9 @@ type Error struct {
 	// NonSCIM is true when the body was not JSON (an HTML error page, plain
 	// text): such answers usually come from a proxy or a wrong URL.
 	NonSCIM bool
+	// AuthHint says which credential the app expects (set on 401 and 403
+	// from the dialect).
+	AuthHint string
 }
 
 func (e *Error) Error() string {

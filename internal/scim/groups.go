@@ -98,8 +98,37 @@ func (s *GroupsService) Get(ctx context.Context, id string) (*Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !g.MembersKnown {
+	if !g.MembersKnown && s.client.dialect.MembersRead != MembersFilter {
 		g.MembersKnown = true // the dialect promised members: absent means none
+	}
+	return g, nil
+}
+
+// GetWithMembers fetches a group and its members. On servers that never
+// return members (MembersFilter), each of candidates is checked with
+// filter=id eq "g" and members eq "u", and only those found are returned:
+// members added in the app outside candidates stay invisible there.
+func (s *GroupsService) GetWithMembers(ctx context.Context, id string, candidates []string) (*Group, error) {
+	g, err := s.Get(ctx, id)
+	if err != nil || g.MembersKnown {
+		return g, err
+	}
+	g.Members, g.MembersKnown = nil, true
+	for _, member := range candidates {
+		filter := And(Eq("id", id), Eq("members", member))
+		resp, err := s.client.do(ctx, request{Method: "GET", Path: "Groups", Idempotent: true,
+			Query: ListOptions{Filter: filter, ExcludedAttributes: []string{"members"}}.query()})
+		if err != nil {
+			return nil, err
+		}
+		obj, _ := parseObject(resp.Body)
+		list, _ := obj.list("Resources")
+		for _, item := range list {
+			if m, ok := item.(map[string]any); ok && jsonObject(m).str("id") == id {
+				g.Members = append(g.Members, Member{Value: member})
+				break
+			}
+		}
 	}
 	return g, nil
 }

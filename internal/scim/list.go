@@ -51,7 +51,7 @@ func joinComma(items []string) string {
 // reached, follows nextCursor (RFC 9865) when offered, and drops repeats by id.
 func (c *Client) list(ctx context.Context, resourcePath string, opts ListOptions, fn func(jsonObject) error) error {
 	seen := map[string]bool{}
-	startIndex, cursor := 1, ""
+	startIndex, cursor := c.dialect.StartIndexBase, ""
 	for page := 0; ; page++ {
 		if page >= c.dialect.MaxPages {
 			return fmt.Errorf("listing %s: stopped after %d pages; the server keeps returning results", resourcePath, page)
@@ -99,7 +99,7 @@ func (c *Client) list(ctx context.Context, resourcePath string, opts ListOptions
 			continue
 		case len(resources) == 0, fresh == 0:
 			return nil
-		case hasTotal && startIndex-1+len(resources) >= total:
+		case hasTotal && startIndex-c.dialect.StartIndexBase+len(resources) >= total:
 			return nil
 		}
 		startIndex += len(resources)

@@ -42,6 +42,8 @@ type request struct {
 	Header http.Header
 	// Sensitive requests carry a password: their body is never logged.
 	Sensitive bool
+	// NoRetry sends the request once (discovery hints are not worth waiting for).
+	NoRetry bool
 }
 
 // resolve joins an escaped relative path (ids escaped with url.PathEscape)
@@ -89,7 +91,12 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 // also pauses every other caller of the client (the pause gate), since the
 // rate limit is per tenant, not per resource.
 func (c *Client) retryPolicy(req request, resp *response, err error, attempt int) (time.Duration, bool) {
-	if attempt >= c.cfg.MaxRetries || c.cfg.MaxRetries < 0 {
+	if resp != nil && resp.StatusCode == http.StatusUnsupportedMediaType && !c.plainJSON.Load() {
+		// The server refuses application/scim+json: fall back to application/json once.
+		c.plainJSON.Store(true)
+		return 0, true
+	}
+	if attempt >= c.cfg.MaxRetries || c.cfg.MaxRetries < 0 || req.NoRetry {
 		return 0, false
 	}
 	if err != nil {
@@ -208,7 +215,11 @@ func (c *Client) setHeaders(httpReq *http.Request, req request, hasBody bool) er
 	}
 	h.Set("Accept", mediaType+", application/json")
 	if hasBody {
-		h.Set("Content-Type", c.dialect.ContentType)
+		contentType := c.dialect.ContentType
+		if c.plainJSON.Load() {
+			contentType = "application/json"
+		}
+		h.Set("Content-Type", contentType)
 	}
 	if c.cfg.UserAgent != "" {
 		h.Set("User-Agent", c.cfg.UserAgent)
@@ -233,7 +244,11 @@ func (c *Client) setHeaders(httpReq *http.Request, req request, hasBody bool) er
 func (c *Client) checkResponse(req request, resp *response) error {
 	path := "/" + strings.TrimPrefix(req.Path, "/")
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return decodeError(req.Method, path, resp.StatusCode, resp.Body)
+		e := decodeError(req.Method, path, resp.StatusCode, resp.Body)
+		if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+			e.AuthHint = c.dialect.AuthHint
+		}
+		return e
 	}
 	if obj, ok := parseObject(resp.Body); ok && hasSchema(obj, SchemaError) {
 		e := decodeError(req.Method, path, resp.StatusCode, resp.Body)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 )
@@ -19,13 +20,49 @@ func (s *UsersService) Get(ctx context.Context, id string) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeUserBody("GET", resp.Body)
+	return s.decode("GET", resp.Body)
 }
 
-func decodeUserBody(method string, body []byte) (*User, error) {
+// userDoc renders a user for POST or PUT in the dialect: its extension
+// schemas listed and roles under the app's attribute name.
+func (s *UsersService) userDoc(u *User) map[string]any {
+	doc := u.ToJSON()
+	d := s.client.dialect
+	if d.RolesAttribute != "roles" {
+		if roles, ok := doc["roles"]; ok {
+			delete(doc, "roles")
+			doc[d.RolesAttribute] = roles
+		}
+	}
+	if schemas, ok := doc["schemas"].([]string); ok {
+		for _, urn := range d.UserSchemas {
+			found := false
+			for _, s := range schemas {
+				found = found || strings.EqualFold(s, urn)
+			}
+			if !found {
+				schemas = append(schemas, urn)
+			}
+		}
+		doc["schemas"] = schemas
+	}
+	return doc
+}
+
+func (s *UsersService) decode(method string, body []byte) (*User, error) {
 	obj, ok := parseObject(body)
 	if !ok {
 		return nil, fmt.Errorf("%s /Users: the answer is not a JSON User", method)
+	}
+	if attr := s.client.dialect.RolesAttribute; attr != "roles" {
+		if roles, ok := obj.get(attr); ok {
+			obj["roles"] = roles
+			for k := range obj {
+				if strings.EqualFold(k, attr) {
+					delete(obj, k)
+				}
+			}
+		}
 	}
 	u := decodeUser(obj)
 	if u.ID == "" {
@@ -38,6 +75,11 @@ func decodeUserBody(method string, body []byte) (*User, error) {
 func (s *UsersService) List(ctx context.Context, opts ListOptions) ([]*User, error) {
 	var users []*User
 	err := s.client.list(ctx, "Users", opts, func(o jsonObject) error {
+		if attr := s.client.dialect.RolesAttribute; attr != "roles" {
+			if roles, ok := o.get(attr); ok {
+				o["roles"] = roles
+			}
+		}
 		users = append(users, decodeUser(o))
 		return nil
 	})
@@ -90,7 +132,7 @@ func (s *UsersService) findOne(ctx context.Context, attr, value string, match fu
 // nor reported as a failure. When it is not found the original error is
 // returned and the next apply tries again.
 func (s *UsersService) Create(ctx context.Context, u *User) (*User, error) {
-	resp, err := s.client.do(ctx, request{Method: "POST", Path: "Users", Body: u.ToJSON(), Sensitive: u.Password != ""})
+	resp, err := s.client.do(ctx, request{Method: "POST", Path: "Users", Body: s.userDoc(u), Sensitive: u.Password != ""})
 	if err == nil {
 		return s.createdUser(ctx, u, resp)
 	}
@@ -110,7 +152,7 @@ func (s *UsersService) Create(ctx context.Context, u *User) (*User, error) {
 // createdUser reads the new user from a 201 (or 200) answer, or, when the
 // body is empty, from its Location or a lookup.
 func (s *UsersService) createdUser(ctx context.Context, sent *User, resp *response) (*User, error) {
-	if created, err := decodeUserBody("POST", resp.Body); err == nil {
+	if created, err := s.decode("POST", resp.Body); err == nil {
 		return created, nil
 	}
 	if loc := resp.Header.Get("Location"); loc != "" {
@@ -147,8 +189,11 @@ func (s *UsersService) Patch(ctx context.Context, id string, ops []Operation) (*
 		return s.Get(ctx, id)
 	}
 	sensitive := false
-	for _, o := range ops {
+	for i, o := range ops {
 		sensitive = sensitive || strings.EqualFold(o.Path, "password")
+		if o.Path == "roles" && s.client.dialect.RolesAttribute != "roles" {
+			ops[i].Path = s.client.dialect.RolesAttribute
+		}
 	}
 	// PATCH is retried like an idempotent request: every operation this
 	// package builds sets a value or removes a filtered one, so applying it
@@ -158,7 +203,7 @@ func (s *UsersService) Patch(ctx context.Context, id string, ops []Operation) (*
 	if err != nil {
 		return nil, err
 	}
-	if u, err := decodeUserBody("PATCH", resp.Body); err == nil {
+	if u, err := s.decode("PATCH", resp.Body); err == nil {
 		return u, nil
 	}
 	return s.Get(ctx, id)
@@ -166,11 +211,11 @@ func (s *UsersService) Patch(ctx context.Context, id string, ops []Operation) (*
 
 // Replace sends a full PUT of the user (RFC 7644 section 3.5.1).
 func (s *UsersService) Replace(ctx context.Context, id string, u *User) (*User, error) {
-	resp, err := s.client.do(ctx, request{Method: "PUT", Path: userPath(id), Body: u.ToJSON(), Idempotent: true, Sensitive: u.Password != ""})
+	resp, err := s.client.do(ctx, request{Method: "PUT", Path: userPath(id), Body: s.userDoc(u), Idempotent: true, Sensitive: u.Password != ""})
 	if err != nil {
 		return nil, err
 	}
-	if out, err := decodeUserBody("PUT", resp.Body); err == nil {
+	if out, err := s.decode("PUT", resp.Body); err == nil {
 		return out, nil
 	}
 	return s.Get(ctx, id)
@@ -191,6 +236,14 @@ func (s *UsersService) Delete(ctx context.Context, id string) error {
 // leaves the user active is an error, since the user could still log in.
 func (s *UsersService) Deactivate(ctx context.Context, id string) error {
 	u, err := s.Patch(ctx, id, []Operation{{Op: "replace", Path: "active", Value: false}})
+	var se *Error
+	if errors.As(err, &se) && se.StatusCode == http.StatusBadRequest {
+		// Some servers only take Okta's path-less form.
+		u, err = s.Patch(ctx, id, []Operation{{Op: "replace", Value: map[string]any{"active": false}}})
+	}
+	if errors.Is(err, ErrUnsupported) {
+		u, err = s.replaceWithOps(ctx, id, []Operation{{Op: "replace", Path: "active", Value: false}})
+	}
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}

@@ -41,6 +41,9 @@ func (s *Server) record(r *http.Request, body []byte) {
 	defer s.mu.Unlock()
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: string(body)})
 	s.counts[r.Method]++
+	if strings.HasSuffix(r.URL.Path, "/ServiceProviderConfig") || strings.HasSuffix(r.URL.Path, "/Schemas") {
+		s.counts["discovery"]++
+	}
 }
 
 func (s *Server) authorized(r *http.Request) bool {

@@ -127,7 +127,8 @@ func (s *Server) nextVersion() string {
 func now() string { return time.Now().UTC().Format(time.RFC3339) }
 
 // Count returns how many requests with this method reached the SCIM API
-// ("" counts all methods).
+// ("" counts all methods; "discovery" counts /ServiceProviderConfig and
+// /Schemas reads).
 func (s *Server) Count(method string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -1,0 +1,144 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+)
+
+// dialectModel holds the user's overrides of the vendor preset; null
+// fields keep the preset's (or discovery's) value.
+type dialectModel struct {
+	PatchOpCase         types.String `tfsdk:"patch_op_case"`
+	UpdateMethod        types.String `tfsdk:"update_method"`
+	ContentType         types.String `tfsdk:"content_type"`
+	PageSize            types.Int64  `tfsdk:"page_size"`
+	StartIndexBase      types.Int64  `tfsdk:"start_index_base"`
+	MemberChunkSize     types.Int64  `tfsdk:"member_chunk_size"`
+	MembersRead         types.String `tfsdk:"members_read"`
+	Groups              types.Bool   `tfsdk:"groups"`
+	Delete              types.Bool   `tfsdk:"delete"`
+	Password            types.Bool   `tfsdk:"password"`
+	ETag                types.Bool   `tfsdk:"etag"`
+	FilterOnEmails      types.Bool   `tfsdk:"filter_on_emails"`
+	LookupBeforeCreate  types.Bool   `tfsdk:"lookup_before_create"`
+	DeactivateMayDelete types.Bool   `tfsdk:"deactivate_may_delete"`
+	RolesAttribute      types.String `tfsdk:"roles_attribute"`
+	UserSchemas         types.List   `tfsdk:"user_schemas"`
+	Discovery           types.Bool   `tfsdk:"discovery"`
+}
+
+func dialectSchema() schema.SingleNestedAttribute {
+	b := func(desc string) schema.BoolAttribute { return schema.BoolAttribute{MarkdownDescription: desc, Optional: true} }
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "Overrides of the `vendor` preset, for apps whose SCIM server departs from RFC 7644. " +
+			"Each field left unset keeps the preset's value (or what discovery found). The SCIM compatibility guide explains each one.",
+		Optional: true,
+		Attributes: map[string]schema.Attribute{
+			"patch_op_case": schema.StringAttribute{MarkdownDescription: "`lower` (`replace`) or `capitalized` (`Replace`, as Microsoft Entra ID sends).",
+				Optional: true, Validators: []validator.String{stringvalidator.OneOf("lower", "capitalized")}},
+			"update_method": schema.StringAttribute{MarkdownDescription: "`patch` (one operation per changed attribute) or `put` " +
+				"(read, merge and replace the whole user). With `patch`, a 405 or 501 answer switches to `put` by itself.",
+				Optional: true, Validators: []validator.String{stringvalidator.OneOf(scim.UpdatePatch, scim.UpdatePut)}},
+			"content_type": schema.StringAttribute{MarkdownDescription: "Request media type, `application/scim+json` by default " +
+				"(a 415 answer switches to `application/json` by itself).", Optional: true},
+			"page_size": schema.Int64Attribute{MarkdownDescription: "Resources asked for per list page.", Optional: true,
+				Validators: []validator.Int64{int64validator.Between(1, 1000)}},
+			"start_index_base": schema.Int64Attribute{MarkdownDescription: "`1` (RFC 7644) or `0` for servers that count from zero.",
+				Optional: true, Validators: []validator.Int64{int64validator.Between(0, 1)}},
+			"member_chunk_size": schema.Int64Attribute{MarkdownDescription: "Most member changes in one group PATCH (a 413 answer halves it).",
+				Optional: true, Validators: []validator.Int64{int64validator.Between(1, 10000)}},
+			"members_read": schema.StringAttribute{MarkdownDescription: "How group members are read: `inline` (with the group), " +
+				"`attributes` (`?attributes=members`) or `filter` (one `id eq … and members eq …` query per expected member, " +
+				"for servers that never return members).",
+				Optional: true, Validators: []validator.String{stringvalidator.OneOf(scim.MembersInline, scim.MembersAttributes, scim.MembersFilter)}},
+			"groups":                b("Whether the app has `/Groups`. When false, `scim_group` fails at plan time."),
+			"delete":                b("Whether the app accepts `DELETE` of users. When false, `destroy_mode = \"delete\"` fails at plan time."),
+			"password":              b("Whether the app accepts passwords. When false, `password_wo` fails at plan time."),
+			"etag":                  b("Send `If-Match` with the version read before a full replace."),
+			"filter_on_emails":      b("Whether `emails[...]` filters work."),
+			"lookup_before_create":  b("Look users up by userName before creating them, for servers that do not answer 409 on duplicates."),
+			"deactivate_may_delete": b("Accept a user that disappears when deactivated (a 404 afterwards) as deactivated."),
+			"roles_attribute": schema.StringAttribute{MarkdownDescription: "Attribute that holds roles in the app, `roles` by default.",
+				Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"user_schemas": schema.ListAttribute{MarkdownDescription: "Extension URNs always listed in a user's `schemas`.",
+				Optional: true, ElementType: types.StringType},
+			"discovery": b("Read `/ServiceProviderConfig` once to refine the settings (on by default for `generic`)."),
+		},
+	}
+}
+
+func vendorSchema() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "Preset for the app's SCIM quirks: " + "`" + strings.Join(scim.PresetNames(), "`, `") + "`. " +
+			"Defaults to `generic` (RFC 7644, refined by discovery). `proof` fails on purpose: Proof has no SCIM API.",
+		Optional:   true,
+		Validators: []validator.String{stringvalidator.OneOf(scim.PresetNames()...)},
+	}
+}
+
+// resolveDialect applies the vendor preset and the user's overrides, and
+// returns which fields the user set (discovery must not change those).
+func resolveDialect(ctx context.Context, vendor types.String, overrides types.Object, diags *diagsT) (scim.Dialect, map[string]bool) {
+	name := "generic"
+	if !vendor.IsNull() {
+		name = vendor.ValueString()
+	}
+	d, ok := scim.Preset(name)
+	if !ok {
+		diags.AddAttributeError(path.Root("vendor"), "Unknown vendor", fmt.Sprintf("%q is not one of %s.", name, strings.Join(scim.PresetNames(), ", ")))
+		return d, nil
+	}
+	explicit := map[string]bool{}
+	if overrides.IsNull() || overrides.IsUnknown() {
+		return d, explicit
+	}
+	var m dialectModel
+	diags.Append(overrides.As(ctx, &m, objectAsOptions)...)
+	setString := func(key string, v types.String, dst *string) {
+		if !v.IsNull() && !v.IsUnknown() {
+			*dst, explicit[key] = v.ValueString(), true
+		}
+	}
+	setInt := func(key string, v types.Int64, dst *int) {
+		if !v.IsNull() && !v.IsUnknown() {
+			*dst, explicit[key] = int(v.ValueInt64()), true
+		}
+	}
+	setBool := func(key string, v types.Bool, dst *bool) {
+		if !v.IsNull() && !v.IsUnknown() {
+			*dst, explicit[key] = v.ValueBool(), true
+		}
+	}
+	setString("patch_op_case", m.PatchOpCase, &d.PatchOpCase)
+	setString("update_method", m.UpdateMethod, &d.UpdateMethod)
+	setString("content_type", m.ContentType, &d.ContentType)
+	setString("members_read", m.MembersRead, &d.MembersRead)
+	setString("roles_attribute", m.RolesAttribute, &d.RolesAttribute)
+	setInt("page_size", m.PageSize, &d.PageSize)
+	setInt("start_index_base", m.StartIndexBase, &d.StartIndexBase)
+	setInt("member_chunk_size", m.MemberChunkSize, &d.MemberChunkSize)
+	setBool("groups", m.Groups, &d.SupportsGroups)
+	setBool("delete", m.Delete, &d.SupportsDelete)
+	setBool("password", m.Password, &d.SupportsPassword)
+	setBool("etag", m.ETag, &d.SupportsETags)
+	setBool("filter_on_emails", m.FilterOnEmails, &d.FilterOnEmails)
+	setBool("lookup_before_create", m.LookupBeforeCreate, &d.LookupBeforeCreate)
+	setBool("deactivate_may_delete", m.DeactivateMayDelete, &d.DeactivateMayDelete)
+	setBool("discovery", m.Discovery, &d.Discover)
+	if !m.UserSchemas.IsNull() && !m.UserSchemas.IsUnknown() {
+		diags.Append(m.UserSchemas.ElementsAs(ctx, &d.UserSchemas, false)...)
+		explicit["user_schemas"] = true
+	}
+	d.Name += " (with overrides)"
+	return d, explicit
+}
