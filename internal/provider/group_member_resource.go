@@ -23,7 +23,15 @@ var (
 	_ resource.Resource                = (*groupMemberResource)(nil)
 	_ resource.ResourceWithConfigure   = (*groupMemberResource)(nil)
 	_ resource.ResourceWithImportState = (*groupMemberResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*groupMemberResource)(nil)
 )
+
+// ModifyPlan fails at plan time on apps without groups.
+func (r *groupMemberResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		checkGroupsSupported(r.client, "scim_group_member", &resp.Diagnostics)
+	}
+}
 
 // NewGroupMemberResource is the scim_group_member resource.
 func NewGroupMemberResource() resource.Resource {

@@ -25,7 +25,15 @@ var (
 	_ resource.Resource                = (*groupResource)(nil)
 	_ resource.ResourceWithConfigure   = (*groupResource)(nil)
 	_ resource.ResourceWithImportState = (*groupResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*groupResource)(nil)
 )
+
+// ModifyPlan fails at plan time on apps without groups.
+func (r *groupResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		checkGroupsSupported(r.client, "scim_group", &resp.Diagnostics)
+	}
+}
 
 const importByDisplayNamePrefix = "display_name:"
 

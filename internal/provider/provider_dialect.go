@@ -38,7 +38,9 @@ type dialectModel struct {
 }
 
 func dialectSchema() schema.SingleNestedAttribute {
-	b := func(desc string) schema.BoolAttribute { return schema.BoolAttribute{MarkdownDescription: desc, Optional: true} }
+	b := func(desc string) schema.BoolAttribute {
+		return schema.BoolAttribute{MarkdownDescription: desc, Optional: true}
+	}
 	return schema.SingleNestedAttribute{
 		MarkdownDescription: "Overrides of the `vendor` preset, for apps whose SCIM server departs from RFC 7644. " +
 			"Each field left unset keeps the preset's value (or what discovery found). The SCIM compatibility guide explains each one.",

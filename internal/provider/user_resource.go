@@ -18,6 +18,7 @@ var (
 	_ resource.Resource                = (*userResource)(nil)
 	_ resource.ResourceWithConfigure   = (*userResource)(nil)
 	_ resource.ResourceWithImportState = (*userResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*userResource)(nil)
 )
 
 // importByUserNamePrefix selects import by userName instead of by id.
@@ -38,6 +39,21 @@ func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest,
 
 func (r *userResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan rejects, at plan time, settings the app cannot honour.
+func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan userResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var password types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &password)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	checkUserCapabilities(ctx, r.client, plan, password, &resp.Diagnostics)
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -13,7 +13,7 @@ func (s *Server) serviceProviderConfig() map[string]any {
 	return map[string]any{
 		"schemas":          []string{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"},
 		"documentationUri": "https://github.com/scim-terraform/terraform-provider-scim",
-		"patch":            map[string]any{"supported": true},
+		"patch":            map[string]any{"supported": !opts.PatchUnsupportedInSPC && !opts.NoPatch},
 		"bulk":             map[string]any{"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
 		"filter":           map[string]any{"supported": true, "maxResults": maxResults},
 		"changePassword":   map[string]any{"supported": true},
@@ -25,12 +25,21 @@ func (s *Server) serviceProviderConfig() map[string]any {
 	}
 }
 
-func schemasDocs() []map[string]any {
-	return []map[string]any{
+// DemoExtensionURN is a custom user extension the server lists at /Schemas,
+// used by the examples.
+const DemoExtensionURN = "urn:example:params:scim:schemas:extension:custom:2.0:User"
+
+func schemasDocs(extra []string) []map[string]any {
+	docs := []map[string]any{
 		{"id": coreUserURN, "name": "User"},
 		{"id": coreGroupURN, "name": "Group"},
 		{"id": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "name": "EnterpriseUser"},
+		{"id": DemoExtensionURN, "name": "CustomUser"},
 	}
+	for _, urn := range extra {
+		docs = append(docs, map[string]any{"id": urn, "name": urn})
+	}
+	return docs
 }
 
 func resourceTypeDocs() []map[string]any {

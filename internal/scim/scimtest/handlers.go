@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	filter "github.com/scim2/filter-parser/v2"
 )
@@ -24,16 +25,33 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
 	rel := strings.TrimPrefix(r.URL.EscapedPath(), BasePath+"/")
 	s.record(r, body)
-	if !s.authorized(r) {
-		writeError(w, &scimError{status: 401, detail: "missing or invalid credentials"})
+	opts := s.Options()
+	if opts.RedirectTo != "" {
+		http.Redirect(w, r, opts.RedirectTo+r.URL.RequestURI(), http.StatusTemporaryRedirect)
 		return
 	}
-	opts := s.Options()
-	act := func() { s.route(w, r, rel, body) }
+	if s.rateLimited(w, opts) {
+		return
+	}
+	buf := newBufferedWriter()
+	act := func() { s.handle(buf, r, rel, body, opts) }
 	if opts.Fault != nil && opts.Fault(w, r, act) {
 		return
 	}
 	act()
+	buf.flushTo(w, opts.Quirks)
+}
+
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, rel string, body []byte, opts Options) {
+	if !s.authorized(r) {
+		writeError(w, &scimError{status: 401, detail: "missing or invalid credentials"})
+		return
+	}
+	if opts.AcceptOnly != "" && len(body) > 0 && !strings.HasPrefix(r.Header.Get("Content-Type"), opts.AcceptOnly) {
+		writeError(w, &scimError{status: 415, detail: "only " + opts.AcceptOnly + " is accepted"})
+		return
+	}
+	s.route(w, r, rel, body)
 }
 
 func (s *Server) record(r *http.Request, body []byte) {
@@ -61,12 +79,21 @@ func (s *Server) authorized(r *http.Request) bool {
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request, rel string, body []byte) {
 	parts := strings.Split(strings.Trim(rel, "/"), "/")
+	opts := s.Options()
+	if opts.NoDiscovery && (parts[0] == "ServiceProviderConfig" || parts[0] == "Schemas") {
+		writeHTML404(w)
+		return
+	}
+	if opts.NoGroups && parts[0] == "Groups" {
+		writeError(w, &scimError{status: 404, detail: "unknown endpoint Groups"})
+		return
+	}
 	switch parts[0] {
 	case "ServiceProviderConfig":
 		writeJSON(w, 200, s.serviceProviderConfig())
 		return
 	case "Schemas":
-		writeJSON(w, 200, listOf(schemasDocs()))
+		writeJSON(w, 200, listOf(schemasDocs(opts.ExtraSchemas)))
 		return
 	case "ResourceTypes":
 		writeJSON(w, 200, listOf(resourceTypeDocs()))
@@ -84,6 +111,15 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, rel string, body 
 			writeError(w, &scimError{status: 404, detail: "unknown path"})
 			return
 		}
+	}
+	switch {
+	case r.Method == http.MethodPatch && opts.NoPatch,
+		r.Method == http.MethodDelete && opts.NoDelete && resourceType == "Users":
+		writeError(w, &scimError{status: 405, detail: r.Method + " is not supported"})
+		return
+	case r.Method == http.MethodPut && opts.NoPut:
+		writeHTML404(w)
+		return
 	}
 	var err error
 	switch {
@@ -115,15 +151,24 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 	q := r.URL.Query()
 	opts := s.Options()
 	var expr filter.Expression
-	if f := q.Get("filter"); f != "" {
+	f := q.Get("filter")
+	if f != "" && opts.FilterMode != "ignore" {
 		e, err := filter.ParseFilter([]byte(f))
 		if err != nil {
 			return badRequest("invalidFilter", "cannot parse filter %q: %v", f, err)
 		}
+		if ae, ok := e.(*filter.AttributeExpression); opts.FilterMode == "username_only" &&
+			(!ok || !strings.EqualFold(ae.AttributePath.AttributeName, "userName")) {
+			return badRequest("invalidFilter", "only userName filters are supported")
+		}
 		expr = e
 	}
-	startIndex := atoiDefault(q.Get("startIndex"), 1)
-	if startIndex < 1 {
+	base := 1
+	if opts.ZeroBasedStartIndex {
+		base = 0
+	}
+	startIndex := atoiDefault(q.Get("startIndex"), base) + 1 - base
+	if startIndex < 1 || opts.IgnoreStartIndex {
 		startIndex = 1
 	}
 	count := atoiDefault(q.Get("count"), 100)
@@ -138,7 +183,10 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 			continue
 		}
 		if expr != nil {
-			hit, err := matches(doc, expr, opts.CaseSensitiveFilters)
+			if active, ok := doc["active"].(bool); opts.InactiveHiddenFromFilter && ok && !active {
+				continue
+			}
+			hit, err := matches(doc, expr, opts.CaseSensitiveFilters || opts.UserNameCaseSensitive)
 			if err != nil {
 				s.mu.Unlock()
 				return badRequest("invalidFilter", "%v", err)
@@ -157,8 +205,11 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 	resp := map[string]any{
 		"schemas":      []string{"urn:ietf:params:scim:api:messages:2.0:ListResponse"},
 		"Resources":    nonNil(page),
-		"startIndex":   startIndex,
+		"startIndex":   startIndex - 1 + base,
 		"itemsPerPage": len(page),
+	}
+	if opts.ItemsPerPageRequested {
+		resp["itemsPerPage"] = count
 	}
 	if !opts.OmitTotalResults {
 		resp["totalResults"] = len(matched)
@@ -184,8 +235,11 @@ func (s *Server) project(resourceType string, doc map[string]any, r *http.Reques
 	q := r.URL.Query()
 	asked := strings.Contains(strings.ToLower(q.Get("attributes")), "members")
 	excluded := strings.Contains(strings.ToLower(q.Get("excludedAttributes")), "members")
-	if excluded || (s.opts.MembersNotInline && !asked) {
+	if excluded || (s.opts.MembersNotInline && !asked) || s.opts.MembersNever {
 		delete(out, "members")
+	}
+	if s.opts.MembersNull && !excluded {
+		out["members"] = nil
 	}
 	if q.Get("attributes") != "" && !listing {
 		keep := map[string]bool{"id": true, "schemas": true, "meta": true}
@@ -204,6 +258,9 @@ func (s *Server) project(resourceType string, doc map[string]any, r *http.Reques
 func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, resourceType, id string) error {
 	s.mu.Lock()
 	doc, ok := s.resources[resourceType][id]
+	if d, delayed := s.delayed[id]; delayed && time.Now().Before(d.until) {
+		doc = d.doc
+	}
 	var out map[string]any
 	if ok {
 		out = s.project(resourceType, doc, r, false)
@@ -245,7 +302,8 @@ func (s *Server) validate(resourceType, id string, doc map[string]any) error {
 		if otherID == id {
 			continue
 		}
-		if otherName, _ := getFold(other, key).(string); strings.EqualFold(otherName, name) {
+		otherName, _ := getFold(other, key).(string)
+		if otherName == name || (!s.opts.UserNameCaseSensitive && strings.EqualFold(otherName, name)) {
 			return &scimError{status: 409, scimType: "uniqueness", detail: "userName " + strconv.Quote(name) + " is already taken"}
 		}
 	}
@@ -259,6 +317,9 @@ func (s *Server) handleCreate(w http.ResponseWriter, resourceType string, body [
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.checkDocument(resourceType, doc); err != nil {
+		return err
+	}
 	if err := s.validate(resourceType, "", doc); err != nil {
 		return err
 	}
@@ -276,7 +337,15 @@ func (s *Server) handleCreate(w http.ResponseWriter, resourceType string, body [
 		s.passwords[id] = password
 	}
 	w.Header().Set("Location", BasePath+"/"+resourceType+"/"+id)
-	writeResource(w, 201, copyDoc(doc))
+	status := 201
+	if s.opts.PostStatus200 {
+		status = 200
+	}
+	if s.opts.PostEmptyBody {
+		w.WriteHeader(status)
+		return nil
+	}
+	writeResource(w, status, copyDoc(doc))
 	return nil
 }
 
@@ -305,6 +374,9 @@ func (s *Server) handleReplace(w http.ResponseWriter, r *http.Request, resourceT
 		return notFound(resourceType, id)
 	}
 	if err := checkVersion(r, old); err != nil {
+		return err
+	}
+	if err := s.checkDocument(resourceType, doc); err != nil {
 		return err
 	}
 	if err := s.validate(resourceType, id, doc); err != nil {
@@ -349,11 +421,28 @@ func (s *Server) handlePatch(w http.ResponseWriter, r *http.Request, resourceTyp
 		name, _ := getFold(op, "op").(string)
 		path, _ := getFold(op, "path").(string)
 		value := getFold(op, "value")
+		if err := s.checkOpCase(name); err != nil {
+			return err
+		}
 		if strings.EqualFold(path, "password") {
 			password, _ = value.(string)
 			continue
 		}
+		if path == "" && strings.EqualFold(name, "replace") && s.opts.PathlessReplaceWipes {
+			if m, ok := value.(map[string]any); ok {
+				doc = map[string]any{"schemas": doc["schemas"], "meta": doc["meta"]}
+				for k, v := range m {
+					doc[k] = v
+				}
+			}
+			continue
+		}
 		if err := applyPatch(doc, name, path, value); err != nil {
+			return err
+		}
+	}
+	if resourceType == "Users" && s.opts.UnknownAttributes == "reject" {
+		if err := s.checkDocument(resourceType, doc); err != nil {
 			return err
 		}
 	}
@@ -363,12 +452,38 @@ func (s *Server) handlePatch(w http.ResponseWriter, r *http.Request, resourceTyp
 	if password != "" {
 		s.passwords[id] = password
 	}
-	s.store(resourceType, id, doc, false)
-	if s.opts.PatchNoContent {
-		w.WriteHeader(http.StatusNoContent)
+	wasActive, _ := old["active"].(bool)
+	nowActive, _ := doc["active"].(bool)
+	if resourceType == "Users" && wasActive && !nowActive {
+		switch s.opts.DeactivateMode {
+		case "delete":
+			delete(s.resources[resourceType], id)
+			w.WriteHeader(http.StatusNoContent)
+			return nil
+		case "noop":
+			doc["active"] = true
+		}
+	}
+	if resourceType == "Users" && !wasActive && nowActive && s.opts.RotateIDOnReactivate {
+		delete(s.resources[resourceType], id)
+		id = newID()
+		delete(doc, "meta")
+		s.store(resourceType, id, doc, true)
+		writeResource(w, 200, copyDoc(doc))
 		return nil
 	}
-	writeResource(w, 200, s.project(resourceType, doc, r, false))
+	if resourceType == "Groups" && s.opts.GroupDelay > 0 {
+		s.delayed[id] = delayedDoc{doc: copyDoc(old), until: time.Now().Add(s.opts.GroupDelay)}
+	}
+	s.store(resourceType, id, doc, false)
+	switch {
+	case s.opts.PatchNoContent || s.opts.PatchResponse == "204":
+		w.WriteHeader(http.StatusNoContent)
+	case s.opts.PatchResponse == "200_stale":
+		writeResource(w, 200, s.project(resourceType, old, r, false))
+	default:
+		writeResource(w, 200, s.project(resourceType, doc, r, false))
+	}
 	return nil
 }
 
@@ -382,7 +497,12 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, resourceTy
 	if err := checkVersion(r, old); err != nil {
 		return err
 	}
-	delete(s.resources[resourceType], id)
+	if resourceType == "Users" && s.opts.DeleteMode == "soft" {
+		old["active"] = false
+		s.touch(old)
+	} else {
+		delete(s.resources[resourceType], id)
+	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -459,4 +579,51 @@ func memberChanges(ops []any) int {
 		}
 	}
 	return n
+}
+
+// checkOpCase enforces the OpCase quirk.
+func (s *Server) checkOpCase(op string) error {
+	switch {
+	case s.opts.OpCase == "lower" && op != strings.ToLower(op):
+		return badRequest("invalidSyntax", "op %q must be lower-case", op)
+	case s.opts.OpCase == "capitalized" && op == strings.ToLower(op):
+		return badRequest("invalidSyntax", "op %q must be capitalized (Add, Replace, Remove)", op)
+	}
+	return nil
+}
+
+// knownUserAttributes are the lower-cased core User attributes (RFC 7643).
+var knownUserAttributes = map[string]bool{
+	"schemas": true, "id": true, "externalid": true, "meta": true, "username": true, "name": true, "displayname": true,
+	"nickname": true, "profileurl": true, "title": true, "usertype": true, "preferredlanguage": true, "locale": true,
+	"timezone": true, "active": true, "password": true, "emails": true, "phonenumbers": true, "ims": true, "photos": true,
+	"addresses": true, "groups": true, "entitlements": true, "roles": true, "x509certificates": true,
+}
+
+// checkDocument enforces RequiredUserSchemas and UnknownAttributes. Callers hold mu.
+func (s *Server) checkDocument(resourceType string, doc map[string]any) error {
+	if resourceType != "Users" {
+		return nil
+	}
+	for _, urn := range s.opts.RequiredUserSchemas {
+		found := false
+		for _, sc := range asList(doc["schemas"]) {
+			found = found || strings.EqualFold(toString(sc), urn)
+		}
+		if !found {
+			return badRequest("invalidValue", "schemas must include %s", urn)
+		}
+	}
+	for k := range doc {
+		if knownUserAttributes[strings.ToLower(k)] || strings.HasPrefix(strings.ToLower(k), "urn:") {
+			continue
+		}
+		switch s.opts.UnknownAttributes {
+		case "reject":
+			return badRequest("invalidSyntax", "unknown attribute %q", k)
+		case "ignore":
+			delete(doc, k)
+		}
+	}
+	return nil
 }

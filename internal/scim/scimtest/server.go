@@ -38,6 +38,10 @@ type Options struct {
 	MembersNotInline bool
 	// MaxMemberOps answers 413 to a group PATCH with more member changes.
 	MaxMemberOps int
+	// Quirks of real servers; the zero value conforms to RFC 7644.
+	Quirks
+	// ExtraSchemas are more schema URNs listed at /Schemas.
+	ExtraSchemas []string
 	// Fault, when set, may answer a request before the server acts on it
 	// (or after, for lost-response tests). It returns true when it answered.
 	Fault func(w http.ResponseWriter, r *http.Request, act func()) bool
@@ -62,6 +66,16 @@ type Server struct {
 	requests  []Request
 	counts    map[string]int
 	versions  int
+	// delayed holds group documents as readers still see them (GroupDelay).
+	delayed map[string]delayedDoc
+	// rateWindow and rateCount implement the RateLimit quirk.
+	rateWindow time.Time
+	rateCount  int
+}
+
+type delayedDoc struct {
+	doc   map[string]any
+	until time.Time
 }
 
 // New returns a server with the given options; serve it with Handler.
@@ -72,6 +86,7 @@ func New(opts Options) *Server {
 		order:     map[string][]string{},
 		passwords: map[string]string{},
 		counts:    map[string]int{},
+		delayed:   map[string]delayedDoc{},
 	}
 }
 

@@ -1,0 +1,111 @@
+package scimtest
+
+import "time"
+
+// Quirks switch on the misbehaviours of real SCIM servers, one per row of
+// the quirk matrix in shared/SCIM-CLIENT.md section 4. The zero value is a
+// conforming RFC 7644 server.
+type Quirks struct {
+	// OpCase: "" accepts any case; "lower" rejects capitalized ops;
+	// "capitalized" rejects lower-case ops (as an Entra-only server might).
+	OpCase string
+	// PatchResponse: "" (200 with the resource), "204" (no body) or
+	// "200_stale" (200 with the resource as it was before the PATCH).
+	PatchResponse string
+	// NoPatch answers PATCH with 405; NoPut answers PUT with an HTML 404
+	// (as Google does); NoDelete answers DELETE of users with 405.
+	NoPatch, NoPut, NoDelete bool
+	// NoGroups makes /Groups an unknown endpoint (404).
+	NoGroups bool
+	// PathlessReplaceWipes makes a PATCH replace without path replace the
+	// whole resource (ssoready#206).
+	PathlessReplaceWipes bool
+	// FilterMode: "" evaluates filters; "ignore" returns everything;
+	// "username_only" rejects filters on anything but userName.
+	FilterMode string
+	// UserNameCaseSensitive compares userName case-sensitively in filters
+	// and uniqueness.
+	UserNameCaseSensitive bool
+	// ItemsPerPageRequested reports the requested count as itemsPerPage.
+	ItemsPerPageRequested bool
+	// ZeroBasedStartIndex counts startIndex from zero; IgnoreStartIndex
+	// always returns the first page.
+	ZeroBasedStartIndex bool
+	IgnoreStartIndex    bool
+	// LowercaseResources names the list key "resources"; StringifyInts sends
+	// totalResults, startIndex and itemsPerPage as strings.
+	LowercaseResources, StringifyInts bool
+	// StringBools sends active and primary as "True"/"False".
+	StringBools bool
+	// MembersNever never returns group members (AWS IAM Identity Center);
+	// MembersNull returns "members": null.
+	MembersNever, MembersNull bool
+	// ErrorBody: "" (SCIM error), "plain" (text), "nested" ({"error":{…}}),
+	// "int_status" (status as a number) or "none" (empty body).
+	ErrorBody string
+	// OKWithErrorBody answers errors with 200 and a SCIM error document.
+	OKWithErrorBody bool
+	// AcceptOnly answers 415 to request bodies of another media type.
+	AcceptOnly string
+	// RateLimit answers 429 beyond this many requests per second;
+	// RetryAfter is "seconds" (default), "date" or "none".
+	RateLimit  int
+	RetryAfter string
+	// DeleteMode: "" deletes, "soft" only deactivates on DELETE.
+	DeleteMode string
+	// DeactivateMode: "" keeps inactive users; "delete" removes them when
+	// deactivated (Hoppscotch, fleet#52602); "noop" ignores deactivation.
+	DeactivateMode string
+	// InactiveHiddenFromFilter leaves inactive users out of filtered lists,
+	// while POST still answers 409 for them (keycloak-scim-server#74).
+	InactiveHiddenFromFilter bool
+	// PostStatus200 answers a create with 200 instead of 201; PostEmptyBody
+	// answers it with no body (only Location).
+	PostStatus200, PostEmptyBody bool
+	// RotateIDOnReactivate gives a reactivated user a new id (rancher#55220).
+	RotateIDOnReactivate bool
+	// UnknownAttributes: "" stores them, "reject" answers 400, "ignore" drops them.
+	UnknownAttributes string
+	// RequiredUserSchemas must all be listed in a user's schemas on create
+	// and replace (Hoppscotch-style extension requirement).
+	RequiredUserSchemas []string
+	// GroupDelay hides group changes from reads for this long (Hyperproof
+	// applies group changes asynchronously).
+	GroupDelay time.Duration
+	// RedirectTo answers every request with a 307 to this base URL.
+	RedirectTo string
+	// NoDiscovery answers /ServiceProviderConfig and /Schemas with an HTML 404.
+	NoDiscovery bool
+	// PatchUnsupportedInSPC declares patch.supported=false in discovery.
+	PatchUnsupportedInSPC bool
+}
+
+// Preset returns the options of a named server preset that behaves like
+// one vendor (or one class of sloppy server), for matrix tests.
+func Preset(name string) (Options, bool) {
+	switch name {
+	case "generic":
+		return Options{}, true
+	case "hyperproof":
+		// Accepts the capitalized ops Entra sends; documents no DELETE.
+		return Options{Quirks: Quirks{OpCase: "capitalized", NoDelete: true}}, true
+	case "secureframe":
+		return Options{Quirks: Quirks{NoGroups: true, NoDelete: true}}, true
+	case "hoppscotch":
+		return Options{Quirks: Quirks{NoGroups: true, DeactivateMode: "delete",
+			RequiredUserSchemas: []string{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"}}}, true
+	case "aws":
+		return Options{PageCap: 100, MaxMemberOps: 100, Quirks: Quirks{MembersNever: true}}, true
+	case "sloppy":
+		return Options{Quirks: Quirks{
+			PatchResponse: "204", ErrorBody: "int_status", LowercaseResources: true, StringifyInts: true,
+			StringBools: true, UserNameCaseSensitive: true, ItemsPerPageRequested: true,
+		}, OmitTotalResults: true}, true
+	}
+	return Options{}, false
+}
+
+// PresetNames lists the server presets.
+func PresetNames() []string {
+	return []string{"generic", "hyperproof", "secureframe", "hoppscotch", "aws", "sloppy"}
+}
