@@ -100,7 +100,7 @@ func (c *Client) retryPolicy(req request, resp *response, err error, attempt int
 		return 0, false
 	}
 	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, errRedirectRefused) || !req.Idempotent {
+		if errors.Is(err, context.Canceled) || errors.Is(err, errRedirectRefused) || errors.Is(err, errCredentials) || !req.Idempotent {
 			return 0, false
 		}
 		return c.backoff(attempt), true
@@ -150,7 +150,12 @@ func (c *Client) retryAfter(h http.Header) (time.Duration, bool) {
 	return min(max(d, 0), c.cfg.RetryWaitMax), true
 }
 
-var errRedirectRefused = errors.New("redirect refused")
+var (
+	errRedirectRefused = errors.New("redirect refused")
+	// errCredentials marks a failure to obtain credentials (an OAuth token):
+	// retrying the SCIM request cannot help.
+	errCredentials = errors.New("no credentials")
+)
 
 // send performs one attempt: waits for the limiter and any 429 pause, then
 // sends and reads at most MaxBodyBytes of the answer.
@@ -228,7 +233,7 @@ func (c *Client) setHeaders(httpReq *http.Request, req request, hasBody bool) er
 	case c.cfg.TokenSource != nil:
 		tok, err := c.cfg.TokenSource()
 		if err != nil {
-			return fmt.Errorf("obtaining an access token: %w", err)
+			return fmt.Errorf("%w: obtaining an access token: %w", errCredentials, err)
 		}
 		h.Set("Authorization", "Bearer "+tok)
 	case c.cfg.Username != "":

@@ -179,7 +179,7 @@ func ambiguousWriteFailure(err error) bool {
 	if errors.As(err, &se) {
 		return se.StatusCode >= 500 && se.StatusCode != 501
 	}
-	return !errors.Is(err, context.Canceled) && !errors.Is(err, errRedirectRefused)
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, errRedirectRefused) && !errors.Is(err, errCredentials)
 }
 
 // Patch applies operations to a user and returns the updated user: from the

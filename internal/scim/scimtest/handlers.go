@@ -16,6 +16,10 @@ const maxRequestBody = 4 << 20
 
 // ServeHTTP routes SCIM requests.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == TokenPath {
+		s.serveToken(w, r)
+		return
+	}
 	if !strings.HasPrefix(r.URL.Path, BasePath+"/") {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusNotFound)
@@ -71,10 +75,14 @@ func (s *Server) authorized(r *http.Request) bool {
 			return true
 		}
 	}
-	if opts.Token == "" {
-		return opts.Username == ""
+	bearer, hasBearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if opts.OAuthClientID != "" && hasBearer && s.validToken(bearer) {
+		return true
 	}
-	return r.Header.Get("Authorization") == "Bearer "+opts.Token
+	if opts.Token == "" {
+		return opts.Username == "" && opts.OAuthClientID == ""
+	}
+	return hasBearer && bearer == opts.Token
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request, rel string, body []byte) {

@@ -40,6 +40,10 @@ type Options struct {
 	MaxMemberOps int
 	// Quirks of real servers; the zero value conforms to RFC 7644.
 	Quirks
+	// OAuthClientID and OAuthClientSecret enable the client-credentials
+	// token endpoint at TokenPath; issued tokens last OAuthTokenTTL.
+	OAuthClientID, OAuthClientSecret string
+	OAuthTokenTTL                    time.Duration
 	// ExtraSchemas are more schema URNs listed at /Schemas.
 	ExtraSchemas []string
 	// Fault, when set, may answer a request before the server acts on it
@@ -71,6 +75,8 @@ type Server struct {
 	// rateWindow and rateCount implement the RateLimit quirk.
 	rateWindow time.Time
 	rateCount  int
+	// tokens are issued OAuth access tokens and their expiry.
+	tokens map[string]time.Time
 }
 
 type delayedDoc struct {
