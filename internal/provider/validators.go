@@ -121,6 +121,13 @@ func (v jsonObjectValues) ValidateMap(ctx context.Context, req validator.MapRequ
 		if err := json.Unmarshal([]byte(s.ValueString()), &obj); err != nil || obj == nil {
 			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(key), "Extension value is not a JSON object",
 				fmt.Sprintf("The value for %q is %s, but %s.", key, shorten(s.ValueString()), v.Description(ctx)))
+			continue
+		}
+		for attr := range obj {
+			if typed, ok := typedAttributeFor(key, attr); ok {
+				resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(key), "Attribute belongs to a typed argument",
+					fmt.Sprintf("%q in %s is managed by the %s argument; set it there instead of in extensions.", attr, key, typed))
+			}
 		}
 	}
 }
@@ -148,4 +155,26 @@ func (v noEmptyIDs) ValidateSet(_ context.Context, req validator.SetRequest, res
 			return
 		}
 	}
+}
+
+// typedAttributes maps the lower-cased SCIM attributes scim_user has typed
+// arguments for, per schema, to those arguments.
+var typedAttributes = map[string]map[string]string{
+	"urn:ietf:params:scim:schemas:core:2.0:user": {
+		"username": "user_name", "externalid": "external_id", "displayname": "display_name", "nickname": "nick_name",
+		"profileurl": "profile_url", "title": "title", "usertype": "user_type", "preferredlanguage": "preferred_language",
+		"locale": "locale", "timezone": "timezone", "active": "active", "name": "name", "emails": "emails",
+		"phonenumbers": "phone_numbers", "roles": "roles", "entitlements": "entitlements", "password": "password_wo",
+		"id": "id", "schemas": "(none: managed by the provider)", "meta": "(none: read-only)",
+	},
+	"urn:ietf:params:scim:schemas:extension:enterprise:2.0:user": {
+		"employeenumber": "enterprise.employee_number", "costcenter": "enterprise.cost_center",
+		"organization": "enterprise.organization", "division": "enterprise.division",
+		"department": "enterprise.department", "manager": "enterprise.manager_id",
+	},
+}
+
+func typedAttributeFor(urn, attr string) (string, bool) {
+	typed, ok := typedAttributes[strings.ToLower(urn)][strings.ToLower(attr)]
+	return typed, ok
 }
