@@ -269,3 +269,25 @@ resource "scim_user" "test" {
 		}},
 	})
 }
+
+// A 401 names the credential the app expects.
+func TestAccDialect_unauthorizedNamesCredential(t *testing.T) {
+	srv := newPresetServer(t, "hyperproof")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "scim" {
+  endpoint = %q
+  token    = "a-rest-api-token"
+  vendor   = "hyperproof"
+}
+resource "scim_user" "test" {
+  user_name = "x@example.com"
+}
+`, srv.URL),
+			ExpectError: regexp.MustCompile(`HTTP 401[\s\S]*Settings\s+>\s+Authentication\s+>\s+Provisioning,\s+not\s+a\s+REST\s+API\s+token`),
+		}},
+	})
+}
