@@ -27,22 +27,12 @@ func fullUser() *scim.User {
 	}
 }
 
-func emptyModel() userResourceModel {
-	return userResourceModel{
-		UserName: types.StringNull(), Name: types.ObjectNull(nameAttrTypes), Emails: types.SetNull(multiValueObjectType),
-		PhoneNumbers: types.SetNull(multiValueObjectType), Roles: types.SetNull(multiValueObjectType),
-		Entitlements: types.SetNull(multiValueObjectType), Enterprise: types.ObjectNull(enterpriseAttrTypes),
-		Extensions: types.MapNull(jsontypes.NormalizedType{}), PasswordWOVersion: types.Int64Null(),
-		DestroyMode: types.StringNull(), AdoptExisting: types.BoolNull(),
-	}
-}
-
 // Flattening then expanding gives back the same user, once the extension
 // keys to manage are known.
 func TestFlattenExpandRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	want := fullUser()
-	prior := emptyModel()
+	prior := emptyUserModel()
 	prior.Extensions = types.MapValueMust(jsontypes.NormalizedType{}, map[string]attr.Value{
 		"urn:x:ext": jsontypes.NewNormalizedValue(`{"team":"red"}`),
 	})
@@ -64,7 +54,7 @@ func TestFlattenExpandRoundTrip(t *testing.T) {
 
 func TestFlattenKeepsPriorSpelling(t *testing.T) {
 	ctx := context.Background()
-	prior := emptyModel()
+	prior := emptyUserModel()
 	prior.UserName = types.StringValue("Alice@Example.com")
 	prior.Emails = types.SetValueMust(multiValueObjectType, []attr.Value{types.ObjectValueMust(multiValueAttrTypes, map[string]attr.Value{
 		"value": types.StringValue("Alice@Example.com"), "type": types.StringValue("work"),
@@ -92,7 +82,7 @@ func TestFlattenKeepsPriorSpelling(t *testing.T) {
 
 func TestFlattenDerivedValuesAreNotDrift(t *testing.T) {
 	ctx := context.Background()
-	m, diags := flattenUser(ctx, &scim.User{ID: "1", UserName: "a", Name: scim.Name{Formatted: "A"}}, emptyModel())
+	m, diags := flattenUser(ctx, &scim.User{ID: "1", UserName: "a", Name: scim.Name{Formatted: "A"}}, emptyUserModel())
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

@@ -8,11 +8,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Defaults used when Config leaves a field zero.
@@ -68,7 +67,7 @@ type Client struct {
 	http    *http.Client
 	cfg     Config
 	dialect Dialect
-	limiter *rate.Limiter
+	limiter *adaptiveLimiter
 	gate    *pauseGate
 	secrets []string
 	// usePut and plainJSON remember fallbacks learned from the server
@@ -76,6 +75,9 @@ type Client struct {
 	usePut    atomic.Bool
 	plainJSON atomic.Bool
 	schemas   schemaCache
+	// traceBodies is set when TRACE logging may be on: only then are
+	// bodies copied and redacted for the log.
+	traceBodies bool
 
 	Users  *UsersService
 	Groups *GroupsService
@@ -136,10 +138,8 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c.usePut.Store(c.dialect.UpdateMethod == UpdatePut)
-	if cfg.RateLimit > 0 {
-		burst := max(1, int(cfg.RateLimit))
-		c.limiter = rate.NewLimiter(rate.Limit(cfg.RateLimit), burst)
-	}
+	c.limiter = newAdaptiveLimiter(cfg.RateLimit)
+	c.traceBodies = traceLoggingEnabled()
 	for _, s := range append([]string{cfg.Token, cfg.Password}, cfg.Secrets...) {
 		if s != "" {
 			c.secrets = append(c.secrets, s)
@@ -217,4 +217,15 @@ func IsLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// traceLoggingEnabled reports whether any of the log level variables that
+// reach this subsystem asks for TRACE (or JSON, which is TRACE).
+func traceLoggingEnabled() bool {
+	for _, name := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_SCIM", "TF_LOG_PROVIDER_SCIM_HTTP", "TF_ACC_LOG"} {
+		if v := strings.ToUpper(os.Getenv(name)); v == "TRACE" || v == "JSON" {
+			return true
+		}
+	}
+	return false
 }

@@ -163,10 +163,8 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*response,
 	if err := c.gate.wait(ctx); err != nil {
 		return nil, err
 	}
-	if c.limiter != nil {
-		if err := c.limiter.Wait(ctx); err != nil {
-			return nil, err
-		}
+	if err := c.limiter.wait(ctx); err != nil {
+		return nil, err
 	}
 	u := c.resolve(req.Path)
 	if len(req.Query) > 0 {
@@ -204,8 +202,24 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*response,
 	if int64(len(data)) > c.cfg.MaxBodyBytes {
 		return nil, fmt.Errorf("%s %s: response body larger than %d bytes; refusing to read it", req.Method, u.Path, c.cfg.MaxBodyBytes)
 	}
+	c.limiter.observe(httpResp.StatusCode, httpResp.Header)
 	c.logExchange(ctx, req, u, httpResp.StatusCode, time.Since(start), body, data)
-	return &response{StatusCode: httpResp.StatusCode, Header: httpResp.Header, Body: data}, nil
+	return &response{StatusCode: effectiveStatus(httpResp.StatusCode, data), Header: httpResp.Header, Body: data}, nil
+}
+
+// effectiveStatus is the status a 2xx answer carrying a SCIM Error document
+// really means (some servers wrap errors in 200), so retries and error
+// handling see the error.
+func effectiveStatus(status int, body []byte) int {
+	if status < 200 || status > 299 || !bytes.Contains(body, []byte(SchemaError)) {
+		return status
+	}
+	if obj, ok := parseObject(body); ok && hasSchema(obj, SchemaError) {
+		if n, err := strconv.Atoi(obj.str("status")); err == nil && n >= 400 && n <= 599 {
+			return n
+		}
+	}
+	return status
 }
 
 func (c *Client) setHeaders(httpReq *http.Request, req request, hasBody bool) error {
@@ -297,6 +311,9 @@ func (c *Client) logExchange(ctx context.Context, req request, u *url.URL, statu
 		"method": req.Method, "path": u.Path, "http_status": status, "duration_ms": took.Milliseconds(),
 	}
 	tflog.SubsystemDebug(ctx, logSubsystem, "SCIM request", fields)
+	if !c.traceBodies {
+		return
+	}
 	requestBody := redactPasswords(reqBody)
 	if req.Sensitive {
 		requestBody = "(omitted: the request carries a password)"

@@ -37,13 +37,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.rateLimited(w, opts) {
 		return
 	}
-	buf := newBufferedWriter()
-	act := func() { s.handle(buf, r, rel, body, opts) }
+	act := func() *Response {
+		buf := newBufferedWriter()
+		s.handle(buf, r, rel, body, opts)
+		return buf.finish(opts.Quirks)
+	}
 	if opts.Fault != nil && opts.Fault(w, r, act) {
 		return
 	}
-	act()
-	buf.flushTo(w, opts.Quirks)
+	act().WriteTo(w)
 }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, rel string, body []byte, opts Options) {

@@ -23,8 +23,24 @@ func (b *bufferedWriter) Header() http.Header         { return b.header }
 func (b *bufferedWriter) Write(p []byte) (int, error) { return b.body.Write(p) }
 func (b *bufferedWriter) WriteHeader(status int)      { b.status = status }
 
-// flushTo sends the buffered response, reshaped by the response quirks.
-func (b *bufferedWriter) flushTo(w http.ResponseWriter, q Quirks) {
+// Response is a response the server has produced but not sent yet.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// WriteTo sends the response.
+func (r *Response) WriteTo(w http.ResponseWriter) {
+	for k, v := range r.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(r.Status)
+	_, _ = w.Write(r.Body)
+}
+
+// finish reshapes the buffered response by the response quirks.
+func (b *bufferedWriter) finish(q Quirks) *Response {
 	body := b.body.Bytes()
 	status := b.status
 	if strings.Contains(b.header.Get("Content-Type"), "json") && len(body) > 0 {
@@ -38,11 +54,7 @@ func (b *bufferedWriter) flushTo(w http.ResponseWriter, q Quirks) {
 			}
 		}
 	}
-	for k, v := range b.header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	return &Response{Status: status, Header: b.header, Body: body}
 }
 
 func isError(doc map[string]any) bool {

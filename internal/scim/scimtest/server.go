@@ -46,9 +46,11 @@ type Options struct {
 	OAuthTokenTTL                    time.Duration
 	// ExtraSchemas are more schema URNs listed at /Schemas.
 	ExtraSchemas []string
-	// Fault, when set, may answer a request before the server acts on it
-	// (or after, for lost-response tests). It returns true when it answered.
-	Fault func(w http.ResponseWriter, r *http.Request, act func()) bool
+	// Fault, when set, may answer a request itself instead of the server
+	// (before the server acts), or call act (the server acts and returns
+	// the response it would send) and then answer differently, such as
+	// dropping the connection: a lost response. It returns true when it answered.
+	Fault func(w http.ResponseWriter, r *http.Request, act func() *Response) bool
 }
 
 // Request is one request the server received.

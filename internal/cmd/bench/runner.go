@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
+)
+
+const benchToken = "bench-token"
+
+// providerProcess is a provider started in debug mode; Terraform attaches
+// to it through TF_REATTACH_PROVIDERS, so its memory is its own.
+type providerProcess struct {
+	cmd      *exec.Cmd
+	reattach string
+}
+
+// startProvider starts bin with env: a reattached provider reads its
+// environment (SCIM_ENDPOINT, SCIM_TOKEN) from its own process.
+func startProvider(bin string, env []string) (*providerProcess, error) {
+	cmd := exec.Command(bin, "-debug")
+	cmd.Env = env
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stderr = nil
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	found := make(chan string, 1)
+	go func() {
+		scanner := bufio.NewScanner(stdout)
+		scanner.Buffer(make([]byte, 64<<10), 1<<20)
+		for scanner.Scan() {
+			line := strings.TrimSpace(scanner.Text())
+			if v, ok := strings.CutPrefix(line, "TF_REATTACH_PROVIDERS='"); ok {
+				found <- strings.TrimSuffix(v, "'")
+			}
+		}
+	}()
+	select {
+	case r := <-found:
+		return &providerProcess{cmd: cmd, reattach: r}, nil
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		return nil, fmt.Errorf("%s did not print its reattach configuration", bin)
+	}
+}
+
+// peakMiB reads the process's high-water resident memory (VmHWM).
+func (p *providerProcess) peakMiB() float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+func (p *providerProcess) stop() {
+	_ = p.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = p.cmd.Process.Kill()
+	}
+}
+
+// localServer is the SCIM server on a loopback port, in this process so
+// its request counts can be read directly.
+type localServer struct {
+	*scimtest.Server
+	url  string
+	http *http.Server
+}
+
+func startServer(opts scimtest.Options) (*localServer, error) {
+	opts.Token = benchToken
+	srv := scimtest.New(opts)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	return &localServer{Server: srv, url: "http://" + ln.Addr().String() + scimtest.BasePath, http: hs}, nil
+}
+
+func (s *localServer) close() { _ = s.http.Close() }
+
+// apiRequests counts requests to users and groups, leaving out discovery.
+func (s *localServer) apiRequests() int {
+	return s.Count("") - s.Count("discovery")
+}
+
+// workspace is one Terraform working directory.
+type workspace struct {
+	dir       string
+	terraform string
+	env       []string
+}
+
+func newWorkspace(o options, name string, server *localServer) (*workspace, error) {
+	dir := filepath.Join(o.workDir, name)
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	rc := filepath.Join(dir, "terraformrc")
+	if err := os.WriteFile(rc, []byte("plugin_cache_dir = \"\"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	if server != nil {
+		env = append(env, "SCIM_ENDPOINT="+server.url, "SCIM_TOKEN="+benchToken)
+	}
+	return &workspace{dir: dir, terraform: o.terraform, env: env}, nil
+}
+
+func (w *workspace) write(name, content string) error {
+	return os.WriteFile(filepath.Join(w.dir, name), []byte(content), 0o600)
+}
+
+// run runs one Terraform command, attached to provider when given, and
+// returns its wall time.
+func (w *workspace) run(provider *providerProcess, wantCode int, args ...string) (time.Duration, error) {
+	cmd := exec.Command(w.terraform, append(args, "-no-color", "-input=false")...)
+	cmd.Dir = w.dir
+	cmd.Env = w.env
+	if provider != nil {
+		cmd.Env = append(cmd.Env, "TF_REATTACH_PROVIDERS="+provider.reattach)
+	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	took := time.Since(start)
+	code := cmd.ProcessState.ExitCode()
+	if code != wantCode {
+		tail := out.String()
+		if len(tail) > 3000 {
+			tail = tail[len(tail)-3000:]
+		}
+		return took, fmt.Errorf("terraform %s exited %d (want %d): %v\n%s", args[0], code, wantCode, err, tail)
+	}
+	return took, nil
+}
+
+// timed runs a command with a fresh provider process (if bin is set) and
+// reports wall time and the provider's peak memory.
+func (w *workspace) timed(bin string, wantCode int, args ...string) (time.Duration, float64, error) {
+	if bin == "" {
+		took, err := w.run(nil, wantCode, args...)
+		return took, 0, err
+	}
+	p, err := startProvider(bin, w.env)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer p.stop()
+	took, err := w.run(p, wantCode, args...)
+	return took, p.peakMiB(), err
+}
+
+// methodCounts returns API requests by method, discovery left out.
+func (s *localServer) methodCounts() map[string]int {
+	out := map[string]int{}
+	for _, m := range []string{"GET", "POST", "PATCH", "PUT", "DELETE"} {
+		if n := s.Count(m); n > 0 {
+			out[m] = n
+		}
+	}
+	if out["GET"] -= s.Count("discovery"); out["GET"] <= 0 {
+		delete(out, "GET")
+	}
+	return out
+}

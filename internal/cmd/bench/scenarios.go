@@ -1,0 +1,354 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"log"
+	"strings"
+	"time"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
+)
+
+const providersTF = `
+terraform {
+  required_providers {
+    scim = { source = "scim-terraform/scim" }
+  }
+}
+provider "scim" {}
+`
+
+// usersConfig declares n users; the first changed of them get the "v2" title.
+func usersConfig(n, changed int) string {
+	return providersTF + fmt.Sprintf(`
+resource "scim_user" "u" {
+  count        = %d
+  user_name    = "user${count.index}@example.com"
+  display_name = "User ${count.index}"
+  title        = count.index < %d ? "v2" : "v1"
+  name         = { given_name = "User", family_name = "N${count.index}" }
+  emails       = [{ value = "user${count.index}@example.com", type = "work", primary = true }]
+}
+`, n, changed)
+}
+
+// terraformDataConfig is the same shape with the built-in terraform_data.
+func terraformDataConfig(n, changed int) string {
+	return fmt.Sprintf(`
+resource "terraform_data" "u" {
+  count = %d
+  input = {
+    user_name    = "user${count.index}@example.com"
+    display_name = "User ${count.index}"
+    title        = count.index < %d ? "v2" : "v1"
+    name         = { given_name = "User", family_name = "N${count.index}" }
+    emails       = [{ value = "user${count.index}@example.com", type = "work", primary = true }]
+  }
+}
+`, n, changed)
+}
+
+type step struct {
+	name     string
+	config   string
+	args     []string
+	wantCode int
+}
+
+// lifecycle runs create, no-change plan, 10% update and destroy, runs times,
+// for one provider kind, and records the medians.
+func (b *bench) lifecycle(kind string, n int) {
+	bin := map[string]string{"scim": b.opts.providerBin, "floor": b.opts.floorBin}[kind]
+	config := usersConfig
+	if kind == "terraform_data" {
+		config = terraformDataConfig
+	}
+	steps := []step{
+		{"users: create (apply)", config(n, 0), []string{"apply", "-auto-approve"}, 0},
+		{"users: no-change plan", config(n, 0), []string{"plan", "-detailed-exitcode"}, 0},
+		{"users: update 10%", config(n, n/10), []string{"apply", "-auto-approve"}, 0},
+		{"users: destroy", config(n, n/10), []string{"destroy", "-auto-approve"}, 0},
+	}
+	if kind == "terraform_data" {
+		// Terraform's own destroy of 1,000 counted terraform_data takes
+		// minutes on a small machine; it is reported for the other steps only.
+		steps = steps[:3]
+	}
+	walls := make([][]float64, len(steps))
+	peaks := make([]float64, len(steps))
+	reqs := make([]int, len(steps))
+	methods := make([]map[string]int, len(steps))
+	for run := 0; run < b.opts.runs; run++ {
+		var server *localServer
+		if kind == "scim" {
+			s, err := startServer(scimtest.Options{})
+			if err != nil {
+				log.Fatal(err)
+			}
+			server = s
+		}
+		ws, err := newWorkspace(b.opts, fmt.Sprintf("lifecycle-%s-%d", kind, run), server)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if bin != "" {
+			if err := ws.write("main.tf", steps[0].config); err != nil {
+				log.Fatal(err)
+			}
+			if _, _, err := ws.timed(bin, 0, "init"); err != nil {
+				log.Fatal(err)
+			}
+		}
+		for i, st := range steps {
+			if err := ws.write("main.tf", st.config); err != nil {
+				log.Fatal(err)
+			}
+			if server != nil {
+				server.ResetCounts()
+			}
+			took, peak, err := ws.timed(bin, st.wantCode, st.args...)
+			if err != nil {
+				log.Fatalf("%s/%s: %v", kind, st.name, err)
+			}
+			walls[i] = append(walls[i], took.Seconds())
+			peaks[i] = max(peaks[i], peak)
+			if server != nil {
+				reqs[i] = server.apiRequests()
+				methods[i] = server.methodCounts()
+			}
+		}
+		if server != nil {
+			server.close()
+		}
+	}
+	for i, st := range steps {
+		m := measurement{Scenario: st.name, Provider: kind, Resources: n, WallS: median(walls[i]), RunsS: walls[i], PeakMiB: peaks[i]}
+		if kind == "scim" {
+			m.Requests = reqs[i]
+			m.RequestsPerResource = float64(reqs[i]) / float64(n)
+			m.Extra = map[string]float64{}
+			for method, count := range methods[i] {
+				// Writes are per changed user; reads (Terraform's refresh) per user.
+				per := n
+				if strings.Contains(st.name, "update") && method != "GET" {
+					per = n / 10
+				}
+				m.Extra[method+" per resource"] = float64(count) / float64(per)
+			}
+		}
+		b.add(m)
+	}
+}
+
+func (b *bench) usersLifecycle() {
+	for _, kind := range []string{"scim", "floor", "terraform_data"} {
+		b.lifecycle(kind, b.opts.users)
+	}
+}
+
+// seededState writes a state holding n users as scim_user stores them, and
+// seeds the server with the same users, so the large plan needs no
+// lengthy apply first.
+func seededState(n int, server *localServer) string {
+	type instance struct {
+		IndexKey      int            `json:"index_key"`
+		SchemaVersion int            `json:"schema_version"`
+		Attributes    map[string]any `json:"attributes"`
+		Sensitive     []any          `json:"sensitive_attributes"`
+	}
+	instances := make([]instance, n)
+	for i := 0; i < n; i++ {
+		userName := fmt.Sprintf("user%d@example.com", i)
+		doc := map[string]any{
+			"userName": userName, "displayName": fmt.Sprintf("User %d", i), "title": "v1", "active": true,
+			"name":   map[string]any{"givenName": "User", "familyName": fmt.Sprintf("N%d", i)},
+			"emails": []any{map[string]any{"value": userName, "type": "work", "primary": true}},
+		}
+		id := fmt.Sprintf("seed-%06d", i)
+		if server != nil {
+			id = server.Put("Users", doc)
+		}
+		instances[i] = instance{IndexKey: i, Attributes: map[string]any{
+			"id": id, "user_name": userName, "external_id": nil, "display_name": fmt.Sprintf("User %d", i),
+			"nick_name": nil, "profile_url": nil, "title": "v1", "user_type": nil, "preferred_language": nil,
+			"locale": nil, "timezone": nil, "active": true,
+			"name": map[string]any{"formatted": nil, "family_name": fmt.Sprintf("N%d", i), "given_name": "User",
+				"middle_name": nil, "honorific_prefix": nil, "honorific_suffix": nil},
+			"emails":        []any{map[string]any{"value": userName, "type": "work", "display": nil, "primary": true}},
+			"phone_numbers": nil, "roles": nil, "entitlements": nil, "enterprise": nil, "extensions": nil,
+			"password_wo": nil, "password_wo_version": nil, "destroy_mode": "deactivate", "adopt_existing": false,
+		}, Sensitive: []any{}}
+	}
+	state := map[string]any{
+		"version": 4, "terraform_version": "1.8.5", "serial": 1, "lineage": "bench-seeded-state", "outputs": map[string]any{},
+		"resources": []any{map[string]any{
+			"mode": "managed", "type": "scim_user", "name": "u",
+			"provider": `provider["registry.terraform.io/scim-terraform/scim"]`, "instances": instances,
+		}},
+	}
+	data, _ := json.Marshal(state)
+	return string(data)
+}
+
+// bigPlan measures a no-change plan over many users, and the provider's memory.
+func (b *bench) bigPlan() {
+	n := b.opts.bigUsers
+	for _, kind := range []string{"scim", "floor"} {
+		bin := map[string]string{"scim": b.opts.providerBin, "floor": b.opts.floorBin}[kind]
+		var walls []float64
+		var peak float64
+		var reqs int
+		for run := 0; run < b.opts.runs; run++ {
+			var server *localServer
+			if kind == "scim" {
+				server, _ = startServer(scimtest.Options{})
+			}
+			ws, err := newWorkspace(b.opts, fmt.Sprintf("bigplan-%s-%d", kind, run), server)
+			if err != nil {
+				log.Fatal(err)
+			}
+			must(ws.write("main.tf", usersConfig(n, 0)))
+			must(ws.write("terraform.tfstate", seededState(n, server)))
+			if _, _, err := ws.timed(bin, 0, "init"); err != nil {
+				log.Fatal(err)
+			}
+			if server != nil {
+				server.ResetCounts()
+			}
+			took, p, err := ws.timed(bin, 0, "plan", "-detailed-exitcode")
+			if err != nil {
+				log.Fatalf("bigplan %s: %v", kind, err)
+			}
+			walls, peak = append(walls, took.Seconds()), max(peak, p)
+			if server != nil {
+				reqs = server.apiRequests()
+				server.close()
+			}
+		}
+		m := measurement{Scenario: fmt.Sprintf("users: no-change plan (%d)", n), Provider: kind, Resources: n,
+			WallS: median(walls), RunsS: walls, PeakMiB: peak}
+		if kind == "scim" {
+			m.Requests, m.RequestsPerResource = reqs, float64(reqs)/float64(n)
+		}
+		b.add(m)
+	}
+}
+
+func groupConfig(n int, swapped bool) string {
+	last := "member-last-a"
+	if swapped {
+		last = "member-last-b"
+	}
+	return providersTF + fmt.Sprintf(`
+resource "scim_group" "big" {
+  display_name = "Big group"
+  members      = concat([for i in range(%d) : format("member-%%06d", i)], [%q])
+}
+`, n-1, last)
+}
+
+// bigGroup measures a group of many members: create, change one member,
+// no-change plan.
+func (b *bench) bigGroup() {
+	n := b.opts.groupSize
+	steps := []step{
+		{"group: create", groupConfig(n, false), []string{"apply", "-auto-approve"}, 0},
+		{"group: change one member", groupConfig(n, true), []string{"apply", "-auto-approve"}, 0},
+		{"group: no-change plan", groupConfig(n, true), []string{"plan", "-detailed-exitcode"}, 0},
+	}
+	for _, kind := range []string{"scim", "floor"} {
+		bin := map[string]string{"scim": b.opts.providerBin, "floor": b.opts.floorBin}[kind]
+		walls := make([][]float64, len(steps))
+		peaks := make([]float64, len(steps))
+		reqs := make([]map[string]int, len(steps))
+		for run := 0; run < b.opts.runs; run++ {
+			var server *localServer
+			if kind == "scim" {
+				server, _ = startServer(scimtest.Options{})
+			}
+			ws, err := newWorkspace(b.opts, fmt.Sprintf("group-%s-%d", kind, run), server)
+			if err != nil {
+				log.Fatal(err)
+			}
+			must(ws.write("main.tf", steps[0].config))
+			if _, _, err := ws.timed(bin, 0, "init"); err != nil {
+				log.Fatal(err)
+			}
+			for i, st := range steps {
+				must(ws.write("main.tf", st.config))
+				if server != nil {
+					server.ResetCounts()
+				}
+				took, peak, err := ws.timed(bin, st.wantCode, st.args...)
+				if err != nil {
+					log.Fatalf("group %s/%s: %v", kind, st.name, err)
+				}
+				walls[i], peaks[i] = append(walls[i], took.Seconds()), max(peaks[i], peak)
+				if server != nil {
+					reqs[i] = map[string]int{"GET": server.Count("GET") - server.Count("discovery"), "PATCH": server.Count("PATCH"),
+						"POST": server.Count("POST"), "all": server.apiRequests()}
+				}
+			}
+			if server != nil {
+				server.close()
+			}
+		}
+		for i, st := range steps {
+			m := measurement{Scenario: fmt.Sprintf("%s (%d members)", st.name, n), Provider: kind, Resources: 1,
+				WallS: median(walls[i]), RunsS: walls[i], PeakMiB: peaks[i]}
+			if kind == "scim" {
+				m.Requests, m.RequestsPerResource = reqs[i]["all"], float64(reqs[i]["all"])
+				m.Extra = map[string]float64{"PATCH": float64(reqs[i]["PATCH"]), "GET": float64(reqs[i]["GET"]), "POST": float64(reqs[i]["POST"])}
+			}
+			b.add(m)
+		}
+	}
+}
+
+// rateLimited applies users against a server allowing rateLimit requests per
+// second (429 with Retry-After beyond). Efficiency is the best possible
+// time, successful requests / limit, over the measured time.
+func (b *bench) rateLimited() {
+	n, limit := b.opts.rateUsers, b.opts.rateLimit
+	var walls, effs []float64
+	var rejected, requests int
+	for run := 0; run < b.opts.runs; run++ {
+		server, err := startServer(scimtest.Options{Quirks: scimtest.Quirks{RateLimit: limit}})
+		if err != nil {
+			log.Fatal(err)
+		}
+		ws, err := newWorkspace(b.opts, fmt.Sprintf("ratelimited-%d", run), server)
+		if err != nil {
+			log.Fatal(err)
+		}
+		must(ws.write("main.tf", usersConfig(n, 0)))
+		if _, _, err := ws.timed(b.opts.providerBin, 0, "init"); err != nil {
+			log.Fatal(err)
+		}
+		server.ResetCounts()
+		start := time.Now()
+		took, _, err := ws.timed(b.opts.providerBin, 0, "apply", "-auto-approve")
+		if err != nil {
+			log.Fatalf("rate-limited apply failed: %v", err)
+		}
+		_ = start
+		rejected = server.Count("429")
+		requests = server.Count("") - rejected
+		if got := len(server.All("Users")); got != n {
+			log.Fatalf("rate-limited apply created %d users, want %d", got, n)
+		}
+		walls = append(walls, took.Seconds())
+		effs = append(effs, (float64(requests)/float64(limit))/took.Seconds())
+		server.close()
+	}
+	b.add(measurement{Scenario: fmt.Sprintf("rate-limited apply (%d/s)", limit), Provider: "scim", Resources: n,
+		WallS: median(walls), RunsS: walls, Requests: requests, RequestsPerResource: float64(requests) / float64(n),
+		Extra: map[string]float64{"efficiency": median(effs), "rejected_429": float64(rejected)}})
+}
+
+func must(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
