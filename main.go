@@ -21,8 +21,8 @@ var (
 )
 
 func main() {
-	var debug bool
-	flag.BoolVar(&debug, "debug", false, "run with support for debuggers like delve (prints TF_REATTACH_PROVIDERS)")
+	var debugMode bool
+	flag.BoolVar(&debugMode, "debug", false, "run with support for debuggers like delve (prints TF_REATTACH_PROVIDERS)")
 	flag.Parse()
 
 	// A provider holds little live data, but each Terraform operation
@@ -35,7 +35,7 @@ func main() {
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/scim-terraform/scim",
-		Debug:   debug,
+		Debug:   debugMode,
 	})
 	if err != nil {
 		log.Fatalf("terraform-provider-scim %s (%s): %v", version, commit, err)
