@@ -100,7 +100,8 @@ func (c *Client) retryPolicy(req request, resp *response, err error, attempt int
 		return 0, false
 	}
 	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, errRedirectRefused) || errors.Is(err, errCredentials) || !req.Idempotent {
+		if errors.Is(err, context.Canceled) || errors.Is(err, errRedirectRefused) || errors.Is(err, errCredentials) ||
+			errors.Is(err, errBodyTooLarge) || !req.Idempotent {
 			return 0, false
 		}
 		return c.backoff(attempt), true
@@ -155,6 +156,8 @@ var (
 	// errCredentials marks a failure to obtain credentials (an OAuth token):
 	// retrying the SCIM request cannot help.
 	errCredentials = errors.New("no credentials")
+	// errBodyTooLarge marks an answer over MaxBodyBytes; it would be as large again.
+	errBodyTooLarge = errors.New("answer too large")
 )
 
 // send performs one attempt: waits for the limiter and any 429 pause, then
@@ -200,7 +203,8 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*response,
 		return nil, fmt.Errorf("%s %s: reading response: %w", req.Method, u.Path, err)
 	}
 	if int64(len(data)) > c.cfg.MaxBodyBytes {
-		return nil, fmt.Errorf("%s %s: response body larger than %d bytes; refusing to read it", req.Method, u.Path, c.cfg.MaxBodyBytes)
+		return nil, fmt.Errorf("%s %s: %w: response body larger than %d bytes; refusing to read it", req.Method, u.Path,
+			errBodyTooLarge, c.cfg.MaxBodyBytes)
 	}
 	c.limiter.observe(httpResp.StatusCode, httpResp.Header)
 	c.logExchange(ctx, req, u, httpResp.StatusCode, time.Since(start), body, data)

@@ -96,10 +96,10 @@ func (f *FaultInjector) Fault(w http.ResponseWriter, r *http.Request, act func()
 	case Fault429NoHeader:
 		http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
 	case FaultResetBefore:
-		dropConnection(w)
+		DropConnection(w)
 	case FaultResetAfter:
 		act()
-		dropConnection(w)
+		DropConnection(w)
 	case FaultSlowAfter:
 		resp := act()
 		time.Sleep(f.SlowDelay)
@@ -112,7 +112,7 @@ func (f *FaultInjector) Fault(w http.ResponseWriter, r *http.Request, act func()
 		w.Header().Set("Content-Length", strconv.Itoa(len(resp.Body)))
 		w.WriteHeader(resp.Status)
 		_, _ = w.Write(resp.Body[:len(resp.Body)/2])
-		dropConnection(w)
+		DropConnection(w)
 	case FaultHTML500:
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusInternalServerError)
@@ -125,8 +125,8 @@ func (f *FaultInjector) Fault(w http.ResponseWriter, r *http.Request, act func()
 	return true
 }
 
-// dropConnection closes the TCP connection without an answer.
-func dropConnection(w http.ResponseWriter) {
+// DropConnection closes the TCP connection without an answer.
+func DropConnection(w http.ResponseWriter) {
 	if hj, ok := w.(http.Hijacker); ok {
 		if conn, _, err := hj.Hijack(); err == nil {
 			_ = conn.Close()

@@ -187,6 +187,14 @@ func (s *Server) Put(resourceType string, doc map[string]any) string {
 	return id
 }
 
+// PutWithID stores a document under a chosen id (ids with "/" or spaces
+// exist in the wild).
+func (s *Server) PutWithID(resourceType, id string, doc map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.store(resourceType, id, copyDoc(doc), true)
+}
+
 // Get returns a copy of a stored document, or nil.
 func (s *Server) Get(resourceType, id string) map[string]any {
 	s.mu.Lock()
