@@ -3,6 +3,7 @@ package scim
 import (
 	"bytes"
 	"context"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -517,4 +518,49 @@ func TestPatchOpCase(t *testing.T) {
 	if got := body["Operations"].([]any)[0].(map[string]any)["op"]; got != "Replace" {
 		t.Errorf("op %v, want Replace", got)
 	}
+}
+
+func TestTLSVerification(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeBody(w, 200, "application/scim+json", `{"id":"1","userName":"a"}`)
+	}))
+	t.Cleanup(srv.Close)
+	untrusted, err := New(Config{Endpoint: srv.URL + "/scim/v2", Token: "t", MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := untrusted.Users.Get(context.Background(), "1"); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("a self-signed server was accepted: %v", err)
+	}
+	caPEM := pemEncode(srv.Certificate().Raw)
+	trusted, err := New(Config{Endpoint: srv.URL + "/scim/v2", Token: "t", CACertPEM: caPEM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := trusted.Users.Get(context.Background(), "1"); err != nil {
+		t.Fatalf("with its CA in CACertPEM the server must be trusted: %v", err)
+	}
+}
+
+func TestRedirectHTTPSToHTTPRefused(t *testing.T) {
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("plain-http server received %s with Authorization %q", r.URL, r.Header.Get("Authorization"))
+	}))
+	t.Cleanup(plain.Close)
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Same host and port family, but downgraded to http.
+		http.Redirect(w, r, plain.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Config{Endpoint: srv.URL + "/scim/v2", Token: "t", CACertPEM: pemEncode(srv.Certificate().Raw)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Users.Get(context.Background(), "1"); err == nil || !strings.Contains(err.Error(), "refusing redirect") {
+		t.Fatalf("got %v, want the downgrade refused", err)
+	}
+}
+
+func pemEncode(der []byte) string {
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }
