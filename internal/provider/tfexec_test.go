@@ -69,7 +69,12 @@ func (d *tfDir) run(args ...string) (int, string) {
 	if bin == "" {
 		bin = "terraform"
 	}
-	cmd := exec.Command(bin, append(args, "-no-color", "-input=false")...)
+	flags := []string{"-no-color"}
+	switch args[0] {
+	case "init", "plan", "apply", "destroy", "import":
+		flags = append(flags, "-input=false")
+	}
+	cmd := exec.Command(bin, append(args, flags...)...)
 	cmd.Dir, cmd.Env = d.dir, d.env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+	"golang.org/x/time/rate"
 )
 
 const testToken = "s3cr3t-token-value"
@@ -181,16 +182,17 @@ func TestRateLimitPausesEveryCaller(t *testing.T) {
 	}
 }
 
-func TestNoPostRetryAfter5xx(t *testing.T) {
+// A POST is never retried blindly after a 5xx: the user is looked up first,
+// and the POST is repeated only when the lookup shows it was not created.
+func TestNoBlindPostRetryAfter5xx(t *testing.T) {
 	c, mux := setup(t)
-	var posts, gets atomic.Int32
+	var log []string
 	mux.HandleFunc("/scim/v2/Users", func(w http.ResponseWriter, r *http.Request) {
+		log = append(log, r.Method)
 		if r.Method == "POST" {
-			posts.Add(1)
 			writeBody(w, 502, "text/html", "<h1>Bad Gateway</h1>")
 			return
 		}
-		gets.Add(1)
 		writeBody(w, 200, "application/scim+json", `{"totalResults":0,"Resources":[]}`)
 	})
 	_, err := c.Users.Create(context.Background(), &User{UserName: "a"})
@@ -198,11 +200,31 @@ func TestNoPostRetryAfter5xx(t *testing.T) {
 	if !errors.As(err, &se) || se.StatusCode != 502 {
 		t.Fatalf("got %v, want the 502", err)
 	}
-	if posts.Load() != 1 {
-		t.Errorf("%d POSTs, want exactly 1: a POST must not be retried after a 5xx", posts.Load())
+	for i, m := range log {
+		if m == "POST" && i > 0 && log[i-1] != "GET" {
+			t.Fatalf("requests %v: a POST followed a failed POST without a lookup", log)
+		}
 	}
-	if gets.Load() != 1 {
-		t.Errorf("%d lookups, want 1 to find a user the failed POST may have created", gets.Load())
+	if want := 1 + c.cfg.MaxRetries; strings.Count(strings.Join(log, " "), "POST") != want {
+		t.Errorf("requests %v: want %d POSTs, each after a lookup", log, want)
+	}
+}
+
+// When the lookup after a 5xx finds the user, no second POST is sent.
+func TestNoPostRetryWhenLookupFindsUser(t *testing.T) {
+	c, mux := setup(t)
+	var posts atomic.Int32
+	mux.HandleFunc("/scim/v2/Users", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" {
+			posts.Add(1)
+			writeBody(w, 500, "application/json", `{"status":"500","detail":"timeout after commit"}`)
+			return
+		}
+		writeBody(w, 200, "application/scim+json", `{"totalResults":1,"Resources":[{"id":"9","userName":"a"}]}`)
+	})
+	u, err := c.Users.Create(context.Background(), &User{UserName: "a"})
+	if err != nil || u.ID != "9" || posts.Load() != 1 {
+		t.Fatalf("got %+v, %v after %d POSTs; want the existing user after 1 POST", u, err, posts.Load())
 	}
 }
 
@@ -563,4 +585,27 @@ func TestRedirectHTTPSToHTTPRefused(t *testing.T) {
 
 func pemEncode(der []byte) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
+func TestAdaptiveLimiterLearnsFromBurstsOnly(t *testing.T) {
+	a := newAdaptiveLimiter(0)
+	for i := 0; i < 20; i++ {
+		a.observe(200, nil)
+	}
+	a.observe(429, http.Header{})
+	if a.limiter.Limit() != rate.Inf {
+		t.Fatalf("a lone 429 set the pace to %v", a.limiter.Limit())
+	}
+	a.observe(429, http.Header{})
+	a.observe(429, http.Header{})
+	if got := a.limiter.Limit(); got < 18 || got > 20 {
+		t.Fatalf("pace %v after a burst of 429s, want about the 20 accepted in the last second", got)
+	}
+	b := newAdaptiveLimiter(0)
+	h := http.Header{}
+	h.Set("RateLimit-Policy", "50;w=10")
+	b.observe(429, h)
+	if got := b.limiter.Limit(); got < 4.5 || got > 5 {
+		t.Fatalf("pace %v, want about 5/s from RateLimit-Policy 50;w=10", got)
+	}
 }

@@ -175,15 +175,41 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 	if g.ExternalID != "" {
 		doc["externalId"] = g.ExternalID
 	}
-	resp, err := s.client.do(ctx, request{Method: "POST", Path: "Groups", Body: doc})
-	if err != nil {
-		return nil, s.groupsUnsupported(err)
+	post := func() (*Group, error) {
+		resp, err := s.client.do(ctx, request{Method: "POST", Path: "Groups", Body: doc})
+		if err != nil {
+			return nil, s.groupsUnsupported(err)
+		}
+		return decodeGroupBody("POST", resp.Body)
 	}
-	created, err := decodeGroupBody("POST", resp.Body)
+	// After an ambiguous failure, a group with this displayName (and
+	// externalId, when set) that did not exist before is the one just made.
+	lookup := func() (*Group, error) {
+		found, err := s.FindByDisplayName(ctx, g.DisplayName)
+		if err != nil {
+			return nil, err
+		}
+		var match []*Group
+		for _, f := range found {
+			if g.ExternalID == "" || f.ExternalID == g.ExternalID {
+				match = append(match, f)
+			}
+		}
+		if len(match) == 1 {
+			return match[0], nil
+		}
+		if len(match) > 1 {
+			return nil, fmt.Errorf("%w: %d groups named %q", ErrAmbiguous, len(match), g.DisplayName)
+		}
+		return nil, nil
+	}
+	created, err := createWithLookup(ctx, s.client, post, lookup)
 	if err != nil {
 		return nil, err
 	}
-	created.Members = membersOf(first)
+	if !created.MembersKnown || len(created.Members) == 0 {
+		created.Members = membersOf(first)
+	}
 	created.MembersKnown = true
 	return created, nil
 }

@@ -23,14 +23,18 @@ type adaptiveLimiter struct {
 	limiter   *rate.Limiter
 	ceiling   rate.Limit // the user's rate_limit, or Inf
 	successes []time.Time
+	recent429 []time.Time
 	last429   time.Time
 	probedAt  time.Time
 }
 
 const (
-	learnWindow   = time.Second
-	probeInterval = 10 * time.Second
-	safetyFactor  = 0.95
+	learnWindow    = time.Second
+	burstWindow    = 5 * time.Second
+	burstThreshold = 3
+	probeInterval  = 10 * time.Second
+	safetyFactor   = 0.95
+	minimumRate    = rate.Limit(0.5)
 )
 
 func newAdaptiveLimiter(ceiling float64) *adaptiveLimiter {
@@ -46,7 +50,11 @@ func (a *adaptiveLimiter) wait(ctx context.Context) error {
 	return a.limiter.Wait(ctx)
 }
 
-// observe records the outcome of one request.
+// observe records the outcome of one request. A lone 429 only pauses
+// callers (the pause gate does that); several within a few seconds mean a
+// real limit, and the pace is lowered: to the rate the server accepted over
+// the last second (or the rate a RateLimit-Policy header states) when
+// unpaced so far, else by 10%.
 func (a *adaptiveLimiter) observe(status int, h http.Header) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -59,19 +67,32 @@ func (a *adaptiveLimiter) observe(status int, h http.Header) {
 		return
 	}
 	a.last429 = now
-	learned := rate.Limit(0)
-	if n := headerLimit(h); n > 0 {
-		learned = rate.Limit(n)
-	} else {
+	kept := a.recent429[:0]
+	for _, t := range a.recent429 {
+		if now.Sub(t) < burstWindow {
+			kept = append(kept, t)
+		}
+	}
+	a.recent429 = append(kept, now)
+	stated := headerLimit(h)
+	if len(a.recent429) < burstThreshold && stated == 0 {
+		return
+	}
+	a.recent429 = a.recent429[:0]
+	current := a.limiter.Limit()
+	learned := current * 0.9
+	switch {
+	case stated > 0:
+		learned = rate.Limit(stated) * safetyFactor
+	case current == rate.Inf:
 		recent := 0
 		for i := len(a.successes) - 1; i >= 0 && now.Sub(a.successes[i]) < learnWindow; i-- {
 			recent++
 		}
-		learned = rate.Limit(max(1, recent))
+		learned = rate.Limit(max(1, recent)) * safetyFactor
 	}
-	learned *= safetyFactor
-	if learned < a.limiter.Limit() {
-		a.limiter.SetLimitAt(now, learned)
+	if learned < current {
+		a.limiter.SetLimitAt(now, max(learned, minimumRate))
 		a.limiter.SetBurstAt(now, 1)
 	}
 }
@@ -86,15 +107,12 @@ func (a *adaptiveLimiter) maybeProbe() {
 		return
 	}
 	a.probedAt = now
-	next := current * 1.1
+	next := current * 1.05
 	if a.ceiling != rate.Inf && next > a.ceiling {
 		next = a.ceiling
 	}
 	a.limiter.SetLimitAt(now, next)
 }
-
-// limit returns the current pace (for logs and tests).
-func (a *adaptiveLimiter) limit() rate.Limit { return a.limiter.Limit() }
 
 // headerLimit reads a requests-per-second limit from common rate-limit
 // headers when they state one per second (X-RateLimit-Limit with a 1s

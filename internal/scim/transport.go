@@ -57,8 +57,9 @@ func (c *Client) resolve(rel string) *url.URL {
 	return &u
 }
 
-// do sends req, retrying on 429 (any method: the server did not act) and, for
-// idempotent requests, on 5xx and network errors. Non-2xx answers become *Error.
+// do sends req, retrying on 429 and on 503 with Retry-After (any method:
+// the server says it did not act) and, for idempotent requests only, on
+// other 5xx and network errors. Non-2xx answers become *Error.
 func (c *Client) do(ctx context.Context, req request) (*response, error) {
 	var body []byte
 	if req.Body != nil {
@@ -114,9 +115,14 @@ func (c *Client) retryPolicy(req request, resp *response, err error, attempt int
 		}
 		c.gate.pauseFor(wait)
 		return wait, true
-	case resp.StatusCode == http.StatusServiceUnavailable && req.Idempotent:
+	case resp.StatusCode == http.StatusServiceUnavailable:
+		// With Retry-After the server says it did not act, so even a POST
+		// may be sent again; without it, only idempotent requests are.
 		if wait, ok := c.retryAfter(resp.Header); ok {
 			return wait, true
+		}
+		if !req.Idempotent {
+			return 0, false
 		}
 		return c.backoff(attempt), true
 	case resp.StatusCode >= 500 && req.Idempotent && resp.StatusCode != http.StatusNotImplemented:

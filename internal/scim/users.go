@@ -126,27 +126,42 @@ func (s *UsersService) findOne(ctx context.Context, attr, value string, match fu
 	return nil, fmt.Errorf("%w: %s %q matches users %s", ErrAmbiguous, attr, value, strings.Join(ids, ", "))
 }
 
-// Create posts a new user. A POST is never retried after a 5xx or a lost
-// answer, since the server may have created the user: the user is looked up
-// instead, and returned when found, so a created user is never duplicated
-// nor reported as a failure. When it is not found the original error is
-// returned and the next apply tries again.
+// Create posts a new user. A POST is never retried blindly: after a 5xx
+// or a lost answer the server may have created the user, so it is looked up
+// first. Found, it is returned (no duplicate, no "already exists" error);
+// absent, the POST is sent again, up to MaxRetries times.
 func (s *UsersService) Create(ctx context.Context, u *User) (*User, error) {
-	resp, err := s.client.do(ctx, request{Method: "POST", Path: "Users", Body: s.userDoc(u), Sensitive: u.Password != ""})
-	if err == nil {
+	return createWithLookup(ctx, s.client, func() (*User, error) {
+		resp, err := s.client.do(ctx, request{Method: "POST", Path: "Users", Body: s.userDoc(u), Sensitive: u.Password != ""})
+		if err != nil {
+			return nil, err
+		}
 		return s.createdUser(ctx, u, resp)
+	}, func() (*User, error) { return s.FindByUserName(ctx, u.UserName) })
+}
+
+// createWithLookup runs post; after an ambiguous failure it runs lookup and
+// either returns what it found or posts again.
+func createWithLookup[T any](ctx context.Context, c *Client, post func() (*T, error), lookup func() (*T, error)) (*T, error) {
+	for attempt := 0; ; attempt++ {
+		created, err := post()
+		if err == nil || !ambiguousWriteFailure(err) || ctx.Err() != nil {
+			return created, err
+		}
+		found, lookupErr := lookup()
+		if lookupErr != nil {
+			return nil, fmt.Errorf("%w (looking it up afterwards failed too: %w)", err, lookupErr)
+		}
+		if found != nil {
+			return found, nil
+		}
+		if attempt >= c.cfg.MaxRetries {
+			return nil, err
+		}
+		if err := sleep(ctx, c.backoff(attempt)); err != nil {
+			return nil, err
+		}
 	}
-	if !ambiguousWriteFailure(err) || ctx.Err() != nil {
-		return nil, err
-	}
-	found, lookupErr := s.FindByUserName(ctx, u.UserName)
-	if lookupErr != nil {
-		return nil, fmt.Errorf("%w (looking the user up afterwards failed too: %w)", err, lookupErr)
-	}
-	if found == nil {
-		return nil, err
-	}
-	return found, nil
 }
 
 // createdUser reads the new user from a 201 (or 200) answer, or, when the
