@@ -155,6 +155,7 @@ func (w *workspace) run(provider *providerProcess, wantCode int, args ...string)
 	start := time.Now()
 	err := cmd.Run()
 	took := time.Since(start)
+	_ = os.WriteFile(filepath.Join(w.dir, "last-"+args[0]+".log"), out.Bytes(), 0o600)
 	code := cmd.ProcessState.ExitCode()
 	if code != wantCode {
 		tail := out.String()
