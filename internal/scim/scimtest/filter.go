@@ -102,6 +102,9 @@ func attributeValues(doc map[string]any, path filter.AttributePath) []any {
 		}
 		return []any{v}
 	}
+	if m, ok := v.(map[string]any); ok { // a complex attribute such as name or meta
+		return []any{getFold(m, *path.SubAttribute)}
+	}
 	var out []any
 	for _, item := range asList(v) {
 		if m, ok := item.(map[string]any); ok {
