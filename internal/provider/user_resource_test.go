@@ -297,57 +297,48 @@ func TestAccUserResource_disappears(t *testing.T) {
 	})
 }
 
-func TestAccUserResource_destroyDelete(t *testing.T) {
-	srv := scimtest.NewTestServer(t, scimtest.Options{})
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(srv.All("Users")); n != 0 {
-				return fmt.Errorf("destroy_mode = delete left %d users on the server", n)
+// TestAccUserResource_destroyModes checks each destroy_mode on the server.
+func TestAccUserResource_destroyModes(t *testing.T) {
+	cases := []struct {
+		mode  string
+		check func(doc map[string]any, users int) error
+	}{
+		{"delete", func(doc map[string]any, users int) error {
+			if users != 0 {
+				return fmt.Errorf("destroy_mode = delete left %d users on the server", users)
 			}
 			return nil
-		},
-		Steps: []resource.TestStep{{Config: testAccUserConfig(srv, `
-  user_name    = "bob@example.com"
-  destroy_mode = "delete"
-`)}},
-	})
-}
-
-func TestAccUserResource_destroyAbandon(t *testing.T) {
-	srv := scimtest.NewTestServer(t, scimtest.Options{})
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			doc := serverUser(srv, "carol@example.com")
+		}},
+		{"abandon", func(doc map[string]any, _ int) error {
 			if doc == nil || doc["active"] != true {
 				return fmt.Errorf("destroy_mode = abandon changed the user on the server: %v", doc)
 			}
 			return nil
-		},
-		Steps: []resource.TestStep{{Config: testAccUserConfig(srv, `
-  user_name    = "carol@example.com"
-  destroy_mode = "abandon"
-`)}},
-	})
-}
-
-func TestAccUserResource_destroyDeactivate(t *testing.T) {
-	srv := scimtest.NewTestServer(t, scimtest.Options{})
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			doc := serverUser(srv, "dave@example.com")
+		}},
+		{"deactivate", func(doc map[string]any, _ int) error {
 			if doc == nil || doc["active"] != false {
 				return fmt.Errorf("destroy did not leave the user inactive on the server: %v", doc)
 			}
 			return nil
-		},
-		Steps: []resource.TestStep{{Config: testAccUserConfig(srv, `user_name = "dave@example.com"`)}},
-	})
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.mode, func(t *testing.T) {
+			srv := scimtest.NewTestServer(t, scimtest.Options{})
+			userName := tc.mode + "@example.com"
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy: func(*terraform.State) error {
+					return tc.check(serverUser(srv, userName), len(srv.All("Users")))
+				},
+				Steps: []resource.TestStep{{Config: testAccUserConfig(srv, fmt.Sprintf(`
+  user_name    = %q
+  destroy_mode = %q
+`, userName, tc.mode))}},
+			})
+		})
+	}
 }
 
 // Destroy deactivates; declaring the user again brings back the same account.
