@@ -61,8 +61,10 @@ func dialectSchema() schema.SingleNestedAttribute {
 				Optional: true, Validators: []validator.Int64{int64validator.Between(1, 10000)}},
 			"members_read": schema.StringAttribute{MarkdownDescription: "How group members are read: `inline` (with the group), " +
 				"`attributes` (`?attributes=members`) or `filter` (one `id eq … and members eq …` query per expected member, " +
-				"for servers that never return members).",
-				Optional: true, Validators: []validator.String{stringvalidator.OneOf(scim.MembersInline, scim.MembersAttributes, scim.MembersFilter)}},
+				"for servers that never return members) or `paged` (the users whose `groups` contain the group, " +
+				"listed page by page).",
+				Optional: true, Validators: []validator.String{stringvalidator.OneOf(scim.MembersInline, scim.MembersAttributes,
+					scim.MembersFilter, scim.MembersPaged)}},
 			"groups":                b("Whether the app has `/Groups`. When false, `scim_group` fails at plan time."),
 			"delete":                b("Whether the app accepts `DELETE` of users. When false, `destroy_mode = \"delete\"` fails at plan time."),
 			"password":              b("Whether the app accepts passwords. When false, `password_wo` fails at plan time."),

@@ -17,6 +17,11 @@ const (
 	// GET /Groups?filter=id eq "g" and members eq "u". Members added in the
 	// app cannot be seen this way.
 	MembersFilter = "filter"
+	// MembersPaged: members are listed page by page as the users whose
+	// read-only "groups" contain the group: GET /Users?filter=groups.value
+	// eq "g". Suits servers that cap or omit members on group reads but
+	// keep users' groups.
+	MembersPaged = "paged"
 )
 
 // Update methods.
@@ -156,8 +161,10 @@ func (d Dialect) Validate() error {
 	if d.UpdateMethod != UpdatePatch && d.UpdateMethod != UpdatePut {
 		problems = append(problems, fmt.Sprintf("update_method %q must be patch or put", d.UpdateMethod))
 	}
-	if d.MembersRead != MembersInline && d.MembersRead != MembersAttributes && d.MembersRead != MembersFilter {
-		problems = append(problems, fmt.Sprintf("members_read %q must be inline, attributes or filter", d.MembersRead))
+	switch d.MembersRead {
+	case MembersInline, MembersAttributes, MembersFilter, MembersPaged:
+	default:
+		problems = append(problems, fmt.Sprintf("members_read %q must be inline, attributes, filter or paged", d.MembersRead))
 	}
 	if d.StartIndexBase != 0 && d.StartIndexBase != 1 {
 		problems = append(problems, fmt.Sprintf("start_index_base %d must be 0 or 1", d.StartIndexBase))

@@ -157,4 +157,25 @@ func TestClientCopesWithQuirks(t *testing.T) {
 			t.Fatalf("got %+v, %v", g, err)
 		}
 	})
+	t.Run("members paged through users' groups", func(t *testing.T) {
+		opts, _ := scimtest.Preset("aws") // members never returned with the group
+		opts.PageCap = 40
+		srv := scimtest.NewTestServer(t, opts)
+		var members []any
+		for i := 0; i < 95; i++ {
+			members = append(members, map[string]any{"value": srv.Put("Users", map[string]any{"userName": strings.Repeat("u", 1) + string(rune('A'+i%26)) + strings.Repeat("x", i) + "@example.com"})})
+		}
+		id := srv.Put("Groups", map[string]any{"displayName": "Paged", "members": members})
+		srv.Put("Groups", map[string]any{"displayName": "Other", "members": members[:3]})
+		d := scim.Generic()
+		d.MembersRead = scim.MembersPaged
+		srv.ResetCounts()
+		g, err := newClient(t, srv, &d).Groups.GetWithMembers(ctx, id, nil)
+		if err != nil || len(g.Members) != 95 {
+			t.Fatalf("%d members, %v; want all 95", len(g.Members), err)
+		}
+		if n := srv.Count("GET") - srv.Count("discovery"); n != 1+3 {
+			t.Errorf("%d GETs, want 1 group read + ceil(95/40) = 3 pages", n)
+		}
+	})
 }

@@ -98,7 +98,7 @@ func (s *GroupsService) Get(ctx context.Context, id string) (*Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !g.MembersKnown && s.client.dialect.MembersRead != MembersFilter {
+	if !g.MembersKnown && s.client.dialect.MembersRead != MembersFilter && s.client.dialect.MembersRead != MembersPaged {
 		g.MembersKnown = true // the dialect promised members: absent means none
 	}
 	return g, nil
@@ -114,6 +114,14 @@ func (s *GroupsService) GetWithMembers(ctx context.Context, id string, candidate
 		return g, err
 	}
 	g.Members, g.MembersKnown = nil, true
+	if s.client.dialect.MembersRead == MembersPaged {
+		err := s.client.list(ctx, "Users", ListOptions{Filter: Eq("groups.value", id), Attributes: []string{"id"}},
+			func(o jsonObject) error {
+				g.Members = append(g.Members, Member{Value: o.str("id")})
+				return nil
+			})
+		return g, err
+	}
 	for _, member := range candidates {
 		filter := And(Eq("id", id), Eq("members", member))
 		resp, err := s.client.do(ctx, request{Method: "GET", Path: "Groups", Idempotent: true,

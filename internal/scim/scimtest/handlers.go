@@ -187,10 +187,15 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 	}
 	var matched []map[string]any
 	s.mu.Lock()
+	groupsOf := s.groupsByMember(resourceType)
 	for _, id := range s.order[resourceType] {
 		doc, ok := s.resources[resourceType][id]
 		if !ok {
 			continue
+		}
+		if groups := groupsOf[id]; groups != nil {
+			doc = copyDoc(doc)
+			doc["groups"] = groups
 		}
 		if expr != nil {
 			if active, ok := doc["active"].(bool); opts.InactiveHiddenFromFilter && ok && !active {
@@ -636,4 +641,23 @@ func (s *Server) checkDocument(resourceType string, doc map[string]any) error {
 		}
 	}
 	return nil
+}
+
+// groupsByMember computes the read-only "groups" attribute of users (RFC
+// 7643 section 4.1.2) from group memberships, so that users can be listed
+// by group (filter groups.value eq "<group id>"). Callers hold mu.
+func (s *Server) groupsByMember(resourceType string) map[string][]any {
+	if resourceType != "Users" {
+		return nil
+	}
+	out := map[string][]any{}
+	for gid, g := range s.resources["Groups"] {
+		for _, m := range asList(g["members"]) {
+			if mm, ok := m.(map[string]any); ok {
+				member := toString(mm["value"])
+				out[member] = append(out[member], map[string]any{"value": gid, "display": g["displayName"]})
+			}
+		}
+	}
+	return out
 }
