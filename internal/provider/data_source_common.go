@@ -12,9 +12,9 @@ import (
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 )
 
-// userDataModel is a user as data sources return it: the attributes of
-// scim_user that come from the app, shaped exactly as scim_user stores them,
-// so that a data source value can be fed back into a scim_user without a diff.
+// userDataModel is a user as the app holds it, shaped exactly as scim_user
+// stores it (scim_user embeds it), so that a data source value can be fed
+// back into a scim_user without a diff.
 type userDataModel struct {
 	ID                types.String `tfsdk:"id"`
 	UserName          types.String `tfsdk:"user_name"`
@@ -60,21 +60,18 @@ var userAttributeDescriptions = map[string]string{
 func userData(ctx context.Context, u *scim.User, diags *diagsT) userDataModel {
 	m, d := flattenUser(ctx, u, emptyUserModel())
 	diags.Append(d...)
-	return userDataModel{
-		ID: m.ID, UserName: m.UserName, ExternalID: m.ExternalID, DisplayName: m.DisplayName, NickName: m.NickName,
-		ProfileURL: m.ProfileURL, Title: m.Title, UserType: m.UserType, PreferredLanguage: m.PreferredLanguage,
-		Locale: m.Locale, Timezone: m.Timezone, Active: m.Active, Name: m.Name, Emails: m.Emails,
-		PhoneNumbers: m.PhoneNumbers, Roles: m.Roles, Entitlements: m.Entitlements, Enterprise: m.Enterprise,
-	}
+	return m.userDataModel
 }
 
 // emptyUserModel is a model with every value null, as prior for flattening
 // a user nobody has configured yet.
 func emptyUserModel() userResourceModel {
 	return userResourceModel{
-		Name: types.ObjectNull(nameAttrTypes), Emails: types.SetNull(multiValueObjectType),
-		PhoneNumbers: types.SetNull(multiValueObjectType), Roles: types.SetNull(multiValueObjectType),
-		Entitlements: types.SetNull(multiValueObjectType), Enterprise: types.ObjectNull(enterpriseAttrTypes),
+		userDataModel: userDataModel{
+			Name: types.ObjectNull(nameAttrTypes), Emails: types.SetNull(multiValueObjectType),
+			PhoneNumbers: types.SetNull(multiValueObjectType), Roles: types.SetNull(multiValueObjectType),
+			Entitlements: types.SetNull(multiValueObjectType), Enterprise: types.ObjectNull(enterpriseAttrTypes),
+		},
 		Extensions: types.MapNull(extensionsElementType), PasswordWOVersion: types.Int64Null(),
 	}
 }

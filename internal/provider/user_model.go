@@ -14,25 +14,10 @@ import (
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 )
 
+// userResourceModel is scim_user: the attributes the app holds (shared
+// with the data sources) plus the ones only Terraform knows.
 type userResourceModel struct {
-	ID                types.String `tfsdk:"id"`
-	UserName          types.String `tfsdk:"user_name"`
-	ExternalID        types.String `tfsdk:"external_id"`
-	DisplayName       types.String `tfsdk:"display_name"`
-	NickName          types.String `tfsdk:"nick_name"`
-	ProfileURL        types.String `tfsdk:"profile_url"`
-	Title             types.String `tfsdk:"title"`
-	UserType          types.String `tfsdk:"user_type"`
-	PreferredLanguage types.String `tfsdk:"preferred_language"`
-	Locale            types.String `tfsdk:"locale"`
-	Timezone          types.String `tfsdk:"timezone"`
-	Active            types.Bool   `tfsdk:"active"`
-	Name              types.Object `tfsdk:"name"`
-	Emails            types.Set    `tfsdk:"emails"`
-	PhoneNumbers      types.Set    `tfsdk:"phone_numbers"`
-	Roles             types.Set    `tfsdk:"roles"`
-	Entitlements      types.Set    `tfsdk:"entitlements"`
-	Enterprise        types.Object `tfsdk:"enterprise"`
+	userDataModel
 	Extensions        types.Map    `tfsdk:"extensions"`
 	PasswordWO        types.String `tfsdk:"password_wo"`
 	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
@@ -171,18 +156,20 @@ func expandExtensions(ctx context.Context, m types.Map, diags *diag.Diagnostics)
 func flattenUser(ctx context.Context, u *scim.User, prior userResourceModel) (userResourceModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	m := userResourceModel{
-		ID:                types.StringValue(u.ID),
-		UserName:          keepCaseOf(prior.UserName, u.UserName),
-		ExternalID:        optionalStringValue(u.ExternalID),
-		DisplayName:       optionalStringValue(u.DisplayName),
-		NickName:          optionalStringValue(u.NickName),
-		ProfileURL:        optionalStringValue(u.ProfileURL),
-		Title:             optionalStringValue(u.Title),
-		UserType:          optionalStringValue(u.UserType),
-		PreferredLanguage: optionalStringValue(u.PreferredLanguage),
-		Locale:            optionalStringValue(u.Locale),
-		Timezone:          optionalStringValue(u.Timezone),
-		Active:            types.BoolValue(u.IsActive()),
+		userDataModel: userDataModel{
+			ID:                types.StringValue(u.ID),
+			UserName:          keepCaseOf(prior.UserName, u.UserName),
+			ExternalID:        optionalStringValue(u.ExternalID),
+			DisplayName:       optionalStringValue(u.DisplayName),
+			NickName:          optionalStringValue(u.NickName),
+			ProfileURL:        optionalStringValue(u.ProfileURL),
+			Title:             optionalStringValue(u.Title),
+			UserType:          optionalStringValue(u.UserType),
+			PreferredLanguage: optionalStringValue(u.PreferredLanguage),
+			Locale:            optionalStringValue(u.Locale),
+			Timezone:          optionalStringValue(u.Timezone),
+			Active:            types.BoolValue(u.IsActive()),
+		},
 		PasswordWO:        types.StringNull(),
 		PasswordWOVersion: prior.PasswordWOVersion,
 		DestroyMode:       prior.DestroyMode,

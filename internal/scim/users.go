@@ -49,22 +49,30 @@ func (s *UsersService) userDoc(u *User) map[string]any {
 	return doc
 }
 
+// canonicalRoles moves roles from the app's attribute name (the dialect's
+// RolesAttribute) to "roles", where the decoder reads them.
+func (s *UsersService) canonicalRoles(o jsonObject) jsonObject {
+	attr := s.client.dialect.RolesAttribute
+	if attr == "roles" {
+		return o
+	}
+	if roles, ok := o.get(attr); ok {
+		for k := range o {
+			if strings.EqualFold(k, attr) {
+				delete(o, k)
+			}
+		}
+		o["roles"] = roles
+	}
+	return o
+}
+
 func (s *UsersService) decode(method string, body []byte) (*User, error) {
 	obj, ok := parseObject(body)
 	if !ok {
 		return nil, fmt.Errorf("%s /Users: the answer is not a JSON User", method)
 	}
-	if attr := s.client.dialect.RolesAttribute; attr != "roles" {
-		if roles, ok := obj.get(attr); ok {
-			obj["roles"] = roles
-			for k := range obj {
-				if strings.EqualFold(k, attr) {
-					delete(obj, k)
-				}
-			}
-		}
-	}
-	u := decodeUser(obj)
+	u := decodeUser(s.canonicalRoles(obj))
 	if u.ID == "" {
 		return nil, fmt.Errorf("%s /Users: the answer has no id", method)
 	}
@@ -75,12 +83,7 @@ func (s *UsersService) decode(method string, body []byte) (*User, error) {
 func (s *UsersService) List(ctx context.Context, opts ListOptions) ([]*User, error) {
 	var users []*User
 	err := s.client.list(ctx, "Users", opts, func(o jsonObject) error {
-		if attr := s.client.dialect.RolesAttribute; attr != "roles" {
-			if roles, ok := o.get(attr); ok {
-				o["roles"] = roles
-			}
-		}
-		users = append(users, decodeUser(o))
+		users = append(users, decodeUser(s.canonicalRoles(o)))
 		return nil
 	})
 	return users, err
