@@ -6,8 +6,6 @@ import (
 	"context"
 	"flag"
 	"log"
-	"os"
-	"runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -25,13 +23,7 @@ func main() {
 	flag.BoolVar(&debugMode, "debug", false, "run with support for debuggers like delve (prints TF_REATTACH_PROVIDERS)")
 	flag.Parse()
 
-	// Each Terraform operation allocates a lot briefly; with Go's default
-	// GC the resident size grows to twice the live heap. Collecting at 50%
-	// growth trades a little CPU for a smaller peak (a hard memory limit
-	// made the collector thrash at 3,000 users). GOGC still wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
-	}
+	provider.TuneProcess()
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/scim-terraform/scim",

@@ -31,6 +31,7 @@ type options struct {
 	rateUsers   int
 	rateLimit   int
 	out         string
+	scenarios   string
 }
 
 func main() {
@@ -46,6 +47,7 @@ func main() {
 	flag.IntVar(&o.rateUsers, "rate-users", 500, "users in the rate-limited scenario")
 	flag.IntVar(&o.rateLimit, "rate-limit", 20, "requests per second the rate-limited server allows")
 	flag.StringVar(&o.out, "out", ".bench/results.json", "JSON results file")
+	flag.StringVar(&o.scenarios, "scenarios", "users,bigplan,group,ratelimit", "comma-separated scenarios to run")
 	flag.Parse()
 	if o.providerBin == "" || o.floorBin == "" {
 		log.Fatal("bench: -provider and -floor are required (make bench builds them)")
@@ -59,10 +61,16 @@ func main() {
 	}
 	b := &bench{opts: o}
 	start := time.Now()
-	b.usersLifecycle()
-	b.bigPlan()
-	b.bigGroup()
-	b.rateLimited()
+	scenarios := map[string]func(){
+		"users": b.usersLifecycle, "bigplan": b.bigPlan, "group": b.bigGroup, "ratelimit": b.rateLimited,
+	}
+	for _, name := range strings.Split(o.scenarios, ",") {
+		run, ok := scenarios[strings.TrimSpace(name)]
+		if !ok {
+			log.Fatalf("bench: unknown scenario %q (want users, bigplan, group or ratelimit)", name)
+		}
+		run()
+	}
 	b.report(time.Since(start))
 }
 
