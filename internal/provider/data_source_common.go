@@ -83,8 +83,8 @@ func computedAttributes(attrTypes map[string]attr.Type, descriptions map[string]
 	for name, t := range attrTypes {
 		desc := descriptions[name]
 		switch tt := t.(type) {
-		case idSetType:
-			out[name] = schema.SetAttribute{MarkdownDescription: desc, Computed: true, CustomType: tt, ElementType: types.StringType}
+		case memberListType:
+			out[name] = schema.ListAttribute{MarkdownDescription: desc, Computed: true, CustomType: tt, ElementType: types.StringType}
 		case types.ObjectType:
 			out[name] = schema.SingleNestedAttribute{MarkdownDescription: desc, Computed: true,
 				Attributes: computedAttributes(tt.AttrTypes, nil)}

@@ -123,8 +123,8 @@ data "scim_groups" "all" {}
 `,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.scim_group.by_name", tfjsonpath.New("id"), knownvalue.StringExact(eng)),
-					statecheck.ExpectKnownValue("data.scim_group.by_name", tfjsonpath.New("members"), knownvalue.SetExact([]knownvalue.Check{
-						knownvalue.StringExact(users[0]), knownvalue.StringExact(users[1]),
+					statecheck.ExpectKnownValue("data.scim_group.by_name", tfjsonpath.New("members"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact(sortedIDs(users)[0]), knownvalue.StringExact(sortedIDs(users)[1]),
 					})),
 					statecheck.ExpectKnownValue("data.scim_groups.all", tfjsonpath.New("groups"), knownvalue.ListSizeExact(12)),
 				},

@@ -23,26 +23,26 @@ var (
 )
 
 type groupDataModel struct {
-	ID          types.String `tfsdk:"id"`
-	DisplayName types.String `tfsdk:"display_name"`
-	ExternalID  types.String `tfsdk:"external_id"`
-	Members     idSetValue   `tfsdk:"members"`
+	ID          types.String    `tfsdk:"id"`
+	DisplayName types.String    `tfsdk:"display_name"`
+	ExternalID  types.String    `tfsdk:"external_id"`
+	Members     memberListValue `tfsdk:"members"`
 }
 
 var groupDataAttrTypes = map[string]attr.Type{
 	"id": types.StringType, "display_name": types.StringType, "external_id": types.StringType,
-	"members": newIDSetType(),
+	"members": newMemberListType(),
 }
 
 var groupAttributeDescriptions = map[string]string{
 	"id": "SCIM `id`.", "display_name": "SCIM `displayName`.", "external_id": "SCIM `externalId`.",
-	"members": "SCIM ids of the members.",
+	"members": "SCIM ids of the members, sorted.",
 }
 
 func groupData(g *scim.Group, diags *diagsT) groupDataModel {
 	return groupDataModel{
 		ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName),
-		ExternalID: optionalStringValue(g.ExternalID), Members: idSet(g.MemberIDs(), diags),
+		ExternalID: optionalStringValue(g.ExternalID), Members: memberList(sortedIDs(g.MemberIDs()), diags),
 	}
 }
 

@@ -47,11 +47,11 @@ type groupResource struct {
 }
 
 type groupResourceModel struct {
-	ID          types.String `tfsdk:"id"`
-	DisplayName types.String `tfsdk:"display_name"`
-	ExternalID  types.String `tfsdk:"external_id"`
-	Members     idSetValue   `tfsdk:"members"`
-	DestroyMode types.String `tfsdk:"destroy_mode"`
+	ID          types.String    `tfsdk:"id"`
+	DisplayName types.String    `tfsdk:"display_name"`
+	ExternalID  types.String    `tfsdk:"external_id"`
+	Members     memberListValue `tfsdk:"members"`
+	DestroyMode types.String    `tfsdk:"destroy_mode"`
 }
 
 func (r *groupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -74,14 +74,17 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Validators:          []validator.String{notBlank{}},
 			},
 			"external_id": optionalString("Identifier of the group in the provisioning system (SCIM `externalId`)."),
-			"members": schema.SetAttribute{
+			"members": schema.ListAttribute{
 				MarkdownDescription: "SCIM ids of the members (users or groups). When set, the list is **authoritative**: " +
 					"members added in the app are removed on the next apply. When not set, membership is not managed here, " +
-					"and `scim_group_member` resources may manage single memberships instead. Do not combine both on one group.",
-				Optional:    true,
-				CustomType:  newIDSetType(),
-				ElementType: types.StringType,
-				Validators:  []validator.Set{noEmptyIDs{}},
+					"and `scim_group_member` resources may manage single memberships instead. Do not combine both on one group. " +
+					"Order and repeated ids do not matter: the list is compared as a set (it is a list because Terraform " +
+					"checks large sets pairwise, which makes groups of thousands of members slow to plan).",
+				Optional:      true,
+				CustomType:    newMemberListType(),
+				ElementType:   types.StringType,
+				Validators:    []validator.List{noEmptyIDs{}},
+				PlanModifiers: []planmodifier.List{keepStateForSameMembers{}},
 			},
 			"destroy_mode": schema.StringAttribute{
 				MarkdownDescription: "What destroying the resource does in the app: `delete` (default) removes the group " +
@@ -99,8 +102,8 @@ func (r *groupResource) Configure(_ context.Context, req resource.ConfigureReque
 	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
 }
 
-func memberIDs(set idSetValue) []string {
-	ids := set.IDs()
+func memberIDs(list memberListValue) []string {
+	ids := uniqueIDs(list.IDs())
 	sort.Strings(ids)
 	return ids
 }
@@ -124,7 +127,7 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	state.ID = types.StringValue(created.ID)
 	pending := missing(members, created.MemberIDs())
 	if !plan.Members.IsNull() && len(pending) > 0 {
-		state.Members = idSet(created.MemberIDs(), &resp.Diagnostics)
+		state.Members = memberList(created.MemberIDs(), &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	if len(pending) == 0 || resp.Diagnostics.HasError() {
@@ -161,12 +164,6 @@ func missing(want, have []string) []string {
 	return out
 }
 
-func idSet(ids []string, diags *diagsT) idSetValue {
-	set, d := newIDSetValue(ids)
-	diags.Append(d...)
-	return set
-}
-
 func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state groupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -188,7 +185,7 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if !state.Members.IsNull() {
 		// Members are compared only when managed here; otherwise they belong
 		// to scim_group_member resources or to the app.
-		state.Members = idSet(group.MemberIDs(), &resp.Diagnostics)
+		state.Members = memberList(orderLike(state.Members.IDs(), group.MemberIDs()), &resp.Diagnostics)
 	}
 	if state.DestroyMode.IsNull() {
 		state.DestroyMode = types.StringValue(destroyDelete)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -155,7 +156,7 @@ func TestAccGroupResource_basic(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("Engineering")),
 					statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("destroy_mode"), knownvalue.StringExact("delete")),
-					statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), knownvalue.SetExact([]knownvalue.Check{
+					statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.StringExact(users[0]), knownvalue.StringExact(users[1]),
 					})),
 				},
@@ -281,6 +282,85 @@ func TestAccGroupResource_memberDrift(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate)},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(checkServerMembers(srv, users[:2]), checkDeltaPatches(srv, 1, 1)),
+			},
+		},
+	})
+}
+
+// Members are a set in meaning: the app returning them in another order,
+// the configuration listing them in another order or twice, and an import
+// whose order differs from the configuration all plan no change.
+func TestAccGroupResource_memberOrder(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
+	users := seedUsers(srv, "order", 3)
+	reordered := []string{users[2], users[0], users[1], users[0]}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkGroupsDeleted(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccGroupConfig(srv, "Order", users),
+				Check: func(s *terraform.State) error {
+					srv.Modify("Groups", s.RootModule().Resources[groupAddr].Primary.ID, func(doc map[string]any) {
+						members := asSlice(doc["members"])
+						slices.Reverse(members)
+						doc["members"] = members
+					})
+					return nil
+				},
+			},
+			{
+				PreConfig:        srv.ResetCounts,
+				Config:           testAccGroupConfig(srv, "Order", users),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("members"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact(users[0]), knownvalue.StringExact(users[1]), knownvalue.StringExact(users[2]),
+					})),
+				},
+			},
+			{
+				PreConfig:        srv.ResetCounts,
+				Config:           testAccGroupConfig(srv, "Order", reordered),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(*terraform.State) error {
+					if n := srv.Count("PATCH") + srv.Count("PUT"); n != 0 {
+						return fmt.Errorf("reordering members sent %d writes, want 0", n)
+					}
+					return nil
+				},
+			},
+			{
+				ResourceName:  groupAddr,
+				ImportState:   true,
+				ImportStateId: "display_name:Order",
+				Config:        testAccGroupConfig(srv, "Order", reordered),
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if got := states[0].Attributes["members.#"]; got != "3" {
+						return fmt.Errorf("imported members.# = %s, want 3", got)
+					}
+					return nil
+				},
+			},
+			{
+				// Drift after reordering: a removed member is the only change.
+				Config: testAccGroupConfig(srv, "Order", reordered),
+				Check: func(s *terraform.State) error {
+					srv.Modify("Groups", s.RootModule().Resources[groupAddr].Primary.ID, func(doc map[string]any) {
+						doc["members"] = asSlice(doc["members"])[1:]
+					})
+					return nil
+				},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig: srv.ResetCounts,
+				Config:    testAccGroupConfig(srv, "Order", reordered),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(checkServerMembers(srv, users), checkDeltaPatches(srv, 1, 1)),
 			},
 		},
 	})

@@ -139,7 +139,7 @@ func shorten(s string) string {
 	return strconv.Quote(s)
 }
 
-// noEmptyIDs rejects empty strings in a set of SCIM ids.
+// noEmptyIDs rejects empty strings in a list of SCIM ids.
 type noEmptyIDs struct{}
 
 func (noEmptyIDs) Description(context.Context) string { return "ids must not be empty" }
@@ -147,7 +147,7 @@ func (v noEmptyIDs) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (v noEmptyIDs) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+func (v noEmptyIDs) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
 	for _, e := range req.ConfigValue.Elements() {
 		if s, ok := e.(types.String); ok && !s.IsUnknown() && strings.TrimSpace(s.ValueString()) == "" {
 			resp.Diagnostics.AddAttributeError(req.Path, "Empty member id",
