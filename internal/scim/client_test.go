@@ -609,3 +609,19 @@ func TestAdaptiveLimiterLearnsFromBurstsOnly(t *testing.T) {
 		t.Fatalf("pace %v, want about 5/s from RateLimit-Policy 50;w=10", got)
 	}
 }
+
+func TestMayBeErrorDocument(t *testing.T) {
+	cases := map[string]bool{
+		`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400"}`: true,
+		`{"schemas":["URN:IETF:PARAMS:SCIM:API:MESSAGES:2.0:ERROR"]}`:                true,
+		`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"1"}`:        false,
+		`{"note":"ends in 2.0:"}`: false,
+		`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group","urn:x:2.0:error"]}`: true,
+		``: false,
+	}
+	for body, want := range cases {
+		if got := mayBeErrorDocument([]byte(body)); got != want {
+			t.Errorf("mayBeErrorDocument(%s) = %v, want %v", body, got, want)
+		}
+	}
+}

@@ -221,7 +221,7 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*response,
 // really means (some servers wrap errors in 200), so retries and error
 // handling see the error.
 func effectiveStatus(status int, body []byte) int {
-	if status < 200 || status > 299 || !bytes.Contains(body, []byte(SchemaError)) {
+	if status < 200 || status > 299 || !mayBeErrorDocument(body) {
 		return status
 	}
 	if obj, ok := parseObject(body); ok && hasSchema(obj, SchemaError) {
@@ -279,6 +279,9 @@ func (c *Client) checkResponse(req request, resp *response) error {
 		}
 		return e
 	}
+	if !mayBeErrorDocument(resp.Body) {
+		return nil
+	}
 	if obj, ok := parseObject(resp.Body); ok && hasSchema(obj, SchemaError) {
 		e := decodeError(req.Method, path, resp.StatusCode, resp.Body)
 		if n, err := strconv.Atoi(e.Status); err == nil && n >= 400 {
@@ -287,6 +290,24 @@ func (c *Client) checkResponse(req request, resp *response) error {
 		return e
 	}
 	return nil
+}
+
+// mayBeErrorDocument is a cheap test before decoding a successful answer
+// in full to look for an Error document (some apps answer 200 with one):
+// the Error URN ends in "2.0:Error", in whatever case the app writes it.
+func mayBeErrorDocument(body []byte) bool {
+	const tail = "2.0:error"
+	for i := bytes.Index(body, []byte("2.0:")); i >= 0 && i+len(tail) <= len(body); {
+		if bytes.EqualFold(body[i:i+len(tail)], []byte(tail)) {
+			return true
+		}
+		next := bytes.Index(body[i+1:], []byte("2.0:"))
+		if next < 0 {
+			return false
+		}
+		i += 1 + next
+	}
+	return false
 }
 
 func hasSchema(o jsonObject, urn string) bool {

@@ -1,8 +1,8 @@
 package scimtest
 
 import (
+	"encoding/json"
 	"fmt"
-	"reflect"
 	"strings"
 
 	filter "github.com/scim2/filter-parser/v2"
@@ -110,8 +110,13 @@ func setOrRemove(m map[string]any, op, name string, value any) error {
 		if !addList {
 			added = []any{value}
 		}
+		present := make(map[string]bool, len(existing))
+		for _, item := range existing {
+			present[identityKey(item)] = true
+		}
 		for _, v := range added {
-			if !containsValue(existing, v) {
+			if key := identityKey(v); !present[key] {
+				present[key] = true
 				existing = append(existing, v)
 			}
 		}
@@ -120,19 +125,19 @@ func setOrRemove(m map[string]any, op, name string, value any) error {
 	return nil
 }
 
-func containsValue(list []any, v any) bool {
-	vm, vIsMap := v.(map[string]any)
-	for _, item := range list {
-		if im, ok := item.(map[string]any); ok && vIsMap {
-			if reflect.DeepEqual(getFold(im, "value"), getFold(vm, "value")) && getFold(vm, "value") != nil {
-				return true
-			}
-		}
-		if reflect.DeepEqual(item, v) {
-			return true
+// identityKey identifies an element of a multi-valued attribute: its
+// "value" when it has one (a member or an email is the same element
+// whatever its display), otherwise its whole JSON. Keys let an add of many
+// members into a large group run in linear time.
+func identityKey(item any) string {
+	if m, ok := item.(map[string]any); ok {
+		if v := getFold(m, "value"); v != nil {
+			data, _ := json.Marshal(v)
+			return "value:" + string(data)
 		}
 	}
-	return false
+	data, _ := json.Marshal(item)
+	return "item:" + string(data)
 }
 
 // patchFiltered handles paths such as members[value eq "x"] and
