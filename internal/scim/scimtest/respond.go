@@ -47,7 +47,7 @@ func (b *bufferedWriter) finish(q Quirks) *Response {
 	// client, the cost of large benchmarks: only do it when a quirk asks.
 	errorQuirks := q.OKWithErrorBody || q.ErrorBody != ""
 	bodyQuirks := q.LowercaseResources || q.StringifyInts || q.StringBools
-	if !bodyQuirks && !(errorQuirks && bytes.Contains(body, []byte(":Error"))) {
+	if !bodyQuirks && (!errorQuirks || !bytes.Contains(body, []byte(":Error"))) {
 		return &Response{Status: status, Header: b.header, Body: body}
 	}
 	if strings.Contains(b.header.Get("Content-Type"), "json") && len(body) > 0 {
