@@ -610,6 +610,60 @@ func TestAdaptiveLimiterLearnsFromBurstsOnly(t *testing.T) {
 	}
 }
 
+func TestAdaptiveLimiterAdoptsStatedPolicyFromAnyAnswer(t *testing.T) {
+	a := newAdaptiveLimiter(0)
+	h := http.Header{}
+	h.Set("RateLimit-Policy", "20;w=1")
+	a.observe(200, h)
+	if got := a.limiter.Limit(); got < 19 || got >= 20 {
+		t.Fatalf("pace %v after an answer stating 20/s, want just under 20", got)
+	}
+	capped := newAdaptiveLimiter(5)
+	capped.observe(200, h)
+	if got := capped.limiter.Limit(); got != 5 {
+		t.Fatalf("pace %v, want the user's rate_limit of 5 to win over a stated 20", got)
+	}
+}
+
+func TestAdaptiveLimiterDoesNotProbeAboveKnownLimit(t *testing.T) {
+	a := newAdaptiveLimiter(0)
+	for i := 0; i < 20; i++ {
+		a.observe(200, nil)
+	}
+	for i := 0; i < 3; i++ {
+		a.observe(429, http.Header{})
+	}
+	learned := a.limiter.Limit()
+	// Quiet for longer than the probe interval but not the explore interval.
+	a.probedAt, a.last429 = time.Now().Add(-2*probeInterval), time.Now().Add(-2*probeInterval)
+	a.maybeProbe()
+	if got := a.limiter.Limit(); got != learned {
+		t.Fatalf("probed from %v to %v within the explore interval; probing above a known limit costs a pause", learned, got)
+	}
+	// A pace lowered by 429s while paced climbs back, but not past the limit.
+	for i := 0; i < 3; i++ {
+		a.observe(429, http.Header{})
+	}
+	lowered := a.limiter.Limit()
+	if lowered >= learned {
+		t.Fatalf("429s while paced at %v left the pace at %v", learned, lowered)
+	}
+	for i := 0; i < 10; i++ {
+		a.probedAt = time.Now().Add(-2 * probeInterval)
+		a.maybeProbe()
+	}
+	if got := a.limiter.Limit(); got <= lowered || got > a.known*safetyFactor+1e-9 {
+		t.Fatalf("pace %v after probes, want above %v and at most %v", got, lowered, a.known*safetyFactor)
+	}
+	// After a long quiet spell the limit is tried a little higher.
+	before := a.known
+	a.probedAt, a.last429 = time.Now().Add(-2*exploreAfter), time.Now().Add(-2*exploreAfter)
+	a.maybeProbe()
+	if a.known <= before {
+		t.Fatalf("known limit %v not explored upward after %v without 429s", a.known, exploreAfter)
+	}
+}
+
 func TestMayBeErrorDocument(t *testing.T) {
 	cases := map[string]bool{
 		`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400"}`: true,

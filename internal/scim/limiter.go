@@ -12,16 +12,23 @@ import (
 )
 
 // adaptiveLimiter paces every request of a client. It starts at the
-// configured rate (or unlimited) and learns the server's limit: on a 429 it
-// drops to the rate the server accepted over the last second (or the rate
-// its X-RateLimit-Limit/RateLimit-Limit header states), slightly under it;
-// after a quiet spell it probes upward again. Without it, a burst from
-// Terraform's ten parallel operations keeps hitting the limit and every
-// request behind it waits for Retry-After.
+// configured rate (or unlimited) and learns the server's limit, then paces
+// slightly under it: from a rate-limit policy header on any answer, or from
+// a burst of 429s (the limit is then the number of requests the server
+// accepted over the last second). Without it, a burst from Terraform's ten
+// parallel operations keeps hitting the limit and every request behind it
+// waits for Retry-After.
+//
+// Once the limit is known the pace stays under it: probing above a known
+// limit costs a Retry-After pause for every caller, which is what made a
+// rate-limited apply lose a tenth of its time. Only after a long spell
+// without any 429 is the limit assumed to have been raised and tried 5%
+// higher.
 type adaptiveLimiter struct {
 	mu        sync.Mutex
 	limiter   *rate.Limiter
 	ceiling   rate.Limit // the user's rate_limit, or Inf
+	known     rate.Limit // the server's limit as last learned; 0 while unknown
 	successes []time.Time
 	recent429 []time.Time
 	last429   time.Time
@@ -33,8 +40,11 @@ const (
 	burstWindow    = 5 * time.Second
 	burstThreshold = 3
 	probeInterval  = 10 * time.Second
-	safetyFactor   = 0.95
-	minimumRate    = rate.Limit(0.5)
+	exploreAfter   = time.Minute
+	// safetyFactor keeps the pace under the limit: 97% of 20/s spaces
+	// requests 51.5 ms apart, so a one-second window sees at most 20.
+	safetyFactor = 0.97
+	minimumRate  = rate.Limit(0.5)
 )
 
 func newAdaptiveLimiter(ceiling float64) *adaptiveLimiter {
@@ -50,19 +60,25 @@ func (a *adaptiveLimiter) wait(ctx context.Context) error {
 	return a.limiter.Wait(ctx)
 }
 
-// observe records the outcome of one request. A lone 429 only pauses
-// callers (the pause gate does that); several within a few seconds mean a
-// real limit, and the pace is lowered: to the rate the server accepted over
-// the last second (or the rate a RateLimit-Policy header states) when
-// unpaced so far, else by 10%.
+// observe records the outcome of one request. A stated policy is adopted
+// from any answer. A lone 429 only pauses callers (the pause gate does
+// that); several within a few seconds mean a real limit: the one the
+// server accepted over the last second when unpaced so far; when already
+// paced, the pace drops by 10% and the known limit by 3%.
 func (a *adaptiveLimiter) observe(status int, h http.Header) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := time.Now()
+	stated := rate.Limit(headerLimit(h))
 	if status != http.StatusTooManyRequests {
 		a.successes = append(a.successes, now)
 		if len(a.successes) > 4096 {
 			a.successes = a.successes[len(a.successes)-2048:]
+		}
+		// A stated policy is trusted unless 429s have recently shown the
+		// server enforcing less than it states.
+		if stated > 0 && stated != a.known && (a.last429.IsZero() || now.Sub(a.last429) > exploreAfter) {
+			a.learn(now, stated)
 		}
 		return
 	}
@@ -74,44 +90,65 @@ func (a *adaptiveLimiter) observe(status int, h http.Header) {
 		}
 	}
 	a.recent429 = append(kept, now)
-	stated := headerLimit(h)
 	if len(a.recent429) < burstThreshold && stated == 0 {
 		return
 	}
 	a.recent429 = a.recent429[:0]
 	current := a.limiter.Limit()
-	learned := current * 0.9
 	switch {
 	case stated > 0:
-		learned = rate.Limit(stated) * safetyFactor
+		a.learn(now, stated)
 	case current == rate.Inf:
 		recent := 0
 		for i := len(a.successes) - 1; i >= 0 && now.Sub(a.successes[i]) < learnWindow; i-- {
 			recent++
 		}
-		learned = rate.Limit(max(1, recent)) * safetyFactor
-	}
-	if learned < current {
-		a.limiter.SetLimitAt(now, max(learned, minimumRate))
+		a.learn(now, rate.Limit(max(1, recent)))
+	default:
+		// Paced and still refused: the limit is a little lower than
+		// thought (or shared with another client). Back off 10% now and
+		// climb back towards the slightly lowered limit in probes.
+		if a.known == 0 || current < a.known*safetyFactor*0.9 {
+			a.known = current / safetyFactor
+		}
+		a.known *= 0.97
+		a.limiter.SetLimitAt(now, max(current*0.9, minimumRate))
 		a.limiter.SetBurstAt(now, 1)
+		a.probedAt = now
 	}
 }
 
-// maybeProbe raises the rate by 10% after probeInterval without a 429.
+// learn records the server's limit and paces just under it (never above
+// the user's rate_limit).
+func (a *adaptiveLimiter) learn(now time.Time, limit rate.Limit) {
+	a.known = limit
+	pace := max(min(limit*safetyFactor, a.ceiling), minimumRate)
+	a.limiter.SetLimitAt(now, pace)
+	a.limiter.SetBurstAt(now, 1)
+	a.probedAt = now
+}
+
+// maybeProbe raises a pace lowered by repeated 429s back towards the known
+// limit, 5% per probeInterval; after exploreAfter without a 429 it assumes
+// the limit may have been raised and tries 5% above it.
 func (a *adaptiveLimiter) maybeProbe() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := time.Now()
 	current := a.limiter.Limit()
-	if current == rate.Inf || a.last429.IsZero() || now.Sub(a.last429) < probeInterval || now.Sub(a.probedAt) < probeInterval {
+	if current == rate.Inf || a.known == 0 || now.Sub(a.probedAt) < probeInterval {
 		return
 	}
-	a.probedAt = now
-	next := current * 1.05
-	if a.ceiling != rate.Inf && next > a.ceiling {
-		next = a.ceiling
+	target := a.known * safetyFactor
+	if current >= target {
+		if now.Sub(a.last429) < exploreAfter || now.Sub(a.probedAt) < exploreAfter {
+			return
+		}
+		a.known *= 1.05
+		target = a.known * safetyFactor
 	}
-	a.limiter.SetLimitAt(now, next)
+	a.probedAt = now
+	a.limiter.SetLimitAt(now, min(current*1.05, target, a.ceiling))
 }
 
 // headerLimit reads a requests-per-second limit from common rate-limit

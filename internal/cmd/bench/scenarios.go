@@ -318,7 +318,7 @@ func (b *bench) bigGroup() {
 // time, successful requests / limit, over the measured time.
 func (b *bench) rateLimited() {
 	n, limit := b.opts.rateUsers, b.opts.rateLimit
-	var walls, effs []float64
+	var walls, effs, windowEffs, leads, tails []float64
 	var rejected, requests int
 	for run := 0; run < b.opts.runs; run++ {
 		server, err := startServer(scimtest.Options{Quirks: scimtest.Quirks{RateLimit: limit}})
@@ -339,7 +339,15 @@ func (b *bench) rateLimited() {
 		if err != nil {
 			log.Fatalf("rate-limited apply failed: %v", err)
 		}
-		_ = start
+		if log := apiLog(server.Requests()); len(log) > 0 {
+			// Time before the first request and after the last one is
+			// Terraform's own (planning, starting the provider, writing state).
+			leads = append(leads, log[0].At.Sub(start).Seconds())
+			tails = append(tails, start.Add(took).Sub(log[len(log)-1].At).Seconds())
+			if span := log[len(log)-1].At.Sub(log[0].At).Seconds(); span > 0 {
+				windowEffs = append(windowEffs, (float64(len(log)-server.Count("429"))/float64(limit))/span)
+			}
+		}
 		rejected = server.Count("429")
 		requests = server.Count("") - rejected
 		if got := len(server.All("Users")); got != n {
@@ -351,7 +359,19 @@ func (b *bench) rateLimited() {
 	}
 	b.add(measurement{Scenario: fmt.Sprintf("rate-limited apply (%d/s)", limit), Provider: "scim", Resources: n,
 		WallS: median(walls), RunsS: walls, Requests: requests, RequestsPerResource: float64(requests) / float64(n),
-		Extra: map[string]float64{"efficiency": median(effs), "rejected_429": float64(rejected)}})
+		Extra: map[string]float64{"efficiency": median(effs), "rejected_429": float64(rejected),
+			"seconds before the first request": median(leads), "efficiency while requests flow": median(windowEffs), "seconds after the last request": median(tails)}})
+}
+
+// apiLog leaves out discovery requests.
+func apiLog(log []scimtest.Request) []scimtest.Request {
+	var out []scimtest.Request
+	for _, r := range log {
+		if !strings.HasSuffix(r.Path, "/ServiceProviderConfig") && !strings.HasSuffix(r.Path, "/Schemas") {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func must(err error) {

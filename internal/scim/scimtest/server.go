@@ -59,6 +59,7 @@ type Request struct {
 	Path   string
 	Query  string
 	Body   string
+	At     time.Time // when the server received it
 }
 
 // Server is the in-memory SCIM service provider.
