@@ -3,11 +3,8 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
-
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/provider"
 )
@@ -25,10 +22,7 @@ func main() {
 
 	provider.TuneProcess()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/scim-terraform/scim",
-		Debug:   debugMode,
-	})
+	err := provider.Serve("registry.terraform.io/scim-terraform/scim", provider.New(version), debugMode)
 	if err != nil {
 		log.Fatalf("terraform-provider-scim %s (%s): %v", version, commit, err)
 	}

@@ -16,7 +16,9 @@ import (
 
 // testAccProtoV6ProviderFactories runs the provider in-process for acceptance tests.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"scim": providerserver.NewProtocol6WithError(New("test")()),
+	"scim": func() (tfprotov6.ProviderServer, error) {
+		return NewReleasingServer(providerserver.NewProtocol6(New("test")())()), nil
+	},
 }
 
 // testAccPreCheck fails early when no Terraform binary is available:

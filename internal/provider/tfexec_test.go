@@ -35,7 +35,9 @@ func newTFDir(t *testing.T) *tfDir {
 	closed := make(chan struct{})
 	go func() {
 		_ = tf6server.Serve("registry.terraform.io/scim-terraform/scim",
-			func() tfprotov6.ProviderServer { return providerserver.NewProtocol6(New("test")())() },
+			func() tfprotov6.ProviderServer {
+				return NewReleasingServer(providerserver.NewProtocol6(New("test")())())
+			},
 			tf6server.WithDebug(ctx, reattach, closed), tf6server.WithGoPluginLogger(hclog.NewNullLogger()))
 	}()
 	cfg := <-reattach

@@ -3,12 +3,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/bench/floor"
 	scimprovider "github.com/scim-terraform/terraform-provider-scim/internal/provider"
@@ -18,10 +16,7 @@ func main() {
 	debug := flag.Bool("debug", false, "serve in debug mode and print TF_REATTACH_PROVIDERS")
 	flag.Parse()
 	scimprovider.TuneProcess()
-	err := providerserver.Serve(context.Background(), func() provider.Provider { return floor.New() }, providerserver.ServeOpts{
-		Address: "registry.terraform.io/scim-terraform/scim",
-		Debug:   *debug,
-	})
+	err := scimprovider.Serve("registry.terraform.io/scim-terraform/scim", func() provider.Provider { return floor.New() }, *debug)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,0 +1,60 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"testing"
+	"weak"
+)
+
+type ctxKey struct{}
+
+// bigValue stands for the loggers and gRPC state a request context holds.
+type bigValue struct{ payload []byte }
+
+func TestReleasableContextForwardsUntilReleased(t *testing.T) {
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey{}, "v"))
+	defer cancel()
+	rc := newReleasableContext(parent)
+	if rc.Value(ctxKey{}) != "v" || rc.Err() != nil {
+		t.Fatalf("before release: value %v, err %v; want the request's", rc.Value(ctxKey{}), rc.Err())
+	}
+	child, cancelChild := context.WithCancel(rc)
+	defer cancelChild()
+	cancel()
+	<-child.Done() // cancelling the request cancels what the framework derived from it
+	rc.release()
+	if rc.Value(ctxKey{}) != nil || !errors.Is(rc.Err(), context.Canceled) {
+		t.Fatalf("after release: value %v, err %v; want none and canceled", rc.Value(ctxKey{}), rc.Err())
+	}
+	select {
+	case <-rc.Done():
+	default:
+		t.Fatal("a released context must be done")
+	}
+}
+
+// The framework keeps every request context's cancel function until
+// StopProvider; through a released context, that must not keep the
+// request's values alive.
+func TestReleasedContextDoesNotRetainRequest(t *testing.T) {
+	var kept []context.CancelFunc // what the framework holds on to
+	big := &bigValue{payload: make([]byte, 1<<16)}
+	ref := weak.Make(big)
+	func() {
+		request, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey{}, big))
+		defer cancel()
+		rc := newReleasableContext(request)
+		_, frameworkCancel := context.WithCancel(rc)
+		kept = append(kept, frameworkCancel)
+		rc.release()
+	}()
+	big = nil
+	runtime.GC()
+	runtime.GC()
+	if ref.Value() != nil {
+		t.Fatal("the request's values are still reachable through the kept cancel function")
+	}
+	runtime.KeepAlive(kept)
+}
