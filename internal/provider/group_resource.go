@@ -111,7 +111,9 @@ func memberIDs(list memberListValue) []string {
 func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan groupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	members := memberIDs(plan.Members)
+	// Members go out in the configuration's order, so an app that keeps
+	// insertion order lists them as written (imports then read them so).
+	members := uniqueIDs(plan.Members.IDs())
 	if resp.Diagnostics.HasError() {
 		return
 	}
