@@ -104,7 +104,7 @@ func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			return
 		}
 	}
-	group, err := d.client.Groups.Get(ctx, id)
+	group, err := d.client.Groups.GetWithMembers(ctx, id, nil)
 	if errors.Is(err, scim.ErrNotFound) {
 		resp.Diagnostics.AddError("SCIM group not found", fmt.Sprintf("No group with id %q exists in the app.", id))
 		return

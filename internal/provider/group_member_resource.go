@@ -93,6 +93,7 @@ func (r *groupMemberResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	plan.ID = types.StringValue(group + "/" + member)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	recordWrite(ctx, resp.Private, nil, &resp.Diagnostics)
 }
 
 func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -101,7 +102,12 @@ func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	group, err := r.client.Groups.GetWithMembers(ctx, state.GroupID.ValueString(), []string{state.MemberID.ValueString()})
+	var group *scim.Group
+	err := r.client.ReadAfterWrite(ctx, lastWrite(ctx, req.Private), func() (bool, error) {
+		var err error
+		group, err = r.client.Groups.GetWithMembers(ctx, state.GroupID.ValueString(), []string{state.MemberID.ValueString()})
+		return err == nil && slices.Contains(group.MemberIDs(), state.MemberID.ValueString()), err
+	})
 	if errors.Is(err, scim.ErrNotFound) {
 		tflog.Warn(ctx, "SCIM group is gone; removing the membership from state", map[string]any{"scim_id": state.GroupID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -120,9 +126,11 @@ func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update is never called: both inputs require replacement.
-func (r *groupMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &groupMemberModel{})...)
+// Update is never called: both inputs require replacement, and id is
+// computed once. The framework still requires the method.
+func (r *groupMemberResource) Update(_ context.Context, _ resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.Diagnostics.AddError("scim_group_member cannot be updated in place",
+		"Every attribute of scim_group_member forces a replacement; this is a bug in the provider if it is reached.")
 }
 
 func (r *groupMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

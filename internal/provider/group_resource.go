@@ -132,6 +132,7 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 		state.Members = memberList(created.MemberIDs(), &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	recordWrite(ctx, resp.Private, nil, &resp.Diagnostics)
 	if len(pending) == 0 || resp.Diagnostics.HasError() {
 		return
 	}
@@ -141,6 +142,7 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	plan.ID = state.ID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	recordWrite(ctx, resp.Private, nil, &resp.Diagnostics)
 }
 
 func membersOf(ids []string) []scim.Member {
@@ -172,7 +174,20 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	group, err := r.client.Groups.GetWithMembers(ctx, state.ID.ValueString(), state.Members.IDs())
+	// Right after this provider's write, an app that applies group changes
+	// asynchronously may still show the group as it was: read again, within
+	// the dialect's window, until it shows what was written.
+	var group *scim.Group
+	err := r.client.ReadAfterWrite(ctx, lastWrite(ctx, req.Private), func() (bool, error) {
+		var err error
+		group, err = r.client.Groups.GetWithMembers(ctx, state.ID.ValueString(), state.Members.IDs())
+		if err != nil {
+			return false, err
+		}
+		settled := strings.EqualFold(group.DisplayName, state.DisplayName.ValueString()) &&
+			(state.Members.IsNull() || sameIDSet(state.Members.IDs(), group.MemberIDs()))
+		return settled, nil
+	})
 	if errors.Is(err, scim.ErrNotFound) {
 		tflog.Warn(ctx, "SCIM group is gone from the app; removing it from state", map[string]any{"scim_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -235,6 +250,7 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 			resp.Diagnostics.AddError(clientError("updating", "group", id, err))
 			return
 		}
+		recordWrite(ctx, resp.Private, nil, &resp.Diagnostics)
 	}
 	plan.ID = state.ID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)

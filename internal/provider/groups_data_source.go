@@ -53,22 +53,13 @@ func (d *groupsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	groups, err := d.client.Groups.List(ctx, scim.ListOptions{Filter: data.Filter.ValueString()})
+	groups, err := d.client.Groups.ListWithMembers(ctx, scim.ListOptions{Filter: data.Filter.ValueString()})
 	if err != nil {
 		resp.Diagnostics.AddError(clientError("listing", "groups", data.Filter.ValueString(), err))
 		return
 	}
 	items := make([]groupDataModel, 0, len(groups))
 	for _, g := range groups {
-		if !g.MembersKnown && d.client.Dialect().MembersRead != scim.MembersInline {
-			// Listings of this app leave members out: read each group.
-			full, err := d.client.Groups.Get(ctx, g.ID)
-			if err != nil {
-				resp.Diagnostics.AddError(clientError("reading", "group", g.ID, err))
-				return
-			}
-			g = full
-		}
 		items = append(items, groupData(g, &resp.Diagnostics))
 	}
 	list, diags := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: groupDataAttrTypes}, items)

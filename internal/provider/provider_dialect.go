@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -35,6 +36,7 @@ type dialectModel struct {
 	RolesAttribute      types.String `tfsdk:"roles_attribute"`
 	UserSchemas         types.List   `tfsdk:"user_schemas"`
 	Discovery           types.Bool   `tfsdk:"discovery"`
+	ConsistencyWindow   types.String `tfsdk:"consistency_window"`
 }
 
 func dialectSchema() schema.SingleNestedAttribute {
@@ -77,6 +79,11 @@ func dialectSchema() schema.SingleNestedAttribute {
 			"user_schemas": schema.ListAttribute{MarkdownDescription: "Extension URNs always listed in a user's `schemas`.",
 				Optional: true, ElementType: types.StringType},
 			"discovery": b("Read `/ServiceProviderConfig` once to refine the settings (on by default for `generic`)."),
+			"consistency_window": schema.StringAttribute{MarkdownDescription: "For apps that apply writes asynchronously: how long " +
+				"after this provider's own write a read that does not show it yet (a 404, or a group with other members than " +
+				"written) is retried with backoff instead of being taken as gone or as drift. A Go duration such as `30s`, at " +
+				"most `10m`; `0s` (the default, except `hyperproof`: `1m`) turns it off.",
+				Optional: true, Validators: []validator.String{durationValidator{allowZero: true, max: 10 * time.Minute}}},
 		},
 	}
 }
@@ -139,6 +146,11 @@ func resolveDialect(ctx context.Context, vendor types.String, overrides types.Ob
 	setBool("lookup_before_create", m.LookupBeforeCreate, &d.LookupBeforeCreate)
 	setBool("deactivate_may_delete", m.DeactivateMayDelete, &d.DeactivateMayDelete)
 	setBool("discovery", m.Discovery, &d.Discover)
+	if !m.ConsistencyWindow.IsNull() && !m.ConsistencyWindow.IsUnknown() {
+		// Validated by durationString at plan time.
+		d.ConsistencyWindow, _ = time.ParseDuration(m.ConsistencyWindow.ValueString())
+		explicit["consistency_window"] = true
+	}
 	if !m.UserSchemas.IsNull() && !m.UserSchemas.IsUnknown() {
 		diags.Append(m.UserSchemas.ElementsAs(ctx, &d.UserSchemas, false)...)
 		explicit["user_schemas"] = true

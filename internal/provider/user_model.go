@@ -208,7 +208,7 @@ func keepCaseOf(prior types.String, server string) types.String {
 
 func flattenName(n scim.Name, prior types.Object, diags *diag.Diagnostics) types.Object {
 	onlyDerived := n.FamilyName == "" && n.GivenName == "" && n.MiddleName == "" && n.HonorificPrefix == "" && n.HonorificSuffix == ""
-	if prior.IsNull() && onlyDerived {
+	if (prior.IsNull() || prior.IsUnknown()) && onlyDerived {
 		// A name the app derived on its own (only "formatted") is not drift.
 		return types.ObjectNull(nameAttrTypes)
 	}
@@ -222,7 +222,7 @@ func flattenName(n scim.Name, prior types.Object, diags *diag.Diagnostics) types
 }
 
 func flattenEnterprise(e scim.Enterprise, prior types.Object, diags *diag.Diagnostics) types.Object {
-	if e == (scim.Enterprise{}) && prior.IsNull() {
+	if e == (scim.Enterprise{}) && (prior.IsNull() || prior.IsUnknown()) {
 		return types.ObjectNull(enterpriseAttrTypes)
 	}
 	obj, d := types.ObjectValue(enterpriseAttrTypes, map[string]attr.Value{

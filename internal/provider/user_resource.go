@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
@@ -41,7 +44,10 @@ func (r *userResource) Configure(_ context.Context, req resource.ConfigureReques
 	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan rejects, at plan time, settings the app cannot honour.
+// ModifyPlan rejects, at plan time, settings the app cannot honour, and
+// plans what the app will hold: an attribute removed from the
+// configuration is removed from the app (planned null), and the values an
+// app derives from the name are kept unless the name changes.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
@@ -54,6 +60,15 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 	checkUserCapabilities(ctx, r.client, plan, password, &resp.Diagnostics)
+	if req.State.Raw.IsNull() {
+		return // create: what the configuration leaves unset is the app's
+	}
+	planned, err := plannedUser(req.Plan.Raw, req.State.Raw, req.Config.Raw, previouslyManaged(ctx, req.Private))
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot plan scim_user", err.Error())
+		return
+	}
+	resp.Plan.Raw = planned
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -73,6 +88,8 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 
 	user, how, err := r.client.Users.CreateOrTakeOver(ctx, desired, plan.AdoptExisting.ValueBool())
 	var existing *scim.ExistingUserError
+	var hidden *scim.HiddenConflictError
+	var mismatch *scim.MismatchError
 	switch {
 	case errors.As(err, &existing):
 		resp.Diagnostics.AddAttributeError(path.Root("user_name"), "SCIM user already exists",
@@ -80,6 +97,17 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 				"import it:\n\n  terraform import <resource address> %s\n\nor use an import block with id = %q, or set "+
 				"adopt_existing = true on this resource to take it over on create.", existing.UserName, existing.ID, existing.ID, existing.ID))
 		return
+	case errors.As(err, &hidden):
+		resp.Diagnostics.AddAttributeError(path.Root("user_name"), "The app still holds an account with this user name or email",
+			fmt.Sprintf("The app refused to create user %q as a duplicate, yet its SCIM API shows no such user: the app still "+
+				"holds an account with this userName or email (%s) that SCIM no longer shows, typically one whose SCIM "+
+				"identity a DELETE unlinked (destroy_mode = \"delete\" on some apps) or that was deleted by hand. Restore or "+
+				"remove that account in the app's admin console, or change user_name and emails.\n\nThe app answered: %v",
+				hidden.UserName, strings.Join(append([]string{hidden.UserName}, hidden.Emails...), ", "), hidden.Err))
+		return
+	case errors.As(err, &mismatch):
+		user = mismatch.User
+		addMismatchErrors(mismatch, &resp.Diagnostics)
 	case err != nil:
 		resp.Diagnostics.AddError(clientError("creating", "user", desired.UserName, err))
 		return
@@ -88,32 +116,74 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	case scim.Reactivated:
 		resp.Diagnostics.AddWarning("Reactivated an existing SCIM user",
 			fmt.Sprintf("The app already had an inactive user with userName %q (id %q). It was reactivated, updated to this "+
-				"configuration and is now managed by Terraform.", user.UserName, user.ID))
+				"configuration and is now managed by Terraform. Attributes the configuration does not set keep the app's values.",
+				user.UserName, user.ID))
 	case scim.Adopted:
 		resp.Diagnostics.AddWarning("Adopted an existing SCIM user",
 			fmt.Sprintf("The app already had an active user with userName %q (id %q); adopt_existing = true, so it was "+
-				"updated to this configuration and is now managed by Terraform.", user.UserName, user.ID))
+				"updated to this configuration and is now managed by Terraform. Attributes the configuration does not set "+
+				"keep the app's values.", user.UserName, user.ID))
 	}
 	tflog.Debug(ctx, "created SCIM user", map[string]any{"scim_id": user.ID})
-	r.saveState(ctx, user, plan, &resp.State, &resp.Diagnostics)
+	managed := configuredUserAttrs(req.Config.Raw)
+	r.saveState(ctx, user, plan, req.Plan.Raw, managed, &resp.State, &resp.Diagnostics)
+	recordWrite(ctx, resp.Private, managed, &resp.Diagnostics)
 }
 
-// saveState flattens user against prior and stores it. It refuses an answer
-// whose userName is not the one sent: state would otherwise describe an
-// account the configuration does not.
-func (r *userResource) saveState(ctx context.Context, user *scim.User, prior userResourceModel, state stateSetter, diags *diagsT) {
-	if !prior.UserName.IsNull() && !strings.EqualFold(user.UserName, prior.UserName.ValueString()) {
-		// Keep the id so that the object is not orphaned; the next plan shows the difference.
-		diags.AddAttributeWarning(path.Root("user_name"), "The app changed the userName",
-			fmt.Sprintf("The app stored userName %q for user %q, not %q as configured. The app may normalise or restrict "+
-				"user names; the next plan will show the difference.", user.UserName, user.ID, prior.UserName.ValueString()))
+// addMismatchErrors reports each attribute the app would not store as sent.
+func addMismatchErrors(err *scim.MismatchError, diags *diagsT) {
+	for _, m := range err.Mismatches {
+		diags.AddAttributeError(userAttributeOf(m.Path), "The app stored another value than configured",
+			fmt.Sprintf("SCIM attribute %s was sent as %s, twice, but the app stored %s: it derives or normalises this value. "+
+				"Write the value in the app's form in the configuration, or leave the attribute unset to accept the app's value. "+
+				"The state now holds the app's value, so the next plan shows the difference.",
+				m.Path, scim.DescribeValue(m.Sent), scim.DescribeValue(m.Stored)))
 	}
-	model, d := flattenUser(ctx, user, prior)
+}
+
+// userAttributeOf names the scim_user attribute that writes a SCIM path.
+func userAttributeOf(scimPath string) path.Path {
+	for name, paths := range userAttrPaths {
+		for _, p := range paths {
+			if strings.EqualFold(p, scimPath) {
+				root, rest, nested := strings.Cut(name, ".")
+				if nested {
+					return path.Root(root).AtName(rest)
+				}
+				return path.Root(name)
+			}
+		}
+	}
+	return path.Root("extensions")
+}
+
+// saveState stores what the app holds. Attributes the configuration does
+// not manage keep their planned value where the plan knew it (the prior
+// state), so that an app deriving a value does not contradict the plan;
+// the next refresh reads it.
+func (r *userResource) saveState(ctx context.Context, user *scim.User, plan userResourceModel, planRaw tftypes.Value,
+	managed []string, state *tfsdk.State, diags *diagsT) {
+	model, d := flattenUser(ctx, user, plan)
 	diags.Append(d...)
-	if !prior.UserName.IsNull() && !strings.EqualFold(user.UserName, prior.UserName.ValueString()) {
-		model.UserName = prior.UserName
-	}
 	diags.Append(state.Set(ctx, &model)...)
+	if diags.HasError() {
+		return
+	}
+	var unmanaged []string
+	for name := range userAttrPaths {
+		if !slices.Contains(managed, name) {
+			unmanaged = append(unmanaged, name)
+		}
+	}
+	raw, err := withRawValues(state.Raw, unmanaged, func(name string, _ tftypes.Value) (tftypes.Value, bool) {
+		planned, ok := rawValue(planRaw, name)
+		return planned, ok && planned.IsFullyKnown()
+	})
+	if err != nil {
+		diags.AddError("Cannot store scim_user", err.Error())
+		return
+	}
+	state.Raw = raw
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -122,7 +192,12 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	user, err := r.client.Users.Get(ctx, state.ID.ValueString())
+	var user *scim.User
+	err := r.client.ReadAfterWrite(ctx, lastWrite(ctx, req.Private), func() (bool, error) {
+		var err error
+		user, err = r.client.Users.Get(ctx, state.ID.ValueString())
+		return true, err
+	})
 	if errors.Is(err, scim.ErrNotFound) {
 		tflog.Warn(ctx, "SCIM user is gone from the app; removing it from state", map[string]any{"scim_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -153,36 +228,27 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Computed values the configuration leaves unset stay as they are.
-	if plan.DisplayName.IsUnknown() {
-		desired.DisplayName = current.DisplayName
-	}
-	if desired.Name.Formatted == "" {
-		desired.Name.Formatted = current.Name.Formatted
-	}
 	if !plan.PasswordWOVersion.Equal(state.PasswordWOVersion) {
 		desired.Password = password.ValueString()
 	}
-	ops := scim.UserPatch(current, desired)
-	if len(ops) == 0 {
-		// Only Terraform-side settings (destroy_mode, adopt_existing) changed.
-		model, d := flattenUser(ctx, current, plan)
-		resp.Diagnostics.Append(d...)
-		model.DisplayName, model.Name = state.DisplayName, state.Name
-		resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
-		return
-	}
-	user, err := r.client.Users.Patch(ctx, state.ID.ValueString(), ops)
-	if errors.Is(err, scim.ErrNotFound) {
+	configured := configuredUserAttrs(req.Config.Raw)
+	writes := scimAttrs(union(configured, previouslyManaged(ctx, req.Private)))
+	user, err := r.client.Users.Update(ctx, state.ID.ValueString(), current, desired, writes)
+	var mismatch *scim.MismatchError
+	switch {
+	case errors.Is(err, scim.ErrNotFound):
 		resp.Diagnostics.AddError("SCIM user no longer exists",
 			fmt.Sprintf("User %q was deleted in the app while this plan was made. Run terraform apply again to re-create it.", state.ID.ValueString()))
 		return
-	}
-	if err != nil {
+	case errors.As(err, &mismatch):
+		user = mismatch.User
+		addMismatchErrors(mismatch, &resp.Diagnostics)
+	case err != nil:
 		resp.Diagnostics.AddError(clientError("updating", "user", state.ID.ValueString(), err))
 		return
 	}
-	r.saveState(ctx, user, plan, &resp.State, &resp.Diagnostics)
+	r.saveState(ctx, user, plan, req.Plan.Raw, configured, &resp.State, &resp.Diagnostics)
+	recordWrite(ctx, resp.Private, configured, &resp.Diagnostics)
 }
 
 func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -192,23 +258,21 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 	id := state.ID.ValueString()
-	var err error
 	switch state.DestroyMode.ValueString() {
 	case destroyAbandon:
 		tflog.Info(ctx, "destroy_mode = abandon: leaving the SCIM user in the app", map[string]any{"scim_id": id})
-		return
 	case destroyDelete:
-		err = r.client.Users.Delete(ctx, id)
+		err := r.client.Users.Delete(ctx, id)
 		if errors.Is(err, scim.ErrUnsupported) {
-			resp.Diagnostics.AddError(clientError("deleting", "user", id, fmt.Errorf("%w; set destroy_mode = \"deactivate\" "+
-				"to deactivate the user instead", err)))
-			return
+			err = fmt.Errorf("%w; set destroy_mode = \"deactivate\" to deactivate the user instead", err)
+		}
+		if err != nil {
+			resp.Diagnostics.AddError(clientError("deleting", "user", id, err))
 		}
 	default:
-		err = r.client.Users.Deactivate(ctx, id)
-	}
-	if err != nil {
-		resp.Diagnostics.AddError(clientError("deleting", "user", id, err))
+		if err := r.client.Users.Deactivate(ctx, id); err != nil {
+			resp.Diagnostics.AddError(clientError("deactivating", "user", id, err))
+		}
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -29,14 +31,29 @@ func optionalString(description string) schema.StringAttribute {
 		Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
 }
 
+// unmanagedNote ends the description of every attribute the app may fill
+// in itself.
+const unmanagedNote = " When not set, the app's value is kept and not managed; removing it from the configuration later " +
+	"removes it from the app."
+
+// appStringAttribute is a user attribute that the configuration manages
+// only when it sets it: unset, the app's value is kept (and shown in state).
+func appStringAttribute(description string) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description + unmanagedNote, Optional: true, Computed: true,
+		Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+}
+
 // multiValuedAttribute is the schema of emails, phone_numbers, roles and
 // entitlements. A set, because SCIM multi-valued attributes have no order and
 // servers reorder them.
 func multiValuedAttribute(description, valueDescription string) schema.SetNestedAttribute {
 	return schema.SetNestedAttribute{
-		MarkdownDescription: description,
+		MarkdownDescription: description + unmanagedNote,
 		Optional:            true,
+		Computed:            true,
 		Validators:          []validator.Set{atMostOnePrimary{}},
+		PlanModifiers:       []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 			"value": schema.StringAttribute{MarkdownDescription: valueDescription, Required: true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
@@ -66,16 +83,17 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				Required:   true,
 				Validators: []validator.String{notBlank{}},
 			},
-			"external_id":        optionalString("Identifier of the user in the provisioning system (SCIM `externalId`)."),
-			"nick_name":          optionalString("Casual name (SCIM `nickName`)."),
-			"profile_url":        optionalString("URL of the user's profile (SCIM `profileUrl`)."),
-			"title":              optionalString("Job title (SCIM `title`)."),
-			"user_type":          optionalString("Relationship to the organisation, such as `Employee` (SCIM `userType`)."),
-			"preferred_language": optionalString("Preferred language, such as `en-US` (SCIM `preferredLanguage`)."),
-			"locale":             optionalString("Locale for formatting, such as `en-US` (SCIM `locale`)."),
-			"timezone":           optionalString("Time zone in IANA form, such as `Europe/Paris` (SCIM `timezone`)."),
+			"external_id":        appStringAttribute("Identifier of the user in the provisioning system (SCIM `externalId`)."),
+			"nick_name":          appStringAttribute("Casual name (SCIM `nickName`)."),
+			"profile_url":        appStringAttribute("URL of the user's profile (SCIM `profileUrl`)."),
+			"title":              appStringAttribute("Job title (SCIM `title`)."),
+			"user_type":          appStringAttribute("Relationship to the organisation, such as `Employee` (SCIM `userType`)."),
+			"preferred_language": appStringAttribute("Preferred language, such as `en-US` (SCIM `preferredLanguage`)."),
+			"locale":             appStringAttribute("Locale for formatting, such as `en-US` (SCIM `locale`)."),
+			"timezone":           appStringAttribute("Time zone in IANA form, such as `Europe/Paris` (SCIM `timezone`)."),
 			"display_name": schema.StringAttribute{
-				MarkdownDescription: "Name shown in the app (SCIM `displayName`). When not set, the value the app derives is kept without a diff.",
+				MarkdownDescription: "Name shown in the app (SCIM `displayName`). When not set, the value the app derives " +
+					"(often from the name parts) is kept without a diff, and is known after apply when the name changes.",
 				Optional:            true,
 				Computed:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -87,8 +105,11 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				Default:             booldefault.StaticBool(true),
 			},
 			"name": schema.SingleNestedAttribute{
-				MarkdownDescription: "Components of the user's real name (SCIM `name`).",
+				MarkdownDescription: "Components of the user's real name (SCIM `name`). When set, its parts are managed " +
+					"together: a part left out is removed from the app." + unmanagedNote,
 				Optional:            true,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 				Attributes: map[string]schema.Attribute{
 					"formatted": schema.StringAttribute{
 						MarkdownDescription: "Full name as displayed (SCIM `name.formatted`). Many apps derive it; when not set, the derived value is kept without a diff.",
@@ -109,8 +130,11 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				"use the values the app documents.", "Role name."),
 			"entitlements": multiValuedAttribute("Entitlements of the user (SCIM `entitlements`).", "Entitlement name."),
 			"enterprise": schema.SingleNestedAttribute{
-				MarkdownDescription: "Attributes of the enterprise extension `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`.",
+				MarkdownDescription: "Attributes of the enterprise extension `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`. " +
+					"When set, its attributes are managed together: one left out is removed from the app." + unmanagedNote,
 				Optional:            true,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 				Attributes: map[string]schema.Attribute{
 					"employee_number": optionalString("Employee number (`employeeNumber`)."),
 					"cost_center":     optionalString("Cost center (`costCenter`)."),

@@ -17,11 +17,22 @@ import (
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 )
 
-// durationValidator accepts Go durations greater than zero.
-type durationValidator struct{}
+// durationValidator accepts Go durations greater than zero (or zero, with
+// allowZero), and at most max when max is set.
+type durationValidator struct {
+	allowZero bool
+	max       time.Duration
+}
 
-func (durationValidator) Description(context.Context) string {
-	return "must be a positive Go duration such as 30s or 2m"
+func (v durationValidator) Description(context.Context) string {
+	desc := "must be a positive Go duration such as 30s or 2m"
+	if v.allowZero {
+		desc = "must be a Go duration such as 0s, 30s or 2m"
+	}
+	if v.max > 0 {
+		desc += ", at most " + v.max.String()
+	}
+	return desc
 }
 
 func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
@@ -31,7 +42,7 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 		return
 	}
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d <= 0 {
+	if err != nil || d < 0 || (d == 0 && !v.allowZero) || (v.max > 0 && d > v.max) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("%q %s.", req.ConfigValue.ValueString(), v.Description(ctx)))
 	}

@@ -195,7 +195,7 @@ func TestNoBlindPostRetryAfter5xx(t *testing.T) {
 		}
 		writeBody(w, 200, "application/scim+json", `{"totalResults":0,"Resources":[]}`)
 	})
-	_, err := c.Users.Create(context.Background(), &User{UserName: "a"})
+	_, err := c.Users.create(context.Background(), &User{UserName: "a"})
 	var se *Error
 	if !errors.As(err, &se) || se.StatusCode != 502 {
 		t.Fatalf("got %v, want the 502", err)
@@ -222,7 +222,7 @@ func TestNoPostRetryWhenLookupFindsUser(t *testing.T) {
 		}
 		writeBody(w, 200, "application/scim+json", `{"totalResults":1,"Resources":[{"id":"9","userName":"a"}]}`)
 	})
-	u, err := c.Users.Create(context.Background(), &User{UserName: "a"})
+	u, err := c.Users.create(context.Background(), &User{UserName: "a"})
 	if err != nil || u.ID != "9" || posts.Load() != 1 {
 		t.Fatalf("got %+v, %v after %d POSTs; want the existing user after 1 POST", u, err, posts.Load())
 	}
@@ -242,7 +242,7 @@ func TestCreateLostResponseFindsUser(t *testing.T) {
 		}
 		writeBody(w, 200, "application/scim+json", `{"totalResults":1,"Resources":[{"id":"42","userName":"A"}]}`)
 	})
-	u, err := c.Users.Create(context.Background(), &User{UserName: "a"})
+	u, err := c.Users.create(context.Background(), &User{UserName: "a"})
 	if err != nil || u.ID != "42" {
 		t.Fatalf("got %+v, %v; want the user the lost POST created", u, err)
 	}
@@ -446,7 +446,7 @@ func TestHeadersAndAuth(t *testing.T) {
 		}
 		writeBody(w, 201, "application/scim+json", `{"id":"1","userName":"a"}`)
 	})
-	if _, err := c.Users.Create(context.Background(), &User{UserName: "a"}); err != nil {
+	if _, err := c.Users.create(context.Background(), &User{UserName: "a"}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -480,10 +480,10 @@ func TestSecretsAbsentFromLogs(t *testing.T) {
 	mux.HandleFunc("/scim/v2/Users/1", func(w http.ResponseWriter, r *http.Request) {
 		writeBody(w, 400, "application/json", `{"status":"400","detail":"token `+testToken+` rejected"}`)
 	})
-	if _, err := c.Users.Create(ctx, &User{UserName: "a", Password: password}); err != nil {
+	if _, err := c.Users.create(ctx, &User{UserName: "a", Password: password}); err != nil {
 		t.Fatal(err)
 	}
-	_, _ = c.Users.Patch(ctx, "1", []Operation{{Op: "replace", Path: "password", Value: password}})
+	_, _ = c.Users.write(ctx, "1", []Operation{{Op: "replace", Path: "password", Value: password}})
 	out := logs.String()
 	if !strings.Contains(out, "SCIM request") {
 		t.Fatalf("no request logs captured:\n%s", out)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Ways a server returns group members.
@@ -81,6 +82,12 @@ type Dialect struct {
 	// UserSchemas are extension URNs always listed in a user's "schemas"
 	// (some apps reject users without their extension).
 	UserSchemas []string
+	// ConsistencyWindow is how long after this provider's own write of an
+	// object a read that disagrees with the write (404, or other members
+	// than written) is taken as the app lagging and retried with backoff,
+	// rather than reported as gone or as drift. Zero for apps that apply
+	// writes at once.
+	ConsistencyWindow time.Duration
 	// Discover reads /ServiceProviderConfig once to fill in what the preset leaves open.
 	Discover bool
 	// AuthHint says which credential the app expects, for 401 messages.
@@ -91,6 +98,9 @@ type Dialect struct {
 	// GuideURL points to the provider's guide for the app.
 	GuideURL string
 }
+
+// maxConsistencyWindow bounds ConsistencyWindow: a read never waits longer.
+const maxConsistencyWindow = 10 * time.Minute
 
 // Generic is the RFC 7644 dialect, refined by discovery.
 func Generic() Dialect {
@@ -165,6 +175,9 @@ func (d Dialect) Validate() error {
 	case MembersInline, MembersAttributes, MembersFilter, MembersPaged:
 	default:
 		problems = append(problems, fmt.Sprintf("members_read %q must be inline, attributes, filter or paged", d.MembersRead))
+	}
+	if d.ConsistencyWindow < 0 || d.ConsistencyWindow > maxConsistencyWindow {
+		problems = append(problems, fmt.Sprintf("consistency_window %s must be between 0s and %s", d.ConsistencyWindow, maxConsistencyWindow))
 	}
 	if d.StartIndexBase != 0 && d.StartIndexBase != 1 {
 		problems = append(problems, fmt.Sprintf("start_index_base %d must be 0 or 1", d.StartIndexBase))

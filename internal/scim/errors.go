@@ -152,3 +152,21 @@ func (e *ExistingUserError) Error() string {
 
 // Is makes ExistingUserError match ErrConflict.
 func (e *ExistingUserError) Is(target error) bool { return target == ErrConflict }
+
+// HiddenConflictError reports a create refused as a duplicate (409) although
+// no user with this userName can be found: the app still holds an account
+// its SCIM API no longer shows, such as one whose SCIM identity a DELETE
+// unlinked, or a soft-deleted one.
+type HiddenConflictError struct {
+	UserName string
+	Emails   []string
+	// Err is the app's 409 answer.
+	Err error
+}
+
+func (e *HiddenConflictError) Error() string {
+	return fmt.Sprintf("the app refused userName %q as a duplicate, but no user with it can be found through SCIM: %v", e.UserName, e.Err)
+}
+
+// Unwrap returns the app's answer.
+func (e *HiddenConflictError) Unwrap() error { return e.Err }

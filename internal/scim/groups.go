@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // GroupsService handles the /Groups endpoint (RFC 7644 section 3).
@@ -104,10 +106,12 @@ func (s *GroupsService) Get(ctx context.Context, id string) (*Group, error) {
 	return g, nil
 }
 
-// GetWithMembers fetches a group and its members. On servers that never
-// return members (MembersFilter), each of candidates is checked with
-// filter=id eq "g" and members eq "u", and only those found are returned:
-// members added in the app outside candidates stay invisible there.
+// GetWithMembers fetches a group and its members, read the way the dialect
+// says. On servers that never return members (MembersFilter), each of
+// candidates is checked with filter=id eq "g" and members eq "u", and only
+// those found are returned; with no candidates, every user of the app is
+// checked (one request per user), so that readers that expect nothing in
+// particular, such as data sources, still see every member.
 func (s *GroupsService) GetWithMembers(ctx context.Context, id string, candidates []string) (*Group, error) {
 	g, err := s.Get(ctx, id)
 	if err != nil || g.MembersKnown {
@@ -115,12 +119,14 @@ func (s *GroupsService) GetWithMembers(ctx context.Context, id string, candidate
 	}
 	g.Members, g.MembersKnown = nil, true
 	if s.client.dialect.MembersRead == MembersPaged {
-		err := s.client.list(ctx, "Users", ListOptions{Filter: Eq("groups.value", id), Attributes: []string{"id"}},
-			func(o jsonObject) error {
-				g.Members = append(g.Members, Member{Value: o.str("id")})
-				return nil
-			})
+		ids, err := s.memberIDsFromUsers(ctx, id)
+		g.Members = membersOf(ids)
 		return g, err
+	}
+	if candidates == nil {
+		if candidates, err = s.client.Users.ListIDs(ctx); err != nil {
+			return nil, err
+		}
 	}
 	for _, member := range candidates {
 		filter := And(Eq("id", id), Eq("members", member))
@@ -139,6 +145,70 @@ func (s *GroupsService) GetWithMembers(ctx context.Context, id string, candidate
 		}
 	}
 	return g, nil
+}
+
+// memberIDsFromUsers lists the users whose read-only "groups" contain the group.
+func (s *GroupsService) memberIDsFromUsers(ctx context.Context, id string) ([]string, error) {
+	var ids []string
+	err := s.client.list(ctx, "Users", ListOptions{Filter: Eq("groups.value", id), Attributes: []string{"id"}},
+		func(o jsonObject) error {
+			ids = append(ids, o.str("id"))
+			return nil
+		})
+	return ids, err
+}
+
+// ListWithMembers returns every group matching opts with its members, read
+// the way the dialect says. On servers that never return members, the
+// users are listed once and each user's groups are asked for with
+// filter=members eq "u" (one request per user, whatever the number of groups).
+func (s *GroupsService) ListWithMembers(ctx context.Context, opts ListOptions) ([]*Group, error) {
+	groups, err := s.List(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	var byFilter map[string][]string
+	for i, g := range groups {
+		switch {
+		case g.MembersKnown || s.client.dialect.MembersRead == MembersInline:
+			g.MembersKnown = true
+		case s.client.dialect.MembersRead == MembersFilter:
+			if byFilter == nil {
+				if byFilter, err = s.membersByUserScan(ctx); err != nil {
+					return nil, err
+				}
+			}
+			g.Members, g.MembersKnown = membersOf(byFilter[g.ID]), true
+		default:
+			full, err := s.GetWithMembers(ctx, g.ID, nil)
+			if err != nil {
+				return nil, err
+			}
+			groups[i] = full
+		}
+	}
+	return groups, nil
+}
+
+// membersByUserScan maps group ids to member ids by asking, for each user,
+// which groups have it as a member.
+func (s *GroupsService) membersByUserScan(ctx context.Context) (map[string][]string, error) {
+	users, err := s.client.Users.ListIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, user := range users {
+		err := s.client.list(ctx, "Groups", ListOptions{Filter: Eq("members", user), Attributes: []string{"id"}},
+			func(o jsonObject) error {
+				out[o.str("id")] = append(out[o.str("id")], user)
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // List returns every group matching opts, across all pages.
@@ -238,12 +308,30 @@ func membersOf(ids []string) []Member {
 	return out
 }
 
-// Update changes displayName and externalId and adds and removes members,
-// in as few PATCH requests as the member chunk size allows: attribute
-// changes ride along with the first chunk. Removal always names each member
+// Update changes displayName and externalId and adds and removes members.
+// It is the one way groups are changed. With PATCH, member changes go in
+// as few requests as the member chunk size allows, attribute changes riding
+// along with the first chunk, and removal always names each member
 // (members[value eq "id"]): a path "members" without a filter would remove
-// every member (RFC 7644 section 3.5.2.2).
+// every member (RFC 7644 section 3.5.2.2). On apps without PATCH (see
+// UsersService.write), the group is read with its members, changed locally
+// and replaced in one PUT.
 func (s *GroupsService) Update(ctx context.Context, id string, attrs []Operation, add, remove []string) error {
+	if len(attrs) == 0 && len(add) == 0 && len(remove) == 0 {
+		return nil
+	}
+	if !s.client.usePut.Load() {
+		err := s.patchInChunks(ctx, id, attrs, add, remove)
+		if !errors.Is(err, ErrUnsupported) {
+			return err
+		}
+		tflog.Info(ctx, "the app does not support PATCH; writing with GET and PUT from now on", map[string]any{"error": err.Error()})
+		s.client.usePut.Store(true)
+	}
+	return s.replace(ctx, id, attrs, add, remove)
+}
+
+func (s *GroupsService) patchInChunks(ctx context.Context, id string, attrs []Operation, add, remove []string) error {
 	type change struct {
 		add bool
 		id  string
@@ -287,6 +375,60 @@ func (s *GroupsService) Update(ctx context.Context, id string, attrs []Operation
 func (s *GroupsService) patch(ctx context.Context, id string, ops []Operation) error {
 	_, err := s.client.do(ctx, request{Method: "PATCH", Path: groupPath(id), Body: s.client.dialect.patchBody(ops), Idempotent: true})
 	return err
+}
+
+// replace writes a group change as GET, local merge and PUT. The PUT must
+// carry every member to keep, so the members are read the way the dialect
+// says when the plain GET leaves them out; an app that never lists them
+// cannot be written this way.
+func (s *GroupsService) replace(ctx context.Context, id string, attrs []Operation, add, remove []string) error {
+	_, err := s.client.readModifyWrite(ctx, groupPath(id), func(doc jsonObject) error {
+		for _, o := range attrs {
+			applyLocal(doc, o)
+		}
+		members, known := doc.list("members")
+		if !known {
+			if s.client.dialect.MembersRead == MembersFilter {
+				return fmt.Errorf("%w: the app has no PATCH, and it never lists group members (members_read = %q), "+
+					"so a full PUT of the group would lose members that cannot be read", ErrUnsupported, MembersFilter)
+			}
+			g, err := s.GetWithMembers(ctx, id, nil)
+			if err != nil {
+				return err
+			}
+			members = memberValues(g.MemberIDs())
+		}
+		doc["members"] = mergeMembers(members, add, remove)
+		return nil
+	}, false)
+	return err
+}
+
+// mergeMembers applies member additions and removals to a members list as
+// the app returned it, keeping what the app sent for the members that stay.
+func mergeMembers(members []any, add, remove []string) []any {
+	drop := map[string]bool{}
+	for _, id := range remove {
+		drop[id] = true
+	}
+	seen := map[string]bool{}
+	out := make([]any, 0, len(members)+len(add))
+	for _, m := range members {
+		obj, _ := m.(map[string]any)
+		value := jsonObject(obj).str("value")
+		if value == "" || drop[value] || seen[value] {
+			continue
+		}
+		seen[value] = true
+		out = append(out, m)
+	}
+	for _, id := range add {
+		if !seen[id] && !drop[id] {
+			seen[id] = true
+			out = append(out, map[string]any{"value": id})
+		}
+	}
+	return out
 }
 
 // RemoveMember removes one member; a member or group already gone is success.

@@ -1,5 +1,7 @@
 package scim
 
+import "time"
+
 // presets are the named dialects. Each states the facts it rests on; where
 // a vendor documents nothing, the preset keeps the RFC behaviour and leaves
 // discovery on, so the app itself can say.
@@ -19,6 +21,9 @@ var presets = map[string]func() Dialect{
 		d := Generic()
 		d.Name, d.App = "hyperproof", "Hyperproof"
 		d.PatchOpCase = "capitalized"
+		// "Group changes may take a few minutes to show": reads within a
+		// minute of our own write that still show the old group are retried.
+		d.ConsistencyWindow = time.Minute
 		d.SupportsPassword = false
 		d.SupportsDelete = false
 		d.Discover = false

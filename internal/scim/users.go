@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // UsersService handles the /Users endpoint (RFC 7644 section 3).
@@ -89,6 +91,18 @@ func (s *UsersService) List(ctx context.Context, opts ListOptions) ([]*User, err
 	return users, err
 }
 
+// ListIDs returns the ids of every user, asking for nothing else.
+func (s *UsersService) ListIDs(ctx context.Context) ([]string, error) {
+	var ids []string
+	err := s.client.list(ctx, "Users", ListOptions{Attributes: []string{"id"}}, func(o jsonObject) error {
+		if id := o.str("id"); id != "" {
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	return ids, err
+}
+
 // FindByUserName returns the one user whose userName equals name ignoring
 // case (RFC 7643: userName is caseExact=false), or nil when there is none.
 // Results are re-checked here because some servers ignore filters.
@@ -129,11 +143,11 @@ func (s *UsersService) findOne(ctx context.Context, attr, value string, match fu
 	return nil, fmt.Errorf("%w: %s %q matches users %s", ErrAmbiguous, attr, value, strings.Join(ids, ", "))
 }
 
-// Create posts a new user. A POST is never retried blindly: after a 5xx
+// create posts a new user. A POST is never retried blindly: after a 5xx
 // or a lost answer the server may have created the user, so it is looked up
 // first. Found, it is returned (no duplicate, no "already exists" error);
 // absent, the POST is sent again, up to MaxRetries times.
-func (s *UsersService) Create(ctx context.Context, u *User) (*User, error) {
+func (s *UsersService) create(ctx context.Context, u *User) (*User, error) {
 	return createWithLookup(ctx, s.client, func() (*User, error) {
 		resp, err := s.client.do(ctx, request{Method: "POST", Path: "Users", Body: s.userDoc(u), Sensitive: u.Password != ""})
 		if err != nil {
@@ -200,24 +214,181 @@ func ambiguousWriteFailure(err error) bool {
 	return !errors.Is(err, context.Canceled) && !errors.Is(err, errRedirectRefused) && !errors.Is(err, errCredentials)
 }
 
-// Patch applies operations to a user and returns the updated user: from the
-// 200 body, or with a GET after a 204 (RFC 7644 allows either).
-func (s *UsersService) Patch(ctx context.Context, id string, ops []Operation) (*User, error) {
-	if len(ops) == 0 {
-		return s.Get(ctx, id)
-	}
-	sensitive := false
-	for i, o := range ops {
-		sensitive = sensitive || strings.EqualFold(o.Path, "password")
-		if o.Path == "roles" && s.client.dialect.RolesAttribute != "roles" {
-			ops[i].Path = s.client.dialect.RolesAttribute
+
+// TakeOver says how CreateOrTakeOver obtained the user.
+type TakeOver int
+
+const (
+	// Created: the POST created a new user.
+	Created TakeOver = iota
+	// Reactivated: an inactive user with the same userName was reactivated
+	// and updated, as an IdP re-assigning a removed user would.
+	Reactivated
+	// Adopted: an active user with the same userName was taken over because
+	// the caller allowed it.
+	Adopted
+)
+
+// CreateOrTakeOver creates u, or, when its userName is taken (a 409, or a
+// lookup first for dialects that do not enforce uniqueness), takes over the
+// existing user: an inactive one is reactivated and updated; an active one is
+// adopted only when adopt is true, and otherwise reported as
+// *ExistingUserError. Destroy only deactivates, so re-adding a user must
+// bring the same account back rather than fail. Only the attributes u sets
+// are written: on a taken-over user, everything else keeps the app's value.
+//
+// What the app stored is compared with u; attributes it changed are sent
+// once more, and those still different are reported as *MismatchError
+// (with the user as stored).
+func (s *UsersService) CreateOrTakeOver(ctx context.Context, u *User, adopt bool) (*User, TakeOver, error) {
+	managed := SetAttrs(u)
+	if s.client.dialect.LookupBeforeCreate {
+		existing, err := s.FindByUserName(ctx, u.UserName)
+		if err != nil {
+			return nil, Created, err
+		}
+		if existing != nil {
+			return s.takeOver(ctx, existing, u, managed, adopt)
 		}
 	}
-	// PATCH is retried like an idempotent request: every operation this
-	// package builds sets a value or removes a filtered one, so applying it
-	// twice gives the same result.
+	created, err := s.create(ctx, u)
+	if err == nil {
+		created, err = s.settle(ctx, created.ID, created, u, managed)
+		return created, Created, err
+	}
+	if !errors.Is(err, ErrConflict) {
+		return nil, Created, err
+	}
+	existing, lookupErr := s.FindByUserName(ctx, u.UserName)
+	if lookupErr != nil {
+		return nil, Created, errors.Join(err, lookupErr)
+	}
+	if existing == nil {
+		// The app holds an account its SCIM API does not show (soft-deleted,
+		// unlinked by a DELETE, or a case-sensitive filter): nothing safe to
+		// take over.
+		return nil, Created, &HiddenConflictError{UserName: u.UserName, Emails: emailValues(u.Emails), Err: err}
+	}
+	return s.takeOver(ctx, existing, u, managed, adopt)
+}
+
+func (s *UsersService) takeOver(ctx context.Context, existing, desired *User, managed Attrs, adopt bool) (*User, TakeOver, error) {
+	how := Reactivated
+	if existing.IsActive() {
+		if !adopt {
+			return nil, Created, &ExistingUserError{ID: existing.ID, UserName: existing.UserName}
+		}
+		how = Adopted
+	}
+	want := *desired
+	if want.Active == nil {
+		want.Active = Bool(true)
+		managed["active"] = true
+	}
+	updated, err := s.Update(ctx, existing.ID, existing.projectedOnto(desired), &want, managed)
+	if updated == nil {
+		return nil, Created, err
+	}
+	return updated, how, err
+}
+
+// Update writes the managed attributes of want to user id, whose current
+// value the caller believes is from (its last known state, so that a
+// conforming server needs one request). Attributes outside managed are
+// never written. After the write, what the app stored is compared with
+// want: attributes that differ are sent once more, and those still
+// different are reported as *MismatchError, returned with the user as
+// stored.
+func (s *UsersService) Update(ctx context.Context, id string, from, want *User, managed Attrs) (*User, error) {
+	ops := UserPatch(from, Overlay(from, want, managed))
+	var stored *User
+	var err error
+	if len(ops) == 0 {
+		stored, err = s.Get(ctx, id)
+	} else {
+		stored, err = s.write(ctx, id, ops)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.settle(ctx, id, stored, want, managed)
+}
+
+// settle re-sends, once, the managed attributes the app did not store as
+// sent: some apps derive a value from another one sent in the same request
+// (displayName from the name parts), and a second write of the value alone
+// sticks. What still differs is a value the app will not store.
+func (s *UsersService) settle(ctx context.Context, id string, stored, want *User, managed Attrs) (*User, error) {
+	ops := pendingOps(stored, want, managed)
+	if len(ops) == 0 {
+		return stored, nil
+	}
+	tflog.Debug(ctx, "the app stored other values than sent; sending them once more", map[string]any{"scim_id": id, "attributes": opPaths(ops)})
+	again, err := s.write(ctx, id, ops)
+	if err != nil {
+		return nil, err
+	}
+	if ops := pendingOps(again, want, managed); len(ops) > 0 {
+		return again, &MismatchError{User: again, Mismatches: mismatches(again, ops)}
+	}
+	return again, nil
+}
+
+func opPaths(ops []Operation) []string {
+	paths := make([]string, len(ops))
+	for i, o := range ops {
+		paths[i] = o.Path
+	}
+	return paths
+}
+
+// write is the one way users are changed: a PATCH with ops, or, on apps
+// without PATCH (the dialect says "put", discovery found patch.supported
+// false, or a PATCH was answered 405 or 501), GET, the same ops applied
+// locally, and PUT. The fallback is learned once per client. It returns the
+// user as the app stored it.
+func (s *UsersService) write(ctx context.Context, id string, ops []Operation) (*User, error) {
+	ops = orderOps(s.appOps(ops))
+	if !s.client.usePut.Load() {
+		u, err := s.patch(ctx, id, ops)
+		if !errors.Is(err, ErrUnsupported) {
+			return u, err
+		}
+		tflog.Info(ctx, "the app does not support PATCH; writing with GET and PUT from now on", map[string]any{"error": err.Error()})
+		s.client.usePut.Store(true)
+	}
+	return s.replace(ctx, id, ops)
+}
+
+// appOps renames roles to the app's attribute (the dialect's RolesAttribute).
+func (s *UsersService) appOps(ops []Operation) []Operation {
+	attr := s.client.dialect.RolesAttribute
+	out := make([]Operation, len(ops))
+	for i, o := range ops {
+		if attr != "roles" && o.Path == "roles" {
+			o.Path = attr
+		}
+		out[i] = o
+	}
+	return out
+}
+
+func hasPassword(ops []Operation) bool {
+	for _, o := range ops {
+		if strings.EqualFold(o.Path, "password") {
+			return true
+		}
+	}
+	return false
+}
+
+// patch sends ops as one PATCH and returns the user: from the 200 body, or
+// with a GET after a 204 (RFC 7644 allows either). It is retried like an
+// idempotent request: every operation this package builds sets a value or
+// removes a filtered one, so applying it twice gives the same result.
+func (s *UsersService) patch(ctx context.Context, id string, ops []Operation) (*User, error) {
 	resp, err := s.client.do(ctx, request{Method: "PATCH", Path: userPath(id), Body: s.client.dialect.patchBody(ops),
-		Idempotent: true, Sensitive: sensitive})
+		Idempotent: true, Sensitive: hasPassword(ops)})
 	if err != nil {
 		return nil, err
 	}
@@ -227,14 +398,22 @@ func (s *UsersService) Patch(ctx context.Context, id string, ops []Operation) (*
 	return s.Get(ctx, id)
 }
 
-// Replace sends a full PUT of the user (RFC 7644 section 3.5.1).
-func (s *UsersService) Replace(ctx context.Context, id string, u *User) (*User, error) {
-	resp, err := s.client.do(ctx, request{Method: "PUT", Path: userPath(id), Body: s.userDoc(u), Idempotent: true, Sensitive: u.Password != ""})
+// replace reads the user as the app has it, applies ops locally and PUTs
+// the result (If-Match with the version read, when the app uses ETags), so
+// that attributes this provider does not manage survive the full replace
+// (RFC 7644 section 3.5.1 lets a PUT clear what it omits).
+func (s *UsersService) replace(ctx context.Context, id string, ops []Operation) (*User, error) {
+	body, err := s.client.readModifyWrite(ctx, userPath(id), func(doc jsonObject) error {
+		for _, o := range ops {
+			applyLocal(doc, o)
+		}
+		return nil
+	}, hasPassword(ops))
 	if err != nil {
 		return nil, err
 	}
-	if out, err := s.decode("PUT", resp.Body); err == nil {
-		return out, nil
+	if u, err := s.decode("PUT", body); err == nil {
+		return u, nil
 	}
 	return s.Get(ctx, id)
 }
@@ -249,18 +428,16 @@ func (s *UsersService) Delete(ctx context.Context, id string) error {
 }
 
 // Deactivate sets active=false and checks that the server did it: from the
-// PATCH answer, or a GET after a 204. A server that removes the user instead
+// answer, or a GET after a 204. A server that removes the user instead
 // (404) is fine when the dialect says deactivation may delete; a server that
 // leaves the user active is an error, since the user could still log in.
 func (s *UsersService) Deactivate(ctx context.Context, id string) error {
-	u, err := s.Patch(ctx, id, []Operation{{Op: "replace", Path: "active", Value: false}})
+	ops := []Operation{{Op: "replace", Path: "active", Value: false}}
+	u, err := s.write(ctx, id, ops)
 	var se *Error
-	if errors.As(err, &se) && se.StatusCode == http.StatusBadRequest {
+	if errors.As(err, &se) && se.StatusCode == http.StatusBadRequest && !s.client.usePut.Load() {
 		// Some servers only take Okta's path-less form.
-		u, err = s.Patch(ctx, id, []Operation{{Op: "replace", Value: map[string]any{"active": false}}})
-	}
-	if errors.Is(err, ErrUnsupported) {
-		u, err = s.replaceWithOps(ctx, id, []Operation{{Op: "replace", Path: "active", Value: false}})
+		u, err = s.patch(ctx, id, []Operation{{Op: "replace", Value: map[string]any{"active": false}}})
 	}
 	if errors.Is(err, ErrNotFound) {
 		return nil
@@ -272,4 +449,12 @@ func (s *UsersService) Deactivate(ctx context.Context, id string) error {
 		return fmt.Errorf("the server accepted the deactivation of user %q but still reports it active; it may ignore PATCH of \"active\"", id)
 	}
 	return nil
+}
+
+func emailValues(values []MultiValue) []string {
+	out := make([]string, 0, len(values))
+	for _, v := range values {
+		out = append(out, v.Value)
+	}
+	return out
 }

@@ -190,7 +190,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 	groupsOf := s.groupsByMember(resourceType)
 	for _, id := range s.order[resourceType] {
 		doc, ok := s.resources[resourceType][id]
-		if !ok {
+		if !ok || s.hidden(id) {
 			continue
 		}
 		if groups := groupsOf[id]; groups != nil {
@@ -273,6 +273,7 @@ func (s *Server) project(resourceType string, doc map[string]any, r *http.Reques
 func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, resourceType, id string) error {
 	s.mu.Lock()
 	doc, ok := s.resources[resourceType][id]
+	ok = ok && !s.hidden(id)
 	if d, delayed := s.delayed[id]; delayed && time.Now().Before(d.until) {
 		doc = d.doc
 	}
@@ -335,6 +336,12 @@ func (s *Server) handleCreate(w http.ResponseWriter, resourceType string, body [
 	if err := s.checkDocument(resourceType, doc); err != nil {
 		return err
 	}
+	if resourceType == "Users" {
+		s.normalizeUser(nil, doc, s.opts.Quirks)
+		if err := s.checkReserved(doc); err != nil {
+			return err
+		}
+	}
 	if err := s.validate(resourceType, "", doc); err != nil {
 		return err
 	}
@@ -348,6 +355,9 @@ func (s *Server) handleCreate(w http.ResponseWriter, resourceType string, body [
 	}
 	id := newID()
 	s.store(resourceType, id, doc, true)
+	if s.opts.CreateDelay > 0 {
+		s.visibleAt[id] = time.Now().Add(s.opts.CreateDelay)
+	}
 	if password != "" {
 		s.passwords[id] = password
 	}
@@ -385,7 +395,7 @@ func (s *Server) handleReplace(w http.ResponseWriter, r *http.Request, resourceT
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, ok := s.resources[resourceType][id]
-	if !ok {
+	if !ok || s.hidden(id) {
 		return notFound(resourceType, id)
 	}
 	if err := checkVersion(r, old); err != nil {
@@ -394,8 +404,14 @@ func (s *Server) handleReplace(w http.ResponseWriter, r *http.Request, resourceT
 	if err := s.checkDocument(resourceType, doc); err != nil {
 		return err
 	}
+	if resourceType == "Users" {
+		s.normalizeUser(old, doc, s.opts.Quirks)
+	}
 	if err := s.validate(resourceType, id, doc); err != nil {
 		return err
+	}
+	if resourceType == "Groups" && s.opts.GroupDelay > 0 {
+		s.delayed[id] = delayedDoc{doc: copyDoc(old), until: time.Now().Add(s.opts.GroupDelay)}
 	}
 	if password, _ := getFold(doc, "password").(string); password != "" {
 		s.passwords[id] = password
@@ -422,7 +438,7 @@ func (s *Server) handlePatch(w http.ResponseWriter, r *http.Request, resourceTyp
 		return &scimError{status: 413, detail: "too many member changes in one request"}
 	}
 	old, ok := s.resources[resourceType][id]
-	if !ok {
+	if !ok || s.hidden(id) {
 		return notFound(resourceType, id)
 	}
 	if err := checkVersion(r, old); err != nil {
@@ -455,6 +471,14 @@ func (s *Server) handlePatch(w http.ResponseWriter, r *http.Request, resourceTyp
 		if err := applyPatch(doc, name, path, value); err != nil {
 			return err
 		}
+		if resourceType == "Users" && s.opts.DeriveNames && touchesNameParts(path, value) {
+			deriveNames(doc) // operation by operation, as apps that derive on each change do
+		}
+	}
+	if resourceType == "Users" {
+		q := s.opts.Quirks
+		q.DeriveNames = false // done above, per operation
+		s.normalizeUser(old, doc, q)
 	}
 	if resourceType == "Users" && s.opts.UnknownAttributes == "reject" {
 		if err := s.checkDocument(resourceType, doc); err != nil {
@@ -516,6 +540,9 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, resourceTy
 		old["active"] = false
 		s.touch(old)
 	} else {
+		if resourceType == "Users" && s.opts.DeleteKeepsAccount {
+			s.reserve(old)
+		}
 		delete(s.resources[resourceType], id)
 	}
 	w.WriteHeader(http.StatusNoContent)

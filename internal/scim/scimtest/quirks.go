@@ -72,6 +72,19 @@ type Quirks struct {
 	// GroupDelay hides group changes from reads for this long (Hyperproof
 	// applies group changes asynchronously).
 	GroupDelay time.Duration
+	// CreateDelay makes a new resource answer 404, and stay out of lists,
+	// for this long after its POST (apps that create asynchronously).
+	CreateDelay time.Duration
+	// DeriveNames sets name.formatted and displayName from the given and
+	// family names whenever a write changes them (applied operation by
+	// operation in a PATCH, so a displayName sent before the name parts is
+	// overwritten). LowercaseEmails stores emails lower-cased.
+	// CanonicalPhones stores phone numbers as "+" and digits only.
+	DeriveNames, LowercaseEmails, CanonicalPhones bool
+	// DeleteKeepsAccount makes DELETE of a user only unlink its SCIM
+	// identity: the user disappears from SCIM, but its userName and emails
+	// stay taken (409 on create) although no filter finds them.
+	DeleteKeepsAccount bool
 	// RedirectTo answers every request with a 307 to this base URL.
 	RedirectTo string
 	// NoDiscovery answers /ServiceProviderConfig and /Schemas with an HTML 404.

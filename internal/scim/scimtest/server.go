@@ -75,6 +75,11 @@ type Server struct {
 	versions  int
 	// delayed holds group documents as readers still see them (GroupDelay).
 	delayed map[string]delayedDoc
+	// reserved holds lower-cased userNames and emails of accounts the app
+	// kept after a DELETE (DeleteKeepsAccount).
+	reserved map[string]bool
+	// visibleAt says when a new resource becomes readable (CreateDelay).
+	visibleAt map[string]time.Time
 	// rateWindow and rateCount implement the RateLimit quirk.
 	rateWindow time.Time
 	rateCount  int
@@ -96,6 +101,8 @@ func New(opts Options) *Server {
 		passwords: map[string]string{},
 		counts:    map[string]int{},
 		delayed:   map[string]delayedDoc{},
+		reserved:  map[string]bool{},
+		visibleAt: map[string]time.Time{},
 	}
 }
 

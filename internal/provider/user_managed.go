@@ -1,0 +1,155 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+)
+
+// A scim_user writes only what its configuration manages: an attribute the
+// configuration sets, or one it set at the last apply (removing it from the
+// configuration then removes it from the app). Everything else keeps the
+// app's value. The names managed at the last apply live in private state.
+
+// userAttrPaths maps the app-held attributes of scim_user (by attribute
+// path, "name.formatted" for the nested one) to the SCIM paths they write.
+var userAttrPaths = map[string][]string{
+	"user_name": {"userName"}, "external_id": {"externalId"}, "display_name": {"displayName"},
+	"nick_name": {"nickName"}, "profile_url": {"profileUrl"}, "title": {"title"}, "user_type": {"userType"},
+	"preferred_language": {"preferredLanguage"}, "locale": {"locale"}, "timezone": {"timezone"}, "active": {"active"},
+	"name":           {"name.givenName", "name.familyName", "name.middleName", "name.honorificPrefix", "name.honorificSuffix"},
+	"name.formatted": {"name.formatted"},
+	"emails":         {"emails"}, "phone_numbers": {"phoneNumbers"}, "roles": {"roles"}, "entitlements": {"entitlements"},
+	"enterprise": {
+		scim.SchemaEnterpriseUser + ":employeeNumber", scim.SchemaEnterpriseUser + ":costCenter",
+		scim.SchemaEnterpriseUser + ":organization", scim.SchemaEnterpriseUser + ":division",
+		scim.SchemaEnterpriseUser + ":department", scim.SchemaEnterpriseUser + ":manager",
+	},
+}
+
+// Private state keys.
+const (
+	privateManaged   = "managed"
+	privateWrittenAt = "written_at"
+)
+
+// attrPath turns "name.formatted" into a tftypes path.
+func attrPath(name string) *tftypes.AttributePath {
+	p := tftypes.NewAttributePath()
+	for _, step := range strings.Split(name, ".") {
+		p = p.WithAttributeName(step)
+	}
+	return p
+}
+
+// rawValue returns the value at name in raw, and false when raw or a parent
+// is null or unknown.
+func rawValue(raw tftypes.Value, name string) (tftypes.Value, bool) {
+	v, _, err := tftypes.WalkAttributePath(raw, attrPath(name))
+	if err != nil {
+		return tftypes.Value{}, false
+	}
+	tv, ok := v.(tftypes.Value)
+	return tv, ok
+}
+
+// isSet reports whether raw holds a known, non-null value at name.
+func isSet(raw tftypes.Value, name string) bool {
+	v, ok := rawValue(raw, name)
+	return ok && v.IsKnown() && !v.IsNull()
+}
+
+// configuredUserAttrs returns the names of userAttrPaths the configuration
+// sets. active always counts: it defaults to true.
+func configuredUserAttrs(config tftypes.Value) []string {
+	var names []string
+	for name := range userAttrPaths {
+		if name == "active" || isSet(config, name) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// scimAttrs turns attribute names into the SCIM paths they write.
+func scimAttrs(names []string) scim.Attrs {
+	out := scim.Attrs{}
+	for _, n := range names {
+		for _, p := range userAttrPaths[n] {
+			out[p] = true
+		}
+	}
+	return out
+}
+
+type privateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// previouslyManaged reads the attribute names managed at the last apply.
+func previouslyManaged(ctx context.Context, private privateGetter) []string {
+	if private == nil {
+		return nil
+	}
+	b, _ := private.GetKey(ctx, privateManaged)
+	var names []string
+	_ = json.Unmarshal(b, &names)
+	return names
+}
+
+// recordWrite remembers, in private state, what the configuration managed
+// and when this provider last wrote the object (see scim.Client.ReadAfterWrite).
+func recordWrite(ctx context.Context, private privateSetter, managed []string, diags *diagsT) {
+	if managed != nil {
+		b, _ := json.Marshal(managed)
+		diags.Append(private.SetKey(ctx, privateManaged, b)...)
+	}
+	b, _ := json.Marshal(time.Now().UTC().Format(time.RFC3339Nano))
+	diags.Append(private.SetKey(ctx, privateWrittenAt, b)...)
+}
+
+// lastWrite returns when this provider last wrote the object, or the zero
+// time (imported objects, or state written by an older version).
+func lastWrite(ctx context.Context, private privateGetter) time.Time {
+	b, _ := private.GetKey(ctx, privateWrittenAt)
+	var s string
+	if json.Unmarshal(b, &s) != nil {
+		return time.Time{}
+	}
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// union returns the sorted names in either list.
+func union(a, b []string) []string {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// withRawValues returns raw with the values at the given attribute names
+// replaced by what value returns for them (ok false leaves one as it is).
+func withRawValues(raw tftypes.Value, names []string, value func(name string, v tftypes.Value) (tftypes.Value, bool)) (tftypes.Value, error) {
+	return tftypes.Transform(raw, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		for _, name := range names {
+			if p.Equal(attrPath(name)) {
+				if nv, ok := value(name, v); ok {
+					return nv, nil
+				}
+			}
+		}
+		return v, nil
+	})
+}
