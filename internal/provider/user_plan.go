@@ -37,7 +37,7 @@ func sameNameParts(a, b tftypes.Value) bool {
 func plannedUser(plan, state, config tftypes.Value, previously []string) (tftypes.Value, error) {
 	var dropped []string
 	for _, name := range previously {
-		if name != "active" && !isSet(config, name) && isSet(plan, name) {
+		if v, ok := rawValue(plan, name); ok && !v.IsNull() && name != "active" && !isSet(config, name) {
 			dropped = append(dropped, name)
 		}
 	}

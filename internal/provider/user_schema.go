@@ -12,8 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -94,9 +94,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"display_name": schema.StringAttribute{
 				MarkdownDescription: "Name shown in the app (SCIM `displayName`). When not set, the value the app derives " +
 					"(often from the name parts) is kept without a diff, and is known after apply when the name changes.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"active": schema.BoolAttribute{
 				MarkdownDescription: "Whether the user can log in (SCIM `active`). Defaults to `true`.",
@@ -107,9 +107,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"name": schema.SingleNestedAttribute{
 				MarkdownDescription: "Components of the user's real name (SCIM `name`). When set, its parts are managed " +
 					"together: a part left out is removed from the app." + unmanagedNote,
-				Optional:            true,
-				Computed:            true,
-				PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 				Attributes: map[string]schema.Attribute{
 					"formatted": schema.StringAttribute{
 						MarkdownDescription: "Full name as displayed (SCIM `name.formatted`). Many apps derive it; when not set, the derived value is kept without a diff.",
@@ -132,9 +132,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"enterprise": schema.SingleNestedAttribute{
 				MarkdownDescription: "Attributes of the enterprise extension `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`. " +
 					"When set, its attributes are managed together: one left out is removed from the app." + unmanagedNote,
-				Optional:            true,
-				Computed:            true,
-				PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
 				Attributes: map[string]schema.Attribute{
 					"employee_number": optionalString("Employee number (`employeeNumber`)."),
 					"cost_center":     optionalString("Cost center (`costCenter`)."),

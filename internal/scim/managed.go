@@ -141,6 +141,28 @@ func opRank(path string) int {
 	return 0
 }
 
+// reassertDerived adds, after a change of name parts, the managed values
+// apps derive from them (name.formatted, displayName), even when unchanged:
+// sent after their sources in the same request, they survive the app's
+// recomputation instead of needing a second write.
+func reassertDerived(ops []Operation, target *User, managed Attrs) []Operation {
+	touchesName, present := false, map[string]bool{}
+	for _, o := range ops {
+		p := strings.ToLower(o.Path)
+		present[p] = true
+		touchesName = touchesName || (strings.HasPrefix(p, "name.") && p != "name.formatted")
+	}
+	if !touchesName {
+		return ops
+	}
+	for _, d := range []struct{ path, value string }{{"name.formatted", target.Name.Formatted}, {"displayName", target.DisplayName}} {
+		if d.value != "" && managed.has(d.path) && !present[strings.ToLower(d.path)] {
+			ops = append(ops, Operation{Op: "replace", Path: d.path, Value: d.value})
+		}
+	}
+	return ops
+}
+
 func orderOps(ops []Operation) []Operation {
 	sort.SliceStable(ops, func(i, j int) bool { return opRank(ops[i].Path) < opRank(ops[j].Path) })
 	return ops

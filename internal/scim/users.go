@@ -214,7 +214,6 @@ func ambiguousWriteFailure(err error) bool {
 	return !errors.Is(err, context.Canceled) && !errors.Is(err, errRedirectRefused) && !errors.Is(err, errCredentials)
 }
 
-
 // TakeOver says how CreateOrTakeOver obtained the user.
 type TakeOver int
 
@@ -300,7 +299,8 @@ func (s *UsersService) takeOver(ctx context.Context, existing, desired *User, ma
 // different are reported as *MismatchError, returned with the user as
 // stored.
 func (s *UsersService) Update(ctx context.Context, id string, from, want *User, managed Attrs) (*User, error) {
-	ops := UserPatch(from, Overlay(from, want, managed))
+	target := Overlay(from, want, managed)
+	ops := reassertDerived(UserPatch(from, target), target, managed)
 	var stored *User
 	var err error
 	if len(ops) == 0 {

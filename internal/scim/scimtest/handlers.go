@@ -395,7 +395,7 @@ func (s *Server) handleReplace(w http.ResponseWriter, r *http.Request, resourceT
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, ok := s.resources[resourceType][id]
-	if !ok || s.hidden(id) {
+	if !ok {
 		return notFound(resourceType, id)
 	}
 	if err := checkVersion(r, old); err != nil {
@@ -438,7 +438,7 @@ func (s *Server) handlePatch(w http.ResponseWriter, r *http.Request, resourceTyp
 		return &scimError{status: 413, detail: "too many member changes in one request"}
 	}
 	old, ok := s.resources[resourceType][id]
-	if !ok || s.hidden(id) {
+	if !ok {
 		return notFound(resourceType, id)
 	}
 	if err := checkVersion(r, old); err != nil {

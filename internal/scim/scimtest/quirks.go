@@ -72,8 +72,8 @@ type Quirks struct {
 	// GroupDelay hides group changes from reads for this long (Hyperproof
 	// applies group changes asynchronously).
 	GroupDelay time.Duration
-	// CreateDelay makes a new resource answer 404, and stay out of lists,
-	// for this long after its POST (apps that create asynchronously).
+	// CreateDelay makes a new resource answer 404 to reads, and stay out of
+	// lists, for this long after its POST (apps that create asynchronously).
 	CreateDelay time.Duration
 	// DeriveNames sets name.formatted and displayName from the given and
 	// family names whenever a write changes them (applied operation by
