@@ -2,6 +2,9 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -184,9 +187,13 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		if err != nil {
 			return false, err
 		}
-		settled := strings.EqualFold(group.DisplayName, state.DisplayName.ValueString()) &&
-			(state.Members.IsNull() || sameIDSet(state.Members.IDs(), group.MemberIDs()))
-		return settled, nil
+		// Settled when the app shows what was written, or anything but the
+		// group as it was before the write: that is a change by someone else
+		// (drift), which lag cannot explain.
+		shown := groupFingerprint(group.DisplayName, group.MemberIDs(), !state.Members.IsNull())
+		written := groupFingerprint(state.DisplayName.ValueString(), state.Members.IDs(), !state.Members.IsNull())
+		before := priorFingerprint(ctx, req.Private)
+		return shown == written || (before != "" && shown != before), nil
 	})
 	if errors.Is(err, scim.ErrNotFound) {
 		tflog.Warn(ctx, "SCIM group is gone from the app; removing it from state", map[string]any{"scim_id": state.ID.ValueString()})
@@ -251,6 +258,8 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 			return
 		}
 		recordWrite(ctx, resp.Private, nil, &resp.Diagnostics)
+		recordPriorFingerprint(ctx, resp.Private,
+			groupFingerprint(state.DisplayName.ValueString(), state.Members.IDs(), !plan.Members.IsNull()), &resp.Diagnostics)
 	}
 	plan.ID = state.ID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -300,4 +309,34 @@ func (r *groupResource) ImportState(ctx context.Context, req resource.ImportStat
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("members"), []string{})...)
+}
+
+// groupFingerprint summarises what a read of a group shows (members only
+// when managed), for telling a lagging read from a changed group.
+func groupFingerprint(displayName string, members []string, withMembers bool) string {
+	h := sha256.New()
+	h.Write([]byte(strings.ToLower(displayName)))
+	if withMembers {
+		for _, id := range sortedIDs(uniqueIDs(members)) {
+			h.Write([]byte{0})
+			h.Write([]byte(id))
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+const privateBeforeWrite = "before_write"
+
+// recordPriorFingerprint remembers how the group looked before this
+// provider's write: a read right after it that still shows that is lag.
+func recordPriorFingerprint(ctx context.Context, private privateSetter, fingerprint string, diags *diagsT) {
+	b, _ := json.Marshal(fingerprint)
+	diags.Append(private.SetKey(ctx, privateBeforeWrite, b)...)
+}
+
+func priorFingerprint(ctx context.Context, private privateGetter) string {
+	b, _ := private.GetKey(ctx, privateBeforeWrite)
+	var s string
+	_ = json.Unmarshal(b, &s)
+	return s
 }
