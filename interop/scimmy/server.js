@@ -1,0 +1,76 @@
+// SCIMMY (npm "scimmy" with "scimmy-routers"), an independent open-source
+// SCIM 2.0 implementation, served with an in-memory store on 127.0.0.1, so
+// that the provider's acceptance lifecycle runs against a server this
+// project did not write. SCIMMY parses, validates, filters and applies PATCH
+// itself; this file only stores what it hands over.
+import {randomUUID} from "node:crypto";
+import {writeFileSync} from "node:fs";
+import express from "express";
+import SCIMMY from "scimmy";
+import SCIMMYRouters from "scimmy-routers";
+
+const portFile = process.argv[2];
+
+function memoryStore(resourceType, unique) {
+    const docs = new Map();
+    const clone = (value) => JSON.parse(JSON.stringify(value));
+    SCIMMY.Resources.declare(resourceType)
+        .ingress((resource, instance) => {
+            const doc = clone(instance);
+            if (unique) {
+                const name = String(doc[unique] ?? "").toLowerCase();
+                for (const [id, other] of docs) {
+                    if (id !== resource.id && String(other[unique] ?? "").toLowerCase() === name) {
+                        throw new SCIMMY.Types.Error(409, "uniqueness", `${unique} ${doc[unique]} is already taken`);
+                    }
+                }
+            }
+            const now = new Date().toISOString();
+            if (resource.id) {
+                const old = docs.get(resource.id);
+                if (!old) throw new SCIMMY.Types.Error(404, null, `Resource ${resource.id} not found`);
+                doc.id = resource.id;
+                doc.meta = {created: old.meta.created, lastModified: now};
+            } else {
+                doc.id = randomUUID();
+                doc.meta = {created: now, lastModified: now};
+                if (unique === "userName" && doc.active === undefined) doc.active = true;
+            }
+            docs.set(doc.id, doc);
+            return clone(doc);
+        })
+        .egress((resource) => {
+            if (resource.id) {
+                const doc = docs.get(resource.id);
+                if (!doc) throw new SCIMMY.Types.Error(404, null, `Resource ${resource.id} not found`);
+                return clone(doc);
+            }
+            const all = [...docs.values()].map(clone);
+            return resource.filter ? resource.filter.match(all) : all;
+        })
+        .degress((resource) => {
+            if (!docs.delete(resource.id)) throw new SCIMMY.Types.Error(404, null, `Resource ${resource.id} not found`);
+        });
+}
+
+memoryStore(SCIMMY.Resources.User, "userName");
+SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false);
+memoryStore(SCIMMY.Resources.Group, "");
+SCIMMY.Config.set({patch: true, filter: {supported: true, maxResults: 100}});
+
+const app = express();
+app.use("/scim/v2", new SCIMMYRouters({
+    type: "bearer",
+    docUri: "https://github.com/scimmyjs/scimmy",
+    // Any bearer token: the interop tests check SCIM behaviour, not auth.
+    handler: (request) => {
+        if (!request.header("Authorization")?.startsWith("Bearer ")) throw new Error("Authorization not detected!");
+        return "interop";
+    },
+}));
+
+const server = app.listen(0, "127.0.0.1", () => {
+    const {port} = server.address();
+    if (portFile) writeFileSync(portFile, String(port));
+    console.log(`SCIMMY serving http://127.0.0.1:${port}/scim/v2`);
+});

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs the acceptance lifecycle (TestAccInterop) against two SCIM server
+# implementations this project did not write:
+#   - SCIMMY (npm "scimmy" + "scimmy-routers", pinned in interop/scimmy/package-lock.json)
+#   - elimity-com/scim (Go module, pinned in interop/elimity/go.mod and go.sum)
+# Both are installed once (npm cache, Go module cache, a binary cached under
+# ~/.cache), started on 127.0.0.1 with ports of their own choosing, and
+# stopped when the tests end. Once installed, nothing is downloaded.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-scim/interop"
+mkdir -p "$cache"
+run=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$run"
+}
+trap cleanup EXIT
+
+# elimity-com/scim's newest pseudo-version has no checksum-database entry
+# here; its hash is pinned in interop/elimity/go.sum instead.
+export GONOSUMDB="github.com/elimity-com/scim${GONOSUMDB:+,$GONOSUMDB}"
+elimity="$cache/elimity-$(cat "$root/interop/elimity/go.sum" "$root/interop/elimity/main.go" | sha256sum | cut -c1-16)"
+if [ ! -x "$elimity" ]; then
+  echo "interop: building the elimity-com/scim server" >&2
+  (cd "$root/interop/elimity" && go build -o "$elimity" .)
+fi
+
+scimmy_dir="$root/interop/scimmy"
+stamp="$scimmy_dir/node_modules/.lock-$(sha256sum "$scimmy_dir/package-lock.json" | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  echo "interop: installing SCIMMY from package-lock.json" >&2
+  (cd "$scimmy_dir" && npm ci --no-audit --no-fund --prefer-offline >&2)
+  touch "$stamp"
+fi
+
+"$elimity" -port-file "$run/elimity.port" >"$run/elimity.log" 2>&1 &
+pids+=($!)
+node "$scimmy_dir/server.js" "$run/scimmy.port" >"$run/scimmy.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  [ -s "$run/elimity.port" ] && [ -s "$run/scimmy.port" ] && break
+  sleep 0.1
+done
+if [ ! -s "$run/elimity.port" ] || [ ! -s "$run/scimmy.port" ]; then
+  echo "interop: a server did not start" >&2
+  cat "$run"/*.log >&2
+  exit 1
+fi
+
+export SCIM_INTEROP_ENDPOINTS="scimmy=http://127.0.0.1:$(cat "$run/scimmy.port")/scim/v2,elimity=http://127.0.0.1:$(cat "$run/elimity.port")/scim/v2"
+echo "interop: $SCIM_INTEROP_ENDPOINTS" >&2
+cd "$root"
+set +e
+TF_ACC=1 TF_ACC_TERRAFORM_PATH="$("$root/scripts/terraform.sh")" go test -count=1 -v -run '^TestAccInterop$' ./internal/provider/ >"$run/test.log" 2>&1
+status=$?
+set -e
+if [ "$status" -ne 0 ]; then
+  cat "$run/test.log"
+  echo "--- server logs" && cat "$run"/elimity.log "$run"/scimmy.log
+else
+  grep -E '^(=== RUN|--- |    --- |PASS|FAIL|ok)' "$run/test.log"
+fi
+exit "$status"
