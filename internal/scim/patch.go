@@ -46,7 +46,11 @@ func UserPatch(from, to *User) []Operation {
 	}
 	fromStrings, toStrings := userStringFields(from), userStringFields(to)
 	for i := range fromStrings {
-		set(fromStrings[i].name, *fromStrings[i].ptr, *toStrings[i].ptr)
+		was, now := *fromStrings[i].ptr, *toStrings[i].ptr
+		if fromStrings[i].name == "userName" && strings.EqualFold(was, now) {
+			continue // caseExact=false (RFC 7643 section 4.1.1): apps may store another case
+		}
+		set(fromStrings[i].name, was, now)
 	}
 	fromName, toName := nameFields(&from.Name), nameFields(&to.Name)
 	for i := range fromName {
