@@ -52,7 +52,7 @@ func scimCall(t *testing.T, method, url string, body any) map[string]any {
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode >= 300 {
 		t.Fatalf("%s %s: HTTP %d %s", method, url, resp.StatusCode, b)

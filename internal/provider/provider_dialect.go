@@ -51,7 +51,9 @@ func dialectSchema() schema.SingleNestedAttribute {
 			"patch_op_case": schema.StringAttribute{MarkdownDescription: "`lower` (`replace`) or `capitalized` (`Replace`, as Microsoft Entra ID sends).",
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf("lower", "capitalized")}},
 			"update_method": schema.StringAttribute{MarkdownDescription: "`patch` (one operation per changed attribute) or `put` " +
-				"(read, merge and replace the whole user). With `patch`, a 405 or 501 answer switches to `put` by itself.",
+				"(every write, for users and groups alike, is a read, a local merge and a replace of the whole resource, with " +
+				"`If-Match` when the app uses ETags). With `patch`, a 405 or 501 answer, or `patch.supported = false` in " +
+				"discovery, switches to `put` by itself.",
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf(scim.UpdatePatch, scim.UpdatePut)}},
 			"content_type": schema.StringAttribute{MarkdownDescription: "Request media type, `application/scim+json` by default " +
 				"(a 415 answer switches to `application/json` by itself).", Optional: true},

@@ -181,7 +181,7 @@ func TestAccRealApps_valueTheAppWillNotStore(t *testing.T) {
 		CheckDestroy:             checkUsersDeactivated(srv),
 		Steps: []resource.TestStep{
 			{
-				Config: cfg("+1 555 0100"),
+				Config:      cfg("+1 555 0100"),
 				ExpectError: regexp.MustCompile(`(?s)The app stored another value than configured.*phone_numbers.*phoneNumbers was sent as\s+\["\+1 555 0100"\],\s+twice,\s+but\s+the\s+app\s+stored\s+\["\+15550100"\].*Write\s+the\s+value\s+in\s+the\s+app's\s+form`),
 			},
 			{

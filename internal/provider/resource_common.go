@@ -1,18 +1,12 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 )
-
-// stateSetter is what Create and Update responses have in common.
-type stateSetter interface {
-	Set(ctx context.Context, val any) diag.Diagnostics
-}
 
 // configuredClient extracts the client the provider's Configure built.
 func configuredClient(providerData any, diags *diag.Diagnostics) *scim.Client {
