@@ -43,8 +43,26 @@ func seedInactiveWithAppValues(srv *scimtest.TestServer, userName string) string
 // configured display name all apply without "inconsistent result" and
 // leave an empty plan.
 func TestAccRealApps_derivedValues(t *testing.T) {
-	srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: derivingQuirks})
+	for name, q := range map[string]scimtest.Quirks{
+		"derive_names":     {DeriveNames: true},
+		"lowercase_emails": {LowercaseEmails: true},
+		"both":             derivingQuirks,
+	} {
+		t.Run(name, func(t *testing.T) { testDerivedValues(t, q) })
+	}
+}
+
+func testDerivedValues(t *testing.T, q scimtest.Quirks) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: q})
 	id := seedInactiveWithAppValues(srv, "derived@example.com")
+	// derived is what the app holds for a value it derives, or, on an app
+	// that does not, what it holds otherwise.
+	derived := func(ifDerived string, otherwise knownvalue.Check) knownvalue.Check {
+		if q.DeriveNames {
+			return knownvalue.StringExact(ifDerived)
+		}
+		return otherwise
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -62,7 +80,7 @@ func TestAccRealApps_derivedValues(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
 					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("Ally")),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("name").AtMapKey("formatted"), knownvalue.StringExact("Alice Example")),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("name").AtMapKey("formatted"), derived("Alice Example", knownvalue.StringExact("Old Name"))),
 					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("title"), knownvalue.StringExact("Set in the app")),
 				},
 				Check: checkServerUser(srv, func(doc map[string]any) error {
@@ -87,7 +105,7 @@ func TestAccRealApps_derivedValues(t *testing.T) {
   name         = { given_name = "Alicia", family_name = "Example" }
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("name").AtMapKey("formatted"), knownvalue.StringExact("Alicia Example")),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("name").AtMapKey("formatted"), derived("Alicia Example", knownvalue.StringExact("Old Name"))),
 				},
 				Check: func(*terraform.State) error {
 					if n := srv.Count("PATCH"); n != 1 {
@@ -115,7 +133,7 @@ func TestAccRealApps_derivedValues(t *testing.T) {
 					plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("display_name")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("Alice Renamed")),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("display_name"), derived("Alice Renamed", knownvalue.Null())),
 				},
 			},
 			{
@@ -125,14 +143,15 @@ func TestAccRealApps_derivedValues(t *testing.T) {
   title = "Engineer"
 `),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("Alice Renamed")),
+					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("display_name"), derived("Alice Renamed", knownvalue.Null())),
 				}},
 			},
 			{
-				// The app lower-cased the email; state keeps the configuration's
-				// spelling (emails compare case-insensitively), an import reads the app's.
+				// The app holds the user name and (lower-casing) the email in
+				// another case; state keeps the configuration's spelling (both
+				// compare case-insensitively), an import reads the app's.
 				ResourceName: userAddr, ImportState: true, ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"extensions", "emails.0.value"},
+				ImportStateVerifyIgnore: []string{"extensions", "emails.0.value", "user_name"},
 			},
 		},
 	})
