@@ -5,15 +5,8 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
-
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 )
-
-type diagsT = diag.Diagnostics
-
-var objectAsOptions = basetypes.ObjectAsOptions{UnhandledNullAsEmpty: true, UnhandledUnknownAsEmpty: true}
 
 // clientError builds the diagnostic for a failed SCIM call: what failed, the
 // server's status, scimType and detail (inside err), and what to do next.

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -29,17 +28,7 @@ type groupDataModel struct {
 	Members     memberListValue `tfsdk:"members"`
 }
 
-var groupDataAttrTypes = map[string]attr.Type{
-	"id": types.StringType, "display_name": types.StringType, "external_id": types.StringType,
-	"members": newMemberListType(),
-}
-
-var groupAttributeDescriptions = map[string]string{
-	"id": "SCIM `id`.", "display_name": "SCIM `displayName`.", "external_id": "SCIM `externalId`.",
-	"members": "SCIM ids of the members, sorted.",
-}
-
-func groupData(g *scim.Group, diags *diagsT) groupDataModel {
+func groupData(g *scim.Group, diags *diag.Diagnostics) groupDataModel {
 	return groupDataModel{
 		ID: types.StringValue(g.ID), DisplayName: types.StringValue(g.DisplayName),
 		ExternalID: optionalStringValue(g.ExternalID), Members: memberList(sortedIDs(g.MemberIDs()), diags),
@@ -58,7 +47,7 @@ func (d *groupDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 }
 
 func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := computedAttributes(groupDataAttrTypes, groupAttributeDescriptions)
+	attrs := readOnlyAttributes(groupResourceSchema().Attributes, tfsdkNames(groupDataModel{}))
 	attrs["id"] = schema.StringAttribute{MarkdownDescription: "SCIM `id` of the group to read.", Optional: true, Computed: true,
 		Validators: []validator.String{notBlank{}}}
 	attrs["display_name"] = schema.StringAttribute{MarkdownDescription: "`displayName` of the group to find (case-insensitive).",
@@ -83,24 +72,8 @@ func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	id := config.ID.ValueString()
 	if config.ID.IsNull() {
 		name := config.DisplayName.ValueString()
-		groups, err := d.client.Groups.FindByDisplayName(ctx, name)
-		if err != nil {
-			resp.Diagnostics.AddError(clientError("reading", "group", name, err))
-			return
-		}
-		switch len(groups) {
-		case 0:
-			resp.Diagnostics.AddError("SCIM group not found", fmt.Sprintf("No group with displayName %q exists in the app.", name))
-			return
-		case 1:
-			id = groups[0].ID
-		default:
-			ids := make([]string, len(groups))
-			for i, g := range groups {
-				ids[i] = g.ID
-			}
-			resp.Diagnostics.AddError("Ambiguous SCIM group name", fmt.Sprintf("%d groups are named %q: %s. Read one of them by id.",
-				len(groups), name, strings.Join(ids, ", ")))
+		var ok bool
+		if id, ok = groupIDByDisplayName(ctx, d.client, name, "reading", "read it by id", &resp.Diagnostics); !ok {
 			return
 		}
 	}

@@ -26,13 +26,6 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*groupMemberResource)(nil)
 )
 
-// ModifyPlan fails at plan time on apps without groups.
-func (r *groupMemberResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.Plan.Raw.IsNull() {
-		checkGroupsSupported(r.client, "scim_group_member", &resp.Diagnostics)
-	}
-}
-
 // NewGroupMemberResource is the scim_group_member resource.
 func NewGroupMemberResource() resource.Resource {
 	return &groupMemberResource{}
@@ -78,6 +71,13 @@ func (r *groupMemberResource) Schema(_ context.Context, _ resource.SchemaRequest
 
 func (r *groupMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan fails at plan time on apps without groups.
+func (r *groupMemberResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		checkGroupsSupported(r.client, "scim_group_member", &resp.Diagnostics)
+	}
 }
 
 func (r *groupMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

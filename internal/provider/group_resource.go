@@ -6,11 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -30,13 +30,6 @@ var (
 	_ resource.ResourceWithImportState = (*groupResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*groupResource)(nil)
 )
-
-// ModifyPlan fails at plan time on apps without groups.
-func (r *groupResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.Plan.Raw.IsNull() {
-		checkGroupsSupported(r.client, "scim_group", &resp.Diagnostics)
-	}
-}
 
 const importByDisplayNamePrefix = "display_name:"
 
@@ -105,10 +98,11 @@ func (r *groupResource) Configure(_ context.Context, req resource.ConfigureReque
 	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
 }
 
-func memberIDs(list memberListValue) []string {
-	ids := uniqueIDs(list.IDs())
-	sort.Strings(ids)
-	return ids
+// ModifyPlan fails at plan time on apps without groups.
+func (r *groupResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.Plan.Raw.IsNull() {
+		checkGroupsSupported(r.client, "scim_group", &resp.Diagnostics)
+	}
 }
 
 func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -120,7 +114,7 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	group := &scim.Group{DisplayName: plan.DisplayName.ValueString(), ExternalID: plan.ExternalID.ValueString(), Members: membersOf(members)}
+	group := &scim.Group{DisplayName: plan.DisplayName.ValueString(), ExternalID: plan.ExternalID.ValueString(), Members: scim.MembersOf(members)}
 	created, err := r.client.Groups.Create(ctx, group)
 	if err != nil {
 		resp.Diagnostics.AddError(clientError("creating", "group", group.DisplayName, err))
@@ -146,29 +140,6 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	plan.ID = state.ID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	recordWrite(ctx, resp.Private, nil, &resp.Diagnostics)
-}
-
-func membersOf(ids []string) []scim.Member {
-	out := make([]scim.Member, len(ids))
-	for i, id := range ids {
-		out[i] = scim.Member{Value: id}
-	}
-	return out
-}
-
-// missing returns the ids of want that are not in have.
-func missing(want, have []string) []string {
-	present := make(map[string]bool, len(have))
-	for _, id := range have {
-		present[id] = true
-	}
-	var out []string
-	for _, id := range want {
-		if !present[id] {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -281,25 +252,8 @@ func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 func (r *groupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := req.ID
 	if name, ok := strings.CutPrefix(req.ID, importByDisplayNamePrefix); ok {
-		groups, err := r.client.Groups.FindByDisplayName(ctx, name)
-		if err != nil {
-			resp.Diagnostics.AddError(clientError("importing", "group", name, err))
-			return
-		}
-		switch len(groups) {
-		case 0:
-			resp.Diagnostics.AddError("SCIM group not found",
-				fmt.Sprintf("No group with displayName %q exists in the app. Check the name, or import by SCIM id.", name))
-			return
-		case 1:
-			id = groups[0].ID
-		default:
-			ids := make([]string, len(groups))
-			for i, g := range groups {
-				ids[i] = g.ID
-			}
-			resp.Diagnostics.AddError("Ambiguous SCIM group name",
-				fmt.Sprintf("%d groups are named %q: %s. Import one of them by SCIM id.", len(groups), name, strings.Join(ids, ", ")))
+		var found bool
+		if id, found = groupIDByDisplayName(ctx, r.client, name, "importing", "import it by SCIM id", &resp.Diagnostics); !found {
 			return
 		}
 	}
@@ -309,6 +263,27 @@ func (r *groupResource) ImportState(ctx context.Context, req resource.ImportStat
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("members"), []string{})...)
+}
+
+func memberIDs(list memberListValue) []string {
+	ids := uniqueIDs(list.IDs())
+	sort.Strings(ids)
+	return ids
+}
+
+// missing returns the ids of want that are not in have.
+func missing(want, have []string) []string {
+	present := make(map[string]bool, len(have))
+	for _, id := range have {
+		present[id] = true
+	}
+	var out []string
+	for _, id := range want {
+		if !present[id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // groupFingerprint summarises what a read of a group shows (members only
@@ -329,7 +304,7 @@ const privateBeforeWrite = "before_write"
 
 // recordPriorFingerprint remembers how the group looked before this
 // provider's write: a read right after it that still shows that is lag.
-func recordPriorFingerprint(ctx context.Context, private privateSetter, fingerprint string, diags *diagsT) {
+func recordPriorFingerprint(ctx context.Context, private privateSetter, fingerprint string, diags *diag.Diagnostics) {
 	b, _ := json.Marshal(fingerprint)
 	diags.Append(private.SetKey(ctx, privateBeforeWrite, b)...)
 }

@@ -41,7 +41,7 @@ func (d *groupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"groups": schema.ListNestedAttribute{
 				MarkdownDescription: "The groups, in the order the app returned them.",
 				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: computedAttributes(groupDataAttrTypes, groupAttributeDescriptions)},
+				NestedObject:        schema.NestedAttributeObject{Attributes: readOnlyAttributes(groupResourceSchema().Attributes, tfsdkNames(groupDataModel{}))},
 			},
 		},
 	}
@@ -62,7 +62,7 @@ func (d *groupsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	for _, g := range groups {
 		items = append(items, groupData(g, &resp.Diagnostics))
 	}
-	list, diags := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: groupDataAttrTypes}, items)
+	list, diags := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: groupDataAttrTypes()}, items)
 	resp.Diagnostics.Append(diags...)
 	data.Groups = list
 	data.ID = types.StringValue(firstNonEmptyString(data.Filter.ValueString(), "all"))

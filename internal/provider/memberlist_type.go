@@ -73,7 +73,7 @@ func newMemberListValue(ids []string) (memberListValue, diag.Diagnostics) {
 	return memberListValue{ListValue: list}, diags
 }
 
-func memberList(ids []string, diags *diagsT) memberListValue {
+func memberList(ids []string, diags *diag.Diagnostics) memberListValue {
 	list, d := newMemberListValue(ids)
 	diags.Append(d...)
 	return list

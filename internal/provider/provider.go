@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -175,8 +176,8 @@ func userAgent(version, terraformVersion string) string {
 
 // clientConfig reads the provider block, falling back to environment
 // variables, and reports every bad value against its attribute.
-func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, diagsT) {
-	var diags diagsT
+func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	for name, v := range map[string]interface{ IsUnknown() bool }{
 		"endpoint": data.Endpoint, "token": data.Token, "basic_auth": data.BasicAuth, "headers": data.Headers,
 		"ca_cert_pem": data.CACertPEM, "request_timeout": data.RequestTimeout, "oauth2": data.OAuth2,
@@ -201,9 +202,6 @@ func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, dia
 	}
 	if !data.MaxRetries.IsNull() {
 		cfg.MaxRetries = int(data.MaxRetries.ValueInt64())
-		if cfg.MaxRetries == 0 {
-			cfg.MaxRetries = -1 // scim.Config reads 0 as "default"
-		}
 	}
 	if !data.RequestTimeout.IsNull() {
 		d, _ := time.ParseDuration(data.RequestTimeout.ValueString()) // checked by durationValidator

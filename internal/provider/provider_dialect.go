@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -101,7 +102,7 @@ func vendorSchema() schema.StringAttribute {
 
 // resolveDialect applies the vendor preset and the user's overrides, and
 // returns which fields the user set (discovery must not change those).
-func resolveDialect(ctx context.Context, vendor types.String, overrides types.Object, diags *diagsT) (scim.Dialect, map[string]bool) {
+func resolveDialect(ctx context.Context, vendor types.String, overrides types.Object, diags *diag.Diagnostics) (scim.Dialect, map[string]bool) {
 	name := "generic"
 	if !vendor.IsNull() {
 		name = vendor.ValueString()

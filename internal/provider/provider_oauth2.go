@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -39,7 +40,7 @@ func oauth2Schema() schema.SingleNestedAttribute {
 // fetches tokens through the SCIM client's HTTP client (same TLS and
 // redirect rules). It uses a background context: tokens outlive the
 // Configure call that creates the source.
-func oauth2TokenSource(ctx context.Context, obj types.Object, httpClient func() *http.Client, diags *diagsT) (func() (string, error), string) {
+func oauth2TokenSource(ctx context.Context, obj types.Object, httpClient func() *http.Client, diags *diag.Diagnostics) (func() (string, error), string) {
 	var m oauth2Model
 	diags.Append(obj.As(ctx, &m, objectAsOptions)...)
 	if diags.HasError() {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -30,14 +31,14 @@ func oauth2Object(tokenURL, secret string) types.Object {
 func TestOAuth2TokenCachedAndRefreshed(t *testing.T) {
 	// oauth2 treats a token as expired 10s before its expiry: 11s leaves one usable second.
 	srv := scimtest.NewTestServer(t, scimtest.Options{OAuthClientID: "client-1", OAuthClientSecret: "s3cret", OAuthTokenTTL: 11 * time.Second})
-	var diags diagsT
+	var diags diag.Diagnostics
 	var client *scim.Client
 	source, _ := oauth2TokenSource(context.Background(), oauth2Object(srv.HTTP.URL+scimtest.TokenPath, "s3cret"),
 		func() *http.Client { return client.HTTPClient() }, &diags)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	client, err := scim.New(scim.Config{Endpoint: srv.URL, TokenSource: source})
+	client, err := scim.New(scim.Config{Endpoint: srv.URL, TokenSource: source, MaxRetries: scim.DefaultMaxRetries})
 	if err != nil {
 		t.Fatal(err)
 	}

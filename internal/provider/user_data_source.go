@@ -31,7 +31,7 @@ func (d *userDataSource) Metadata(_ context.Context, req datasource.MetadataRequ
 }
 
 func (d *userDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := computedAttributes(userDataAttrTypes, userAttributeDescriptions)
+	attrs := readOnlyAttributes(userResourceSchema().Attributes, tfsdkNames(userDataModel{}))
 	attrs["id"] = schema.StringAttribute{MarkdownDescription: "SCIM `id` of the user to read.", Optional: true, Computed: true,
 		Validators: []validator.String{notBlank{}}}
 	attrs["user_name"] = schema.StringAttribute{MarkdownDescription: "`userName` of the user to find (case-insensitive).",

@@ -111,7 +111,7 @@ func previouslyManaged(ctx context.Context, private privateGetter) []string {
 
 // recordWrite remembers, in private state, what the configuration managed
 // and when this provider last wrote the object (see scim.Client.ReadAfterWrite).
-func recordWrite(ctx context.Context, private privateSetter, managed []string, diags *diagsT) {
+func recordWrite(ctx context.Context, private privateSetter, managed []string, diags *diag.Diagnostics) {
 	if managed != nil {
 		b, _ := json.Marshal(managed)
 		diags.Append(private.SetKey(ctx, privateManaged, b)...)

@@ -14,6 +14,30 @@ import (
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 )
 
+// userDataModel is a user as the app holds it, shaped exactly as scim_user
+// stores it (scim_user embeds it), so that a data source value can be fed
+// back into a scim_user without a diff.
+type userDataModel struct {
+	ID                types.String `tfsdk:"id"`
+	UserName          types.String `tfsdk:"user_name"`
+	ExternalID        types.String `tfsdk:"external_id"`
+	DisplayName       types.String `tfsdk:"display_name"`
+	NickName          types.String `tfsdk:"nick_name"`
+	ProfileURL        types.String `tfsdk:"profile_url"`
+	Title             types.String `tfsdk:"title"`
+	UserType          types.String `tfsdk:"user_type"`
+	PreferredLanguage types.String `tfsdk:"preferred_language"`
+	Locale            types.String `tfsdk:"locale"`
+	Timezone          types.String `tfsdk:"timezone"`
+	Active            types.Bool   `tfsdk:"active"`
+	Name              types.Object `tfsdk:"name"`
+	Emails            types.Set    `tfsdk:"emails"`
+	PhoneNumbers      types.Set    `tfsdk:"phone_numbers"`
+	Roles             types.Set    `tfsdk:"roles"`
+	Entitlements      types.Set    `tfsdk:"entitlements"`
+	Enterprise        types.Object `tfsdk:"enterprise"`
+}
+
 // userResourceModel is scim_user: the attributes the app holds (shared
 // with the data sources) plus the ones only Terraform knows.
 type userResourceModel struct {
@@ -189,21 +213,6 @@ func flattenUser(ctx context.Context, u *scim.User, prior userResourceModel) (us
 	m.Enterprise = flattenEnterprise(u.Enterprise, prior.Enterprise, &diags)
 	m.Extensions = flattenExtensions(ctx, u.Extensions, prior.Extensions, &diags)
 	return m, diags
-}
-
-func optionalStringValue(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-// keepCaseOf returns prior when it equals server ignoring case.
-func keepCaseOf(prior types.String, server string) types.String {
-	if !prior.IsNull() && !prior.IsUnknown() && strings.EqualFold(prior.ValueString(), server) {
-		return prior
-	}
-	return optionalStringValue(server)
 }
 
 func flattenName(n scim.Name, prior types.Object, diags *diag.Diagnostics) types.Object {

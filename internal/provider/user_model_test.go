@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
@@ -100,7 +101,7 @@ func TestFlattenExtensionsOnlyManagedKeys(t *testing.T) {
 		"urn:x:ext":  jsontypes.NewNormalizedValue(`{"team": "blue"}`),
 		"urn:x:gone": jsontypes.NewNormalizedValue(`{"k": 1}`),
 	})
-	var diags diagsT
+	var diags diag.Diagnostics
 	got := flattenExtensions(ctx, map[string]map[string]any{
 		"urn:x:ext":   {"team": "green", "unmanaged": true},
 		"urn:x:other": {"z": 1},

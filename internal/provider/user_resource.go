@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -130,62 +131,6 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	recordWrite(ctx, resp.Private, managed, &resp.Diagnostics)
 }
 
-// addMismatchErrors reports each attribute the app would not store as sent.
-func addMismatchErrors(err *scim.MismatchError, diags *diagsT) {
-	for _, m := range err.Mismatches {
-		diags.AddAttributeError(userAttributeOf(m.Path), "The app stored another value than configured",
-			fmt.Sprintf("SCIM attribute %s was sent as %s, twice, but the app stored %s: it derives or normalises this value. "+
-				"Write the value in the app's form in the configuration, or leave the attribute unset to accept the app's value. "+
-				"The state now holds the app's value, so the next plan shows the difference.",
-				m.Path, scim.DescribeValue(m.Sent), scim.DescribeValue(m.Stored)))
-	}
-}
-
-// userAttributeOf names the scim_user attribute that writes a SCIM path.
-func userAttributeOf(scimPath string) path.Path {
-	for name, paths := range userAttrPaths {
-		for _, p := range paths {
-			if strings.EqualFold(p, scimPath) {
-				root, rest, nested := strings.Cut(name, ".")
-				if nested {
-					return path.Root(root).AtName(rest)
-				}
-				return path.Root(name)
-			}
-		}
-	}
-	return path.Root("extensions")
-}
-
-// saveState stores what the app holds. Attributes the configuration does
-// not manage keep their planned value where the plan knew it (the prior
-// state), so that an app deriving a value does not contradict the plan;
-// the next refresh reads it.
-func (r *userResource) saveState(ctx context.Context, user *scim.User, plan userResourceModel, planRaw tftypes.Value,
-	managed []string, state *tfsdk.State, diags *diagsT) {
-	model, d := flattenUser(ctx, user, plan)
-	diags.Append(d...)
-	diags.Append(state.Set(ctx, &model)...)
-	if diags.HasError() {
-		return
-	}
-	var unmanaged []string
-	for name := range userAttrPaths {
-		if !slices.Contains(managed, name) {
-			unmanaged = append(unmanaged, name)
-		}
-	}
-	raw, err := withRawValues(state.Raw, unmanaged, func(name string, _ tftypes.Value) (tftypes.Value, bool) {
-		planned, ok := rawValue(planRaw, name)
-		return planned, ok && planned.IsFullyKnown()
-	})
-	if err != nil {
-		diags.AddError("Cannot store scim_user", err.Error())
-		return
-	}
-	state.Raw = raw
-}
-
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state userResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -298,4 +243,60 @@ func (r *userResource) ImportState(ctx context.Context, req resource.ImportState
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// addMismatchErrors reports each attribute the app would not store as sent.
+func addMismatchErrors(err *scim.MismatchError, diags *diag.Diagnostics) {
+	for _, m := range err.Mismatches {
+		diags.AddAttributeError(userAttributeOf(m.Path), "The app stored another value than configured",
+			fmt.Sprintf("SCIM attribute %s was sent as %s, twice, but the app stored %s: it derives or normalises this value. "+
+				"Write the value in the app's form in the configuration, or leave the attribute unset to accept the app's value. "+
+				"The state now holds the app's value, so the next plan shows the difference.",
+				m.Path, scim.DescribeValue(m.Sent), scim.DescribeValue(m.Stored)))
+	}
+}
+
+// userAttributeOf names the scim_user attribute that writes a SCIM path.
+func userAttributeOf(scimPath string) path.Path {
+	for name, paths := range userAttrPaths {
+		for _, p := range paths {
+			if strings.EqualFold(p, scimPath) {
+				root, rest, nested := strings.Cut(name, ".")
+				if nested {
+					return path.Root(root).AtName(rest)
+				}
+				return path.Root(name)
+			}
+		}
+	}
+	return path.Root("extensions")
+}
+
+// saveState stores what the app holds. Attributes the configuration does
+// not manage keep their planned value where the plan knew it (the prior
+// state), so that an app deriving a value does not contradict the plan;
+// the next refresh reads it.
+func (r *userResource) saveState(ctx context.Context, user *scim.User, plan userResourceModel, planRaw tftypes.Value,
+	managed []string, state *tfsdk.State, diags *diag.Diagnostics) {
+	model, d := flattenUser(ctx, user, plan)
+	diags.Append(d...)
+	diags.Append(state.Set(ctx, &model)...)
+	if diags.HasError() {
+		return
+	}
+	var unmanaged []string
+	for name := range userAttrPaths {
+		if !slices.Contains(managed, name) {
+			unmanaged = append(unmanaged, name)
+		}
+	}
+	raw, err := withRawValues(state.Raw, unmanaged, func(name string, _ tftypes.Value) (tftypes.Value, bool) {
+		planned, ok := rawValue(planRaw, name)
+		return planned, ok && planned.IsFullyKnown()
+	})
+	if err != nil {
+		diags.AddError("Cannot store scim_user", err.Error())
+		return
+	}
+	state.Raw = raw
 }

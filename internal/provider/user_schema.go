@@ -26,11 +26,6 @@ const (
 	destroyAbandon    = "abandon"
 )
 
-func optionalString(description string) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: description, Optional: true,
-		Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
-}
-
 // unmanagedNote ends the description of every attribute the app may fill
 // in itself.
 const unmanagedNote = " When not set, the app's value is kept and not managed; removing it from the configuration later " +

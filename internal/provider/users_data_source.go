@@ -44,7 +44,7 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"users": schema.ListNestedAttribute{
 				MarkdownDescription: "The users, in the order the app returned them.",
 				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: computedAttributes(userDataAttrTypes, userAttributeDescriptions)},
+				NestedObject:        schema.NestedAttributeObject{Attributes: readOnlyAttributes(userResourceSchema().Attributes, tfsdkNames(userDataModel{}))},
 			},
 		},
 	}
@@ -65,7 +65,7 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	for _, u := range users {
 		items = append(items, userData(ctx, u, &resp.Diagnostics))
 	}
-	list, diags := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: userDataAttrTypes}, items)
+	list, diags := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: userDataAttrTypes()}, items)
 	resp.Diagnostics.Append(diags...)
 	data.Users = list
 	data.ID = types.StringValue(firstNonEmptyString(data.Filter.ValueString(), "all"))

@@ -37,7 +37,8 @@ type Config struct {
 	TokenSource func() (string, error)
 	// RateLimit caps requests per second across every caller of the client; 0 means unlimited.
 	RateLimit float64
-	// MaxRetries bounds retries of one request; negative means none.
+	// MaxRetries bounds the retries of one failed request; zero means none.
+	// DefaultMaxRetries is the usual value.
 	MaxRetries int
 	// RequestTimeout bounds one HTTP attempt.
 	RequestTimeout time.Duration
@@ -97,9 +98,6 @@ func New(cfg Config) (*Client, error) {
 	base.Path = strings.TrimSuffix(base.Path, "/") + "/"
 	base.RawQuery, base.Fragment = "", ""
 
-	if cfg.MaxRetries == 0 {
-		cfg.MaxRetries = DefaultMaxRetries
-	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}

@@ -71,7 +71,7 @@ func TestErrorShapes(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			c, mux := setup(t)
-			c.cfg.MaxRetries = -1
+			c.cfg.MaxRetries = 0
 			mux.HandleFunc("/scim/v2/Users/1", func(w http.ResponseWriter, r *http.Request) {
 				writeBody(w, tc.status, tc.contentType, tc.body)
 			})
@@ -547,7 +547,7 @@ func TestTLSVerification(t *testing.T) {
 		writeBody(w, 200, "application/scim+json", `{"id":"1","userName":"a"}`)
 	}))
 	t.Cleanup(srv.Close)
-	untrusted, err := New(Config{Endpoint: srv.URL + "/scim/v2", Token: "t", MaxRetries: -1})
+	untrusted, err := New(Config{Endpoint: srv.URL + "/scim/v2", Token: "t"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -555,7 +555,7 @@ func TestTLSVerification(t *testing.T) {
 		t.Fatalf("a self-signed server was accepted: %v", err)
 	}
 	caPEM := pemEncode(srv.Certificate().Raw)
-	trusted, err := New(Config{Endpoint: srv.URL + "/scim/v2", Token: "t", CACertPEM: caPEM})
+	trusted, err := New(Config{Endpoint: srv.URL + "/scim/v2", Token: "t", CACertPEM: caPEM, MaxRetries: DefaultMaxRetries})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -574,7 +574,7 @@ func TestRedirectHTTPSToHTTPRefused(t *testing.T) {
 		http.Redirect(w, r, plain.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := New(Config{Endpoint: srv.URL + "/scim/v2", Token: "t", CACertPEM: pemEncode(srv.Certificate().Raw)})
+	c, err := New(Config{Endpoint: srv.URL + "/scim/v2", Token: "t", CACertPEM: pemEncode(srv.Certificate().Raw), MaxRetries: DefaultMaxRetries})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 
 func newClient(t *testing.T, srv *scimtest.TestServer, d *scim.Dialect) *scim.Client {
 	t.Helper()
-	c, err := scim.New(scim.Config{Endpoint: srv.URL, Token: srv.Token, Dialect: d})
+	c, err := scim.New(scim.Config{Endpoint: srv.URL, Token: srv.Token, Dialect: d, MaxRetries: scim.DefaultMaxRetries})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 // server (1 POST, then member chunks) and reports requests per group.
 func BenchmarkCreateLargeGroup(b *testing.B) {
 	srv := scimtest.NewTestServer(b, scimtest.Options{})
-	client, err := scim.New(scim.Config{Endpoint: srv.URL, Token: srv.Token})
+	client, err := scim.New(scim.Config{Endpoint: srv.URL, Token: srv.Token, MaxRetries: scim.DefaultMaxRetries})
 	if err != nil {
 		b.Fatal(err)
 	}

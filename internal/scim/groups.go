@@ -14,55 +14,7 @@ import (
 // GroupsService handles the /Groups endpoint (RFC 7644 section 3).
 type GroupsService service
 
-// Member is one member of a Group (RFC 7643 section 4.2).
-type Member struct {
-	Value   string
-	Type    string
-	Display string
-}
-
-// Group is a SCIM Group resource.
-type Group struct {
-	ID          string
-	DisplayName string
-	ExternalID  string
-	Members     []Member
-	// MembersKnown is false when the server did not return members, which
-	// is not the same as an empty group.
-	MembersKnown bool
-	Meta         Meta
-}
-
-// MemberIDs returns the member values, without repeats.
-func (g *Group) MemberIDs() []string {
-	seen := map[string]bool{}
-	var ids []string
-	for _, m := range g.Members {
-		if m.Value != "" && !seen[m.Value] {
-			seen[m.Value] = true
-			ids = append(ids, m.Value)
-		}
-	}
-	return ids
-}
-
 func groupPath(id string) string { return "Groups/" + url.PathEscape(id) }
-
-func decodeGroup(o jsonObject) *Group {
-	g := &Group{ID: o.str("id"), DisplayName: o.str("displayName"), ExternalID: o.str("externalId"), Meta: decodeMeta(o)}
-	if list, ok := o.list("members"); ok {
-		g.MembersKnown = true
-		for _, item := range list {
-			if m, ok := item.(map[string]any); ok {
-				mo := jsonObject(m)
-				g.Members = append(g.Members, Member{Value: mo.str("value"), Type: mo.str("type"), Display: mo.str("display")})
-			}
-		}
-	} else if v, present := o.get("members"); present && v == nil {
-		g.MembersKnown = true // "members": null is an empty group
-	}
-	return g
-}
 
 func decodeGroupBody(method string, body []byte) (*Group, error) {
 	obj, ok := parseObject(body)
@@ -120,7 +72,7 @@ func (s *GroupsService) GetWithMembers(ctx context.Context, id string, candidate
 	g.Members, g.MembersKnown = nil, true
 	if s.client.dialect.MembersRead == MembersPaged {
 		ids, err := s.memberIDsFromUsers(ctx, id)
-		g.Members = membersOf(ids)
+		g.Members = MembersOf(ids)
 		return g, err
 	}
 	if candidates == nil {
@@ -178,7 +130,7 @@ func (s *GroupsService) ListWithMembers(ctx context.Context, opts ListOptions) (
 					return nil, err
 				}
 			}
-			g.Members, g.MembersKnown = membersOf(byFilter[g.ID]), true
+			g.Members, g.MembersKnown = MembersOf(byFilter[g.ID]), true
 		default:
 			full, err := s.GetWithMembers(ctx, g.ID, nil)
 			if err != nil {
@@ -286,7 +238,7 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 		return nil, err
 	}
 	if !created.MembersKnown || len(created.Members) == 0 {
-		created.Members = membersOf(first)
+		created.Members = MembersOf(first)
 	}
 	created.MembersKnown = true
 	return created, nil
@@ -296,14 +248,6 @@ func memberValues(ids []string) []any {
 	out := make([]any, 0, len(ids))
 	for _, id := range ids {
 		out = append(out, map[string]any{"value": id})
-	}
-	return out
-}
-
-func membersOf(ids []string) []Member {
-	out := make([]Member, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, Member{Value: id})
 	}
 	return out
 }

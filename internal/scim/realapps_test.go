@@ -113,7 +113,8 @@ func TestReadAfterWriteWaitsOutTheLag(t *testing.T) {
 	srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: scimtest.Quirks{CreateDelay: 700 * time.Millisecond}})
 	d := scim.Generic()
 	d.ConsistencyWindow = 5 * time.Second
-	c, err := scim.New(scim.Config{Endpoint: srv.URL, Token: srv.Token, Dialect: &d, RetryWaitMin: 50 * time.Millisecond})
+	c, err := scim.New(scim.Config{Endpoint: srv.URL, Token: srv.Token, Dialect: &d, RetryWaitMin: 50 * time.Millisecond,
+		MaxRetries: scim.DefaultMaxRetries})
 	if err != nil {
 		t.Fatal(err)
 	}

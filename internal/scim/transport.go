@@ -97,7 +97,7 @@ func (c *Client) retryPolicy(req request, resp *response, err error, attempt int
 		c.plainJSON.Store(true)
 		return 0, true
 	}
-	if attempt >= c.cfg.MaxRetries || c.cfg.MaxRetries < 0 || req.NoRetry {
+	if attempt >= c.cfg.MaxRetries || req.NoRetry {
 		return 0, false
 	}
 	if err != nil {
