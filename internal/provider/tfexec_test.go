@@ -1,13 +1,10 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
@@ -15,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/tfcli"
 )
 
 // tfDir is a Terraform working directory driven directly with the CLI, for
@@ -23,8 +22,7 @@ import (
 // Terraform attaches to it.
 type tfDir struct {
 	t   *testing.T
-	dir string
-	env []string
+	dir *tfcli.Dir
 }
 
 func newTFDir(t *testing.T) *tfDir {
@@ -46,20 +44,21 @@ func newTFDir(t *testing.T) *tfDir {
 		"Protocol": "grpc", "ProtocolVersion": 6, "Pid": os.Getpid(), "Test": true,
 		"Addr": map[string]string{"Network": cfg.Addr.Network(), "String": cfg.Addr.String()},
 	}})
-	dir := t.TempDir()
-	rc := filepath.Join(dir, "terraformrc")
-	if err := os.WriteFile(rc, nil, 0o600); err != nil {
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		bin = "terraform"
+	}
+	dir, err := tfcli.New(t.TempDir(), bin, "", "TF_REATTACH_PROVIDERS="+string(attach))
+	if err != nil {
 		t.Fatal(err)
 	}
-	d := &tfDir{t: t, dir: dir, env: append(os.Environ(), "TF_REATTACH_PROVIDERS="+string(attach),
-		"TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")}
-	return d
+	return &tfDir{t: t, dir: dir}
 }
 
 func (d *tfDir) write(config string) {
 	d.t.Helper()
 	body := "terraform {\n  required_providers {\n    scim = { source = \"scim-terraform/scim\" }\n  }\n}\n" + config
-	if err := os.WriteFile(filepath.Join(d.dir, "main.tf"), []byte(body), 0o600); err != nil {
+	if err := d.dir.Write("main.tf", body); err != nil {
 		d.t.Fatal(err)
 	}
 }
@@ -67,24 +66,11 @@ func (d *tfDir) write(config string) {
 // run runs terraform and returns its exit code and output.
 func (d *tfDir) run(args ...string) (int, string) {
 	d.t.Helper()
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		bin = "terraform"
+	res, err := d.dir.Run(nil, args...)
+	if err != nil {
+		d.t.Fatal(err)
 	}
-	flags := []string{"-no-color"}
-	switch args[0] {
-	case "init", "plan", "apply", "destroy", "import":
-		flags = append(flags, "-input=false")
-	}
-	cmd := exec.Command(bin, append(args, flags...)...)
-	cmd.Dir, cmd.Env = d.dir, d.env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	if cmd.ProcessState == nil {
-		d.t.Fatalf("terraform %v: %v", args, err)
-	}
-	return cmd.ProcessState.ExitCode(), out.String()
+	return res.Code, res.Output
 }
 
 func (d *tfDir) mustRun(args ...string) string {

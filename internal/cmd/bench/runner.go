@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
+	"github.com/scim-terraform/terraform-provider-scim/internal/tfcli"
 )
 
 const benchToken = "bench-token"
@@ -113,58 +113,42 @@ func (s *localServer) apiRequests() int {
 
 // workspace is one Terraform working directory.
 type workspace struct {
-	dir       string
-	terraform string
-	env       []string
+	*tfcli.Dir
 }
 
 func newWorkspace(o options, name string, server *localServer) (*workspace, error) {
-	dir := filepath.Join(o.workDir, name)
-	if err := os.RemoveAll(dir); err != nil {
+	path := filepath.Join(o.workDir, name)
+	if err := os.RemoveAll(path); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	rc := filepath.Join(dir, "terraformrc")
-	if err := os.WriteFile(rc, []byte("plugin_cache_dir = \"\"\n"), 0o600); err != nil {
-		return nil, err
-	}
-	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	var env []string
 	if server != nil {
 		env = append(env, "SCIM_ENDPOINT="+server.url, "SCIM_TOKEN="+benchToken)
 	}
-	return &workspace{dir: dir, terraform: o.terraform, env: env}, nil
+	dir, err := tfcli.New(path, o.terraform, "plugin_cache_dir = \"\"\n", env...)
+	if err != nil {
+		return nil, err
+	}
+	return &workspace{dir}, nil
 }
 
-func (w *workspace) write(name, content string) error {
-	return os.WriteFile(filepath.Join(w.dir, name), []byte(content), 0o600)
-}
+func (w *workspace) write(name, content string) error { return w.Write(name, content) }
 
 // run runs one Terraform command, attached to provider when given, and
-// returns its wall time.
+// returns its wall time. Its output is kept in last-<command>.log.
 func (w *workspace) run(provider *providerProcess, wantCode int, args ...string) (time.Duration, error) {
-	cmd := exec.Command(w.terraform, append(args, "-no-color", "-input=false")...)
-	cmd.Dir = w.dir
-	cmd.Env = w.env
+	var env []string
 	if provider != nil {
-		cmd.Env = append(cmd.Env, "TF_REATTACH_PROVIDERS="+provider.reattach)
+		env = append(env, "TF_REATTACH_PROVIDERS="+provider.reattach)
 	}
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	start := time.Now()
-	err := cmd.Run()
-	took := time.Since(start)
-	_ = os.WriteFile(filepath.Join(w.dir, "last-"+args[0]+".log"), out.Bytes(), 0o600)
-	code := cmd.ProcessState.ExitCode()
-	if code != wantCode {
-		tail := out.String()
-		if len(tail) > 3000 {
-			tail = tail[len(tail)-3000:]
-		}
-		return took, fmt.Errorf("terraform %s exited %d (want %d): %v\n%s", args[0], code, wantCode, err, tail)
+	res, err := w.Run(env, args...)
+	if err != nil {
+		return res.Took, err
 	}
-	return took, nil
+	if err := w.Write("last-"+args[0]+".log", res.Output); err != nil {
+		return res.Took, err
+	}
+	return res.Took, res.Want(wantCode, args...)
 }
 
 // timed runs a command with a fresh provider process (if bin is set) and
@@ -174,7 +158,7 @@ func (w *workspace) timed(bin string, wantCode int, args ...string) (time.Durati
 		took, err := w.run(nil, wantCode, args...)
 		return took, 0, err
 	}
-	p, err := startProvider(bin, w.env)
+	p, err := startProvider(bin, w.Env)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -4,22 +4,19 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
+	"github.com/scim-terraform/terraform-provider-scim/internal/tfcli"
 )
 
 const demoToken = "demo-token"
@@ -39,10 +36,8 @@ func main() {
 }
 
 type demo struct {
-	terraform string
-	dir       string
-	env       []string
-	server    *scimtest.Server
+	*tfcli.Dir
+	server *scimtest.Server
 }
 
 func run(terraform, providerDir, config, workDir string) error {
@@ -57,11 +52,7 @@ func run(terraform, providerDir, config, workDir string) error {
 	if err := copyDir(config, workDir); err != nil {
 		return err
 	}
-	cliConfig := filepath.Join(workDir, "..", "terraformrc")
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"scim-terraform/scim\" = %q\n  }\n  direct {}\n}\n", providerDir)
-	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
-		return err
-	}
+	cliConfig := tfcli.DevOverrides("scim-terraform/scim", providerDir)
 
 	server := scimtest.New(scimtest.Options{Token: demoToken})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -73,9 +64,13 @@ func run(terraform, providerDir, config, workDir string) error {
 	defer func() { _ = httpServer.Close() }()
 	endpoint := "http://" + ln.Addr().String() + scimtest.BasePath
 
-	d := &demo{terraform: terraform, dir: workDir, server: server, env: append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+cliConfig, "SCIM_ENDPOINT="+endpoint, "SCIM_TOKEN="+demoToken,
-		"TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")}
+	scimEnv := []string{"SCIM_ENDPOINT=" + endpoint, "SCIM_TOKEN=" + demoToken}
+	dir, err := tfcli.New(workDir, terraform, cliConfig, scimEnv...)
+	if err != nil {
+		return err
+	}
+	dir.Echo = os.Stdout
+	d := &demo{Dir: dir, server: server}
 
 	step("1. Local SCIM server at " + endpoint + "; applying " + config)
 	if _, err := d.tf(0, "apply", "-auto-approve"); err != nil {
@@ -130,14 +125,17 @@ resource "scim_user" "erin" {
 	}
 
 	step("4. The whole tenant is imported in one apply by the recipe in examples/tenant-import")
-	tenant := &demo{terraform: d.terraform, dir: filepath.Join(workDir, "..", "tenant"), server: server, env: d.env}
-	if err := os.RemoveAll(tenant.dir); err != nil {
+	tenantPath := filepath.Join(workDir, "..", "tenant")
+	if err := os.RemoveAll(tenantPath); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(tenant.dir, 0o755); err != nil {
+	tenantDir, err := tfcli.New(tenantPath, terraform, cliConfig, scimEnv...)
+	if err != nil {
 		return err
 	}
-	if err := copyDir("examples/tenant-import", tenant.dir); err != nil {
+	tenantDir.Echo = os.Stdout
+	tenant := &demo{Dir: tenantDir, server: server}
+	if err := copyDir("examples/tenant-import", tenant.Path); err != nil {
 		return err
 	}
 	if _, err := tenant.tf(0, "apply", "-auto-approve"); err != nil {
@@ -166,21 +164,14 @@ func step(msg string) { fmt.Printf("\n\033[1m==> %s\033[0m\n", msg) }
 // tf runs terraform in the work directory and checks its exit code.
 func (d *demo) tf(wantCode int, args ...string) (int, error) {
 	fmt.Printf("$ terraform %s\n", strings.Join(args, " "))
-	cmd := exec.Command(d.terraform, append(args, "-no-color")...)
-	cmd.Dir, cmd.Env = d.dir, d.env
-	var out bytes.Buffer
-	cmd.Stdout = io.MultiWriter(os.Stdout, &out)
-	cmd.Stderr = io.MultiWriter(os.Stderr, &out)
-	err := cmd.Run()
-	code := cmd.ProcessState.ExitCode()
-	var exitErr *exec.ExitError
-	if err != nil && !errors.As(err, &exitErr) {
-		return code, err
+	res, err := d.Run(nil, args...)
+	if err != nil {
+		return res.Code, err
 	}
-	if code != wantCode {
-		return code, fmt.Errorf("terraform %s exited %d, want %d", args[0], code, wantCode)
+	if res.Code != wantCode {
+		return res.Code, fmt.Errorf("terraform %s exited %d, want %d", args[0], res.Code, wantCode)
 	}
-	return code, nil
+	return res.Code, nil
 }
 
 func (d *demo) userID(userName string) string {
