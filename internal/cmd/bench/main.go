@@ -157,12 +157,20 @@ func (b *bench) report(total time.Duration) {
 		total.Round(time.Second), (time.Duration(withoutSCIM * float64(time.Second))).Round(time.Second), machine())
 	fmt.Println()
 	fmt.Print(sb.String())
-	if err := os.MkdirAll(filepath.Dir(b.opts.out), 0o755); err == nil {
-		data, _ := json.MarshalIndent(map[string]any{"machine": machine(), "results": b.results}, "", "  ")
-		_ = os.WriteFile(b.opts.out, data, 0o644)
-		_ = os.WriteFile(strings.TrimSuffix(b.opts.out, ".json")+".md", []byte(sb.String()), 0o644)
-		fmt.Printf("JSON: %s\n", b.opts.out)
+	data, err := json.MarshalIndent(map[string]any{"machine": machine(), "results": b.results}, "", "  ")
+	if err == nil {
+		err = os.MkdirAll(filepath.Dir(b.opts.out), 0o755)
 	}
+	if err == nil {
+		err = os.WriteFile(b.opts.out, data, 0o644)
+	}
+	if err == nil {
+		err = os.WriteFile(strings.TrimSuffix(b.opts.out, ".json")+".md", []byte(sb.String()), 0o644)
+	}
+	if err != nil {
+		log.Fatalf("writing the results: %v", err)
+	}
+	fmt.Printf("JSON: %s\n", b.opts.out)
 }
 
 func machine() string {

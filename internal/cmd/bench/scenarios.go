@@ -202,7 +202,10 @@ func (b *bench) bigPlan() {
 		for run := 0; run < b.opts.runs; run++ {
 			var server *localServer
 			if kind == "scim" {
-				server, _ = startServer(scimtest.Options{})
+				var err error
+				if server, err = startServer(scimtest.Options{}); err != nil {
+					log.Fatal(err)
+				}
 			}
 			ws, err := newWorkspace(b.opts, fmt.Sprintf("bigplan-%s-%d", kind, run), server)
 			if err != nil {
@@ -272,7 +275,10 @@ func (b *bench) bigGroup() {
 		for run := 0; run < b.opts.runs; run++ {
 			var server *localServer
 			if kind == "scim" {
-				server, _ = startServer(scimtest.Options{})
+				var err error
+				if server, err = startServer(scimtest.Options{}); err != nil {
+					log.Fatal(err)
+				}
 			}
 			ws, err := newWorkspace(b.opts, fmt.Sprintf("group-%s-%d", kind, run), server)
 			if err != nil {

@@ -1,5 +1,5 @@
-// Command floorprovider serves the benchmark floor provider (see
-// internal/bench/floor) under the real provider's address.
+// Command floorprovider serves the benchmark floor provider (floor.go)
+// under the real provider's address.
 package main
 
 import (
@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 
-	"github.com/scim-terraform/terraform-provider-scim/internal/bench/floor"
 	scimprovider "github.com/scim-terraform/terraform-provider-scim/internal/provider"
 )
 
@@ -16,7 +15,7 @@ func main() {
 	debug := flag.Bool("debug", false, "serve in debug mode and print TF_REATTACH_PROVIDERS")
 	flag.Parse()
 	scimprovider.TuneProcess()
-	err := scimprovider.Serve("registry.terraform.io/scim-terraform/scim", func() provider.Provider { return floor.New() }, *debug)
+	err := scimprovider.Serve("registry.terraform.io/scim-terraform/scim", func() provider.Provider { return newFloor() }, *debug)
 	if err != nil {
 		log.Fatal(err)
 	}

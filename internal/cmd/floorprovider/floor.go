@@ -1,8 +1,8 @@
-// Package floor is the benchmark floor: a provider with exactly the schemas
+// The benchmark floor: a provider with exactly the schemas
 // of terraform-provider-scim whose resources do no I/O. Running the same
 // configuration against it measures what Terraform and the plugin protocol
 // cost by themselves, so benchmark figures can be given as ratios to it.
-package floor
+package main
 
 import (
 	"context"
@@ -18,8 +18,8 @@ import (
 	scimprovider "github.com/scim-terraform/terraform-provider-scim/internal/provider"
 )
 
-// New returns the floor provider, named like the real one.
-func New() provider.Provider {
+// newFloor returns the floor provider, named like the real one.
+func newFloor() provider.Provider {
 	return &floorProvider{real: scimprovider.New("floor")()}
 }
 
