@@ -36,6 +36,7 @@ func lastRequest(srv *scimtest.TestServer, method string) scimtest.Request {
 
 // Each server quirk is met by the client without settings, or by the dialect.
 func TestClientCopesWithQuirks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	update := func(t *testing.T, c *scim.Client) *scim.User {
 		t.Helper()

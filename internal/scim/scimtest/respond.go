@@ -173,3 +173,58 @@ func writeHTML404(w http.ResponseWriter) {
 	w.WriteHeader(http.StatusNotFound)
 	_, _ = io.WriteString(w, "<html><body><h1>404 Not Found</h1></body></html>")
 }
+
+func atoiDefault(s string, def int) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return def
+	}
+	return n
+}
+
+func writeResource(w http.ResponseWriter, status int, doc map[string]any) {
+	if meta, ok := doc["meta"].(map[string]any); ok {
+		if v, ok := meta["version"].(string); ok {
+			w.Header().Set("ETag", v)
+		}
+	}
+	writeJSON(w, status, doc)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	w.Header().Set("Content-Type", "application/scim+json")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	se, ok := err.(*scimError)
+	if !ok {
+		se = &scimError{status: 500, detail: err.Error()}
+	}
+	doc := map[string]any{
+		"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:Error"},
+		"status":  strconv.Itoa(se.status),
+		"detail":  se.detail,
+	}
+	if se.scimType != "" {
+		doc["scimType"] = se.scimType
+	}
+	writeJSON(w, se.status, doc)
+}
+
+func listOf(docs []map[string]any) map[string]any {
+	resources := make([]any, len(docs))
+	for i, d := range docs {
+		resources[i] = d
+	}
+	return map[string]any{
+		"schemas":      []string{"urn:ietf:params:scim:api:messages:2.0:ListResponse"},
+		"totalResults": len(docs),
+		"Resources":    resources,
+	}
+}

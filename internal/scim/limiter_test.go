@@ -1,0 +1,180 @@
+package scim
+
+import (
+	"context"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+func TestRetryAfter(t *testing.T) {
+	for name, header := range map[string]func() string{
+		"seconds": func() string { return "1" },
+		"date":    func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, mux := setup(t)
+			c.cfg.RetryWaitMax = 3 * time.Second
+			var calls atomic.Int32
+			var first time.Time
+			mux.HandleFunc("/scim/v2/Users/1", func(w http.ResponseWriter, r *http.Request) {
+				if calls.Add(1) == 1 {
+					first = time.Now()
+					w.Header().Set("Retry-After", header())
+					writeBody(w, 429, "text/plain", "slow down")
+					return
+				}
+				writeBody(w, 200, "application/scim+json", `{"id":"1","userName":"a"}`)
+			})
+			if _, err := c.Users.Get(context.Background(), "1"); err != nil {
+				t.Fatal(err)
+			}
+			waited := time.Since(first)
+			// An HTTP date has one-second resolution, so "in 2s" may mean 1s to 2s.
+			if calls.Load() != 2 || waited < 900*time.Millisecond || waited > 2500*time.Millisecond {
+				t.Errorf("calls %d, waited %v; want 2 calls about 1s apart", calls.Load(), waited)
+			}
+		})
+	}
+}
+
+func TestRetryAfterIsCapped(t *testing.T) {
+	c, _ := setup(t)
+	h := http.Header{}
+	h.Set("Retry-After", "86400")
+	if d, ok := c.retryAfter(h); !ok || d != c.cfg.RetryWaitMax {
+		t.Errorf("retryAfter = %v, %v; want the cap %v", d, ok, c.cfg.RetryWaitMax)
+	}
+}
+
+func TestRateLimitPausesEveryCaller(t *testing.T) {
+	c, mux := setup(t)
+	c.cfg.RetryWaitMax = time.Second
+	var limited atomic.Bool
+	var afterPause atomic.Int32
+	var pausedAt atomic.Int64
+	mux.HandleFunc("/scim/v2/Users/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/scim/v2/Users/first" && limited.CompareAndSwap(false, true) {
+			pausedAt.Store(time.Now().UnixNano())
+			w.Header().Set("Retry-After", "1")
+			writeBody(w, 429, "text/plain", "slow down")
+			return
+		}
+		if r.URL.Path == "/scim/v2/Users/second" && time.Since(time.Unix(0, pausedAt.Load())) >= 900*time.Millisecond {
+			afterPause.Add(1)
+		}
+		writeBody(w, 200, "application/scim+json", `{"id":"x","userName":"a"}`)
+	})
+	if _, err := c.Users.Get(context.Background(), "first"); err != nil {
+		t.Fatal(err)
+	}
+	// The 429 seen by "first" is over; now check a concurrent caller waits.
+	limited.Store(false)
+	done := make(chan error, 1)
+	go func() { _, err := c.Users.Get(context.Background(), "first"); done <- err }()
+	time.Sleep(50 * time.Millisecond)
+	if _, err := c.Users.Get(context.Background(), "second"); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if afterPause.Load() != 1 {
+		t.Error("a caller that did not see the 429 was not held back by it")
+	}
+}
+
+func TestIdempotentRetryOn5xx(t *testing.T) {
+	c, mux := setup(t)
+	var calls atomic.Int32
+	mux.HandleFunc("/scim/v2/Users/1", func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) < 3 {
+			writeBody(w, 500, "text/plain", "oops")
+			return
+		}
+		writeBody(w, 200, "application/scim+json", `{"id":"1","userName":"a"}`)
+	})
+	if _, err := c.Users.Get(context.Background(), "1"); err != nil || calls.Load() != 3 {
+		t.Fatalf("calls %d, err %v", calls.Load(), err)
+	}
+}
+
+func TestAdaptiveLimiterLearnsFromBurstsOnly(t *testing.T) {
+	a := newAdaptiveLimiter(0)
+	for i := 0; i < 20; i++ {
+		a.observe(200, nil)
+	}
+	a.observe(429, http.Header{})
+	if a.limiter.Limit() != rate.Inf {
+		t.Fatalf("a lone 429 set the pace to %v", a.limiter.Limit())
+	}
+	a.observe(429, http.Header{})
+	a.observe(429, http.Header{})
+	if got := a.limiter.Limit(); got < 18 || got > 20 {
+		t.Fatalf("pace %v after a burst of 429s, want about the 20 accepted in the last second", got)
+	}
+	b := newAdaptiveLimiter(0)
+	h := http.Header{}
+	h.Set("RateLimit-Policy", "50;w=10")
+	b.observe(429, h)
+	if got := b.limiter.Limit(); got < 4.5 || got > 5 {
+		t.Fatalf("pace %v, want about 5/s from RateLimit-Policy 50;w=10", got)
+	}
+}
+
+func TestAdaptiveLimiterAdoptsStatedPolicyFromAnyAnswer(t *testing.T) {
+	a := newAdaptiveLimiter(0)
+	h := http.Header{}
+	h.Set("RateLimit-Policy", "20;w=1")
+	a.observe(200, h)
+	if got := a.limiter.Limit(); got < 19 || got >= 20 {
+		t.Fatalf("pace %v after an answer stating 20/s, want just under 20", got)
+	}
+	capped := newAdaptiveLimiter(5)
+	capped.observe(200, h)
+	if got := capped.limiter.Limit(); got != 5 {
+		t.Fatalf("pace %v, want the user's rate_limit of 5 to win over a stated 20", got)
+	}
+}
+
+func TestAdaptiveLimiterDoesNotProbeAboveKnownLimit(t *testing.T) {
+	a := newAdaptiveLimiter(0)
+	for i := 0; i < 20; i++ {
+		a.observe(200, nil)
+	}
+	for i := 0; i < 3; i++ {
+		a.observe(429, http.Header{})
+	}
+	learned := a.limiter.Limit()
+	// Quiet for longer than the probe interval but not the explore interval.
+	a.probedAt, a.last429 = time.Now().Add(-2*probeInterval), time.Now().Add(-2*probeInterval)
+	a.maybeProbe()
+	if got := a.limiter.Limit(); got != learned {
+		t.Fatalf("probed from %v to %v within the explore interval; probing above a known limit costs a pause", learned, got)
+	}
+	// A pace lowered by 429s while paced climbs back, but not past the limit.
+	for i := 0; i < 3; i++ {
+		a.observe(429, http.Header{})
+	}
+	lowered := a.limiter.Limit()
+	if lowered >= learned {
+		t.Fatalf("429s while paced at %v left the pace at %v", learned, lowered)
+	}
+	for i := 0; i < 10; i++ {
+		a.probedAt = time.Now().Add(-2 * probeInterval)
+		a.maybeProbe()
+	}
+	if got := a.limiter.Limit(); got <= lowered || got > a.known*safetyFactor+1e-9 {
+		t.Fatalf("pace %v after probes, want above %v and at most %v", got, lowered, a.known*safetyFactor)
+	}
+	// After a long quiet spell the limit is tried a little higher.
+	before := a.known
+	a.probedAt, a.last429 = time.Now().Add(-2*exploreAfter), time.Now().Add(-2*exploreAfter)
+	a.maybeProbe()
+	if a.known <= before {
+		t.Fatalf("known limit %v not explored upward after %v without 429s", a.known, exploreAfter)
+	}
+}

@@ -1,0 +1,166 @@
+package scimtest
+
+// Reads: GET of one resource and filtered, paged lists.
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	filter "github.com/scim2/filter-parser/v2"
+)
+
+func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType string) error {
+	q := r.URL.Query()
+	opts := s.Options()
+	var expr filter.Expression
+	f := q.Get("filter")
+	if f != "" && opts.FilterMode != "ignore" {
+		e, err := filter.ParseFilter([]byte(f))
+		if err != nil {
+			return badRequest("invalidFilter", "cannot parse filter %q: %v", f, err)
+		}
+		if ae, ok := e.(*filter.AttributeExpression); opts.FilterMode == "username_only" &&
+			(!ok || !strings.EqualFold(ae.AttributePath.AttributeName, "userName")) {
+			return badRequest("invalidFilter", "only userName filters are supported")
+		}
+		expr = e
+	}
+	base := 1
+	if opts.ZeroBasedStartIndex {
+		base = 0
+	}
+	startIndex := atoiDefault(q.Get("startIndex"), base) + 1 - base
+	if startIndex < 1 || opts.IgnoreStartIndex {
+		startIndex = 1
+	}
+	count := atoiDefault(q.Get("count"), 100)
+	if opts.PageCap > 0 && count > opts.PageCap {
+		count = opts.PageCap
+	}
+	var matched []map[string]any
+	s.mu.Lock()
+	groupsOf := s.groupsByMember(resourceType)
+	for _, id := range s.order[resourceType] {
+		doc, ok := s.resources[resourceType][id]
+		if !ok || s.hidden(id) {
+			continue
+		}
+		if groups := groupsOf[id]; groups != nil {
+			doc = copyDoc(doc)
+			doc["groups"] = groups
+		}
+		if expr != nil {
+			if active, ok := doc["active"].(bool); opts.InactiveHiddenFromFilter && ok && !active {
+				continue
+			}
+			hit, err := matches(doc, expr, opts.CaseSensitiveFilters || opts.UserNameCaseSensitive)
+			if err != nil {
+				s.mu.Unlock()
+				return badRequest("invalidFilter", "%v", err)
+			}
+			if !hit {
+				continue
+			}
+		}
+		matched = append(matched, doc)
+	}
+	var page []any
+	for i := startIndex - 1; i < len(matched) && len(page) < count; i++ {
+		page = append(page, s.project(resourceType, matched[i], r, true))
+	}
+	s.mu.Unlock()
+	resp := map[string]any{
+		"schemas":      []string{"urn:ietf:params:scim:api:messages:2.0:ListResponse"},
+		"Resources":    nonNil(page),
+		"startIndex":   startIndex - 1 + base,
+		"itemsPerPage": len(page),
+	}
+	if opts.ItemsPerPageRequested {
+		resp["itemsPerPage"] = count
+	}
+	if !opts.OmitTotalResults {
+		resp["totalResults"] = len(matched)
+	}
+	writeJSON(w, 200, resp)
+	return nil
+}
+
+func nonNil(l []any) []any {
+	if l == nil {
+		return []any{}
+	}
+	return l
+}
+
+// project copies a document for output, honouring attributes and
+// excludedAttributes for members, and MembersNotInline. Callers hold mu.
+func (s *Server) project(resourceType string, doc map[string]any, r *http.Request, listing bool) map[string]any {
+	out := copyDoc(doc)
+	if resourceType != "Groups" {
+		return out
+	}
+	q := r.URL.Query()
+	asked := strings.Contains(strings.ToLower(q.Get("attributes")), "members")
+	excluded := strings.Contains(strings.ToLower(q.Get("excludedAttributes")), "members")
+	if excluded || (s.opts.MembersNotInline && !asked) || s.opts.MembersNever {
+		delete(out, "members")
+	}
+	if s.opts.MembersNull && !excluded {
+		out["members"] = nil
+	}
+	if q.Get("attributes") != "" && !listing {
+		keep := map[string]bool{"id": true, "schemas": true, "meta": true}
+		for _, a := range strings.Split(q.Get("attributes"), ",") {
+			keep[strings.ToLower(strings.TrimSpace(a))] = true
+		}
+		for k := range out {
+			if !keep[strings.ToLower(k)] {
+				delete(out, k)
+			}
+		}
+	}
+	return out
+}
+
+func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, resourceType, id string) error {
+	s.mu.Lock()
+	doc, ok := s.resources[resourceType][id]
+	ok = ok && !s.hidden(id)
+	if d, delayed := s.delayed[id]; delayed && time.Now().Before(d.until) {
+		doc = d.doc
+	}
+	var out map[string]any
+	if ok {
+		out = s.project(resourceType, doc, r, false)
+	}
+	s.mu.Unlock()
+	if !ok {
+		return notFound(resourceType, id)
+	}
+	writeResource(w, 200, out)
+	return nil
+}
+
+func notFound(resourceType, id string) *scimError {
+	return &scimError{status: 404, detail: strings.TrimSuffix(resourceType, "s") + " " + id + " not found"}
+}
+
+// groupsByMember computes the read-only "groups" attribute of users (RFC
+// 7643 section 4.1.2) from group memberships, so that users can be listed
+// by group (filter groups.value eq "<group id>"). Callers hold mu.
+func (s *Server) groupsByMember(resourceType string) map[string][]any {
+	if resourceType != "Users" {
+		return nil
+	}
+	out := map[string][]any{}
+	for gid, g := range s.resources["Groups"] {
+		for _, m := range asList(g["members"]) {
+			if mm, ok := m.(map[string]any); ok {
+				member := toString(mm["value"])
+				out[member] = append(out[member], map[string]any{"value": gid, "display": g["displayName"]})
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,347 @@
+package scimtest
+
+// Writes: POST, PUT, PATCH and DELETE, with the quirks that change them.
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func decodeBody(body []byte) (map[string]any, error) {
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil || doc == nil {
+		return nil, badRequest("invalidSyntax", "the body is not a JSON object")
+	}
+	return doc, nil
+}
+
+// validate checks required attributes and uniqueness. Callers hold mu.
+func (s *Server) validate(resourceType, id string, doc map[string]any) error {
+	key := "userName"
+	if resourceType == "Groups" {
+		key = "displayName"
+	}
+	name, _ := getFold(doc, key).(string)
+	if strings.TrimSpace(name) == "" {
+		return badRequest("invalidValue", "%s is required", key)
+	}
+	if resourceType != "Users" {
+		return nil
+	}
+	for otherID, other := range s.resources[resourceType] {
+		if otherID == id {
+			continue
+		}
+		otherName, _ := getFold(other, key).(string)
+		if otherName == name || (!s.opts.UserNameCaseSensitive && strings.EqualFold(otherName, name)) {
+			return &scimError{status: 409, scimType: "uniqueness", detail: "userName " + strconv.Quote(name) + " is already taken"}
+		}
+	}
+	return nil
+}
+
+func (s *Server) handleCreate(w http.ResponseWriter, resourceType string, body []byte) error {
+	doc, err := decodeBody(body)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkDocument(resourceType, doc); err != nil {
+		return err
+	}
+	if resourceType == "Users" {
+		s.normalizeUser(nil, doc, s.opts.Quirks)
+		if err := s.checkReserved(doc); err != nil {
+			return err
+		}
+	}
+	if err := s.validate(resourceType, "", doc); err != nil {
+		return err
+	}
+	password, _ := getFold(doc, "password").(string)
+	delete(doc, keyFold(doc, "password"))
+	delete(doc, "id")
+	if resourceType == "Users" {
+		if _, ok := doc[keyFold(doc, "active")]; !ok {
+			doc["active"] = true
+		}
+	}
+	id := newID()
+	s.store(resourceType, id, doc, true)
+	if s.opts.CreateDelay > 0 {
+		s.visibleAt[id] = time.Now().Add(s.opts.CreateDelay)
+	}
+	if password != "" {
+		s.passwords[id] = password
+	}
+	w.Header().Set("Location", BasePath+"/"+resourceType+"/"+id)
+	status := 201
+	if s.opts.PostStatus200 {
+		status = 200
+	}
+	if s.opts.PostEmptyBody {
+		w.WriteHeader(status)
+		return nil
+	}
+	writeResource(w, status, copyDoc(doc))
+	return nil
+}
+
+// checkVersion enforces If-Match (RFC 7644 section 3.14).
+func checkVersion(r *http.Request, doc map[string]any) error {
+	want := r.Header.Get("If-Match")
+	if want == "" || want == "*" {
+		return nil
+	}
+	meta, _ := doc["meta"].(map[string]any)
+	if have, _ := meta["version"].(string); have != want {
+		return &scimError{status: 412, detail: "version mismatch: resource is at " + have}
+	}
+	return nil
+}
+
+func (s *Server) handleReplace(w http.ResponseWriter, r *http.Request, resourceType, id string, body []byte) error {
+	doc, err := decodeBody(body)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, ok := s.resources[resourceType][id]
+	if !ok {
+		return notFound(resourceType, id)
+	}
+	if err := checkVersion(r, old); err != nil {
+		return err
+	}
+	if err := s.checkDocument(resourceType, doc); err != nil {
+		return err
+	}
+	if resourceType == "Users" {
+		s.normalizeUser(old, doc, s.opts.Quirks)
+	}
+	if err := s.validate(resourceType, id, doc); err != nil {
+		return err
+	}
+	s.delayForReaders(resourceType, id, old)
+	if password, _ := getFold(doc, "password").(string); password != "" {
+		s.passwords[id] = password
+	}
+	delete(doc, keyFold(doc, "password"))
+	doc["meta"] = old["meta"]
+	s.store(resourceType, id, doc, false)
+	writeResource(w, 200, s.project(resourceType, doc, r, false))
+	return nil
+}
+
+func (s *Server) handlePatch(w http.ResponseWriter, r *http.Request, resourceType, id string, body []byte) error {
+	req, err := decodeBody(body)
+	if err != nil {
+		return err
+	}
+	ops, _ := getFold(req, "Operations").([]any)
+	if len(ops) == 0 {
+		return badRequest("invalidSyntax", "PATCH needs Operations")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.opts.MaxMemberOps > 0 && resourceType == "Groups" && memberChanges(ops) > s.opts.MaxMemberOps {
+		return &scimError{status: 413, detail: "too many member changes in one request"}
+	}
+	old, ok := s.resources[resourceType][id]
+	if !ok {
+		return notFound(resourceType, id)
+	}
+	if err := checkVersion(r, old); err != nil {
+		return err
+	}
+	// Work on a copy: PATCH is atomic (RFC 7644 section 3.5.2).
+	doc, password, err := s.applyOperations(resourceType, copyDoc(old), ops)
+	if err != nil {
+		return err
+	}
+	if resourceType == "Users" {
+		q := s.opts.Quirks
+		q.DeriveNames = false // done above, per operation
+		s.normalizeUser(old, doc, q)
+	}
+	if resourceType == "Users" && s.opts.UnknownAttributes == "reject" {
+		if err := s.checkDocument(resourceType, doc); err != nil {
+			return err
+		}
+	}
+	if err := s.validate(resourceType, id, doc); err != nil {
+		return err
+	}
+	if password != "" {
+		s.passwords[id] = password
+	}
+	wasActive, _ := old["active"].(bool)
+	nowActive, _ := doc["active"].(bool)
+	if resourceType == "Users" && wasActive && !nowActive {
+		switch s.opts.DeactivateMode {
+		case "delete":
+			delete(s.resources[resourceType], id)
+			w.WriteHeader(http.StatusNoContent)
+			return nil
+		case "noop":
+			doc["active"] = true
+		}
+	}
+	if resourceType == "Users" && !wasActive && nowActive && s.opts.RotateIDOnReactivate {
+		delete(s.resources[resourceType], id)
+		id = newID()
+		delete(doc, "meta")
+		s.store(resourceType, id, doc, true)
+		writeResource(w, 200, copyDoc(doc))
+		return nil
+	}
+	s.delayForReaders(resourceType, id, old)
+	s.store(resourceType, id, doc, false)
+	switch {
+	case s.opts.PatchNoContent || s.opts.PatchResponse == "204":
+		w.WriteHeader(http.StatusNoContent)
+	case s.opts.PatchResponse == "200_stale":
+		writeResource(w, 200, s.project(resourceType, old, r, false))
+	default:
+		writeResource(w, 200, s.project(resourceType, doc, r, false))
+	}
+	return nil
+}
+
+// applyOperations applies PATCH operations to doc in order, and returns
+// it with the password an operation set (kept apart: never stored in doc).
+// Callers hold mu.
+func (s *Server) applyOperations(resourceType string, doc map[string]any, ops []any) (map[string]any, string, error) {
+	password := ""
+	for _, raw := range ops {
+		op, _ := raw.(map[string]any)
+		name, _ := getFold(op, "op").(string)
+		path, _ := getFold(op, "path").(string)
+		value := getFold(op, "value")
+		if err := s.checkOpCase(name); err != nil {
+			return nil, "", err
+		}
+		if strings.EqualFold(path, "password") {
+			password, _ = value.(string)
+			continue
+		}
+		if path == "" && strings.EqualFold(name, "replace") && s.opts.PathlessReplaceWipes {
+			if m, ok := value.(map[string]any); ok {
+				doc = map[string]any{"schemas": doc["schemas"], "meta": doc["meta"]}
+				for k, v := range m {
+					doc[k] = v
+				}
+			}
+			continue
+		}
+		if err := applyPatch(doc, name, path, value); err != nil {
+			return nil, "", err
+		}
+		if resourceType == "Users" && s.opts.DeriveNames && touchesNameParts(path, value) {
+			deriveNames(doc) // operation by operation, as apps that derive on each change do
+		}
+	}
+	return doc, password, nil
+}
+
+// delayForReaders keeps showing a group as it was for GroupDelay after a
+// change (apps that apply group changes asynchronously). Callers hold mu.
+func (s *Server) delayForReaders(resourceType, id string, old map[string]any) {
+	if resourceType == "Groups" && s.opts.GroupDelay > 0 {
+		s.delayed[id] = delayedDoc{doc: copyDoc(old), until: time.Now().Add(s.opts.GroupDelay)}
+	}
+}
+
+func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, resourceType, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, ok := s.resources[resourceType][id]
+	if !ok {
+		return notFound(resourceType, id)
+	}
+	if err := checkVersion(r, old); err != nil {
+		return err
+	}
+	if resourceType == "Users" && s.opts.DeleteMode == "soft" {
+		old["active"] = false
+		s.touch(old)
+	} else {
+		if resourceType == "Users" && s.opts.DeleteKeepsAccount {
+			s.reserve(old)
+		}
+		delete(s.resources[resourceType], id)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// memberChanges counts member changes in PATCH operations: each value of an
+// add to members, and each other operation on members.
+func memberChanges(ops []any) int {
+	n := 0
+	for _, raw := range ops {
+		op, _ := raw.(map[string]any)
+		path, _ := getFold(op, "path").(string)
+		if !strings.HasPrefix(strings.ToLower(path), "members") {
+			continue
+		}
+		if values, ok := getFold(op, "value").([]any); ok {
+			n += len(values)
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// checkOpCase enforces the OpCase quirk.
+func (s *Server) checkOpCase(op string) error {
+	switch {
+	case s.opts.OpCase == "lower" && op != strings.ToLower(op):
+		return badRequest("invalidSyntax", "op %q must be lower-case", op)
+	case s.opts.OpCase == "capitalized" && op == strings.ToLower(op):
+		return badRequest("invalidSyntax", "op %q must be capitalized (Add, Replace, Remove)", op)
+	}
+	return nil
+}
+
+// knownUserAttributes are the lower-cased core User attributes (RFC 7643).
+var knownUserAttributes = map[string]bool{
+	"schemas": true, "id": true, "externalid": true, "meta": true, "username": true, "name": true, "displayname": true,
+	"nickname": true, "profileurl": true, "title": true, "usertype": true, "preferredlanguage": true, "locale": true,
+	"timezone": true, "active": true, "password": true, "emails": true, "phonenumbers": true, "ims": true, "photos": true,
+	"addresses": true, "groups": true, "entitlements": true, "roles": true, "x509certificates": true,
+}
+
+// checkDocument enforces RequiredUserSchemas and UnknownAttributes. Callers hold mu.
+func (s *Server) checkDocument(resourceType string, doc map[string]any) error {
+	if resourceType != "Users" {
+		return nil
+	}
+	for _, urn := range s.opts.RequiredUserSchemas {
+		found := false
+		for _, sc := range asList(doc["schemas"]) {
+			found = found || strings.EqualFold(toString(sc), urn)
+		}
+		if !found {
+			return badRequest("invalidValue", "schemas must include %s", urn)
+		}
+	}
+	for k := range doc {
+		if knownUserAttributes[strings.ToLower(k)] || strings.HasPrefix(strings.ToLower(k), "urn:") {
+			continue
+		}
+		switch s.opts.UnknownAttributes {
+		case "reject":
+			return badRequest("invalidSyntax", "unknown attribute %q", k)
+		case "ignore":
+			delete(doc, k)
+		}
+	}
+	return nil
+}
