@@ -232,7 +232,7 @@ func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, dia
 		diags.AddAttributeError(path.Root("endpoint"), "Missing SCIM endpoint",
 			"Set endpoint in the provider block or the SCIM_ENDPOINT environment variable to the app's SCIM base URL, "+
 				"such as https://api.example.com/scim/v2.")
-	} else if err := validateEndpoint(cfg.Endpoint); err != nil {
+	} else if err := scim.ValidateEndpoint(cfg.Endpoint); err != nil {
 		diags.AddAttributeError(path.Root("endpoint"), "Invalid SCIM endpoint", err.Error())
 	}
 	if strings.TrimSpace(cfg.Token) == "" && cfg.Username == "" && data.OAuth2.IsNull() {

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -46,7 +47,7 @@ func oauth2TokenSource(ctx context.Context, obj types.Object, httpClient func() 
 	if diags.HasError() {
 		return nil, ""
 	}
-	if err := validateEndpoint(m.TokenURL.ValueString()); err != nil {
+	if err := scim.ValidateEndpoint(m.TokenURL.ValueString()); err != nil {
 		diags.AddAttributeError(path.Root("oauth2").AtName("token_url"), "Invalid OAuth 2.0 token URL", err.Error())
 		return nil, ""
 	}

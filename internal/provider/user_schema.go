@@ -60,6 +60,9 @@ func multiValuedAttribute(description, valueDescription string) schema.SetNested
 	}
 }
 
+// Schema is long because it is declarative: one entry per SCIM attribute,
+// read top to bottom like the generated docs. The data sources derive
+// theirs from it (data_source_schema.go).
 func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A SCIM User ([RFC 7643 section 4.1](https://www.rfc-editor.org/rfc/rfc7643#section-4.1)) in the app. " +

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,8 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 )
 
 // durationValidator accepts Go durations greater than zero (or zero, with
@@ -46,22 +43,6 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("%q %s.", req.ConfigValue.ValueString(), v.Description(ctx)))
 	}
-}
-
-// validateEndpoint requires an absolute https URL, or http on loopback.
-func validateEndpoint(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return fmt.Errorf("%q is not an absolute URL; use the app's SCIM base URL, such as https://api.example.com/scim/v2", raw)
-	}
-	if u.Scheme == "http" && !scim.IsLoopbackHost(u.Hostname()) {
-		return fmt.Errorf("%q uses http: SCIM carries credentials and personal data, so https is required "+
-			"(http is accepted only on loopback addresses, for local test servers)", raw)
-	}
-	if u.User != nil {
-		return fmt.Errorf("the endpoint must not embed credentials; use token or basic_auth")
-	}
-	return nil
 }
 
 var urnPattern = regexp.MustCompile(`(?i)^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$`)

@@ -88,12 +88,12 @@ type service struct{ client *Client }
 
 // New validates cfg and builds a Client.
 func New(cfg Config) (*Client, error) {
-	base, err := url.Parse(strings.TrimSpace(cfg.Endpoint))
-	if err != nil || base.Host == "" || (base.Scheme != "http" && base.Scheme != "https") {
-		return nil, fmt.Errorf("endpoint %q is not an absolute http(s) URL", cfg.Endpoint)
+	if err := ValidateEndpoint(strings.TrimSpace(cfg.Endpoint)); err != nil {
+		return nil, fmt.Errorf("endpoint %w", err)
 	}
-	if base.Scheme == "http" && !IsLoopbackHost(base.Hostname()) {
-		return nil, fmt.Errorf("endpoint %q uses http; SCIM carries credentials and personal data, so https is required except on loopback addresses", cfg.Endpoint)
+	base, err := url.Parse(strings.TrimSpace(cfg.Endpoint))
+	if err != nil {
+		return nil, err
 	}
 	base.Path = strings.TrimSuffix(base.Path, "/") + "/"
 	base.RawQuery, base.Fragment = "", ""
@@ -205,6 +205,22 @@ func sameOriginRedirects(base *url.URL) func(*http.Request, []*http.Request) err
 		}
 		return nil
 	}
+}
+
+// ValidateEndpoint requires an absolute https URL, or http on loopback.
+func ValidateEndpoint(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Errorf("%q is not an absolute URL; use the app's SCIM base URL, such as https://api.example.com/scim/v2", raw)
+	}
+	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
+		return fmt.Errorf("%q uses http: SCIM carries credentials and personal data, so https is required "+
+			"(http is accepted only on loopback addresses, for local test servers)", raw)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%q must not embed credentials: pass them as a token or basic auth settings", u.Redacted())
+	}
+	return nil
 }
 
 // IsLoopbackHost reports whether host names this machine (localhost,

@@ -123,22 +123,29 @@ func (b *bench) lifecycle(kind string, n int) {
 		}
 	}
 	for i, st := range steps {
-		m := measurement{Scenario: st.name, Provider: kind, Resources: n, WallS: median(walls[i]), RunsS: walls[i], PeakMiB: peaks[i]}
-		if kind == "scim" {
-			m.Requests = reqs[i]
-			m.RequestsPerResource = float64(reqs[i]) / float64(n)
-			m.Extra = map[string]float64{}
-			for method, count := range methods[i] {
-				// Writes are per changed user; reads (Terraform's refresh) per user.
-				per := n
-				if strings.Contains(st.name, "update") && method != "GET" {
-					per = n / 10
-				}
-				m.Extra[method+" per resource"] = float64(count) / float64(per)
-			}
-		}
-		b.add(m)
+		b.add(lifecycleMeasurement(kind, st.name, n, walls[i], peaks[i], reqs[i], methods[i]))
 	}
+}
+
+// lifecycleMeasurement records one step's medians and, for the real
+// provider, its requests per resource: writes are per changed user, reads
+// (Terraform's refresh) per user.
+func lifecycleMeasurement(kind, name string, n int, walls []float64, peak float64, reqs int, methods map[string]int) measurement {
+	m := measurement{Scenario: name, Provider: kind, Resources: n, WallS: median(walls), RunsS: walls, PeakMiB: peak}
+	if kind != "scim" {
+		return m
+	}
+	m.Requests = reqs
+	m.RequestsPerResource = float64(reqs) / float64(n)
+	m.Extra = map[string]float64{}
+	for method, count := range methods {
+		per := n
+		if strings.Contains(name, "update") && method != "GET" {
+			per = n / 10
+		}
+		m.Extra[method+" per resource"] = float64(count) / float64(per)
+	}
+	return m
 }
 
 func (b *bench) usersLifecycle() {

@@ -52,8 +52,6 @@ func run(terraform, providerDir, config, workDir string) error {
 	if err := copyDir(config, workDir); err != nil {
 		return err
 	}
-	cliConfig := tfcli.DevOverrides("scim-terraform/scim", providerDir)
-
 	server := scimtest.New(scimtest.Options{Token: demoToken})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -64,31 +62,59 @@ func run(terraform, providerDir, config, workDir string) error {
 	defer func() { _ = httpServer.Close() }()
 	endpoint := "http://" + ln.Addr().String() + scimtest.BasePath
 
-	scimEnv := []string{"SCIM_ENDPOINT=" + endpoint, "SCIM_TOKEN=" + demoToken}
-	dir, err := tfcli.New(workDir, terraform, cliConfig, scimEnv...)
+	newDemo := func(path string) (*demo, error) {
+		dir, err := tfcli.New(path, terraform, tfcli.DevOverrides("scim-terraform/scim", providerDir),
+			"SCIM_ENDPOINT="+endpoint, "SCIM_TOKEN="+demoToken)
+		if err != nil {
+			return nil, err
+		}
+		dir.Echo = os.Stdout
+		return &demo{Dir: dir, server: server}, nil
+	}
+	d, err := newDemo(workDir)
 	if err != nil {
 		return err
 	}
-	dir.Echo = os.Stdout
-	d := &demo{Dir: dir, server: server}
-
 	step("1. Local SCIM server at " + endpoint + "; applying " + config)
 	if _, err := d.tf(0, "apply", "-auto-approve"); err != nil {
 		return err
 	}
 	d.showUsers()
+	if err := d.driftAndFix(); err != nil {
+		return err
+	}
+	if err := d.importByUserName(); err != nil {
+		return err
+	}
+	step("4. The whole tenant is imported in one apply by the recipe in examples/tenant-import")
+	tenantPath := filepath.Join(workDir, "..", "tenant")
+	if err := os.RemoveAll(tenantPath); err != nil {
+		return err
+	}
+	tenant, err := newDemo(tenantPath)
+	if err != nil {
+		return err
+	}
+	if err := tenant.importTenant(); err != nil {
+		return err
+	}
+	return d.destroyDeactivates()
+}
 
+// driftAndFix edits the app by hand, then shows plan finding it and apply
+// putting it back.
+func (d *demo) driftAndFix() error {
 	step("2. Someone edits alice by hand in the app (title, deactivation) and adds erin to Platform")
 	alice := d.userID("alice@example.com")
-	server.Modify("Users", alice, func(doc map[string]any) {
+	d.server.Modify("Users", alice, func(doc map[string]any) {
 		doc["title"] = "Changed by hand"
 		doc["active"] = false
 	})
-	intruder := server.Put("Users", map[string]any{"userName": "erin@example.com", "displayName": "Erin Outsider", "active": true,
+	intruder := d.server.Put("Users", map[string]any{"userName": "erin@example.com", "displayName": "Erin Outsider", "active": true,
 		"emails": []any{map[string]any{"value": "erin@example.com", "type": "work", "primary": true}}})
-	for _, g := range server.All("Groups") {
+	for _, g := range d.server.All("Groups") {
 		if g["displayName"] == "Platform" {
-			server.Modify("Groups", fmt.Sprint(g["id"]), func(doc map[string]any) {
+			d.server.Modify("Groups", fmt.Sprint(g["id"]), func(doc map[string]any) {
 				members, _ := doc["members"].([]any)
 				doc["members"] = append(members, map[string]any{"value": intruder})
 			})
@@ -105,7 +131,10 @@ func run(terraform, providerDir, config, workDir string) error {
 	if _, err := d.tf(0, "plan", "-detailed-exitcode"); err != nil {
 		return fmt.Errorf("plan after the fix is not empty: %w", err)
 	}
+	return nil
+}
 
+func (d *demo) importByUserName() error {
 	step("3. erin, created outside Terraform, is imported by userName")
 	imported := `
 resource "scim_user" "erin" {
@@ -114,7 +143,7 @@ resource "scim_user" "erin" {
   emails       = [{ value = "erin@example.com", type = "work", primary = true }]
 }
 `
-	if err := os.WriteFile(filepath.Join(workDir, "imported.tf"), []byte(imported), 0o600); err != nil {
+	if err := d.Write("imported.tf", imported); err != nil {
 		return err
 	}
 	if _, err := d.tf(0, "import", "scim_user.erin", "user_name:erin@example.com"); err != nil {
@@ -123,34 +152,29 @@ resource "scim_user" "erin" {
 	if _, err := d.tf(0, "plan", "-detailed-exitcode"); err != nil {
 		return fmt.Errorf("plan after import is not empty: %w", err)
 	}
+	return nil
+}
 
-	step("4. The whole tenant is imported in one apply by the recipe in examples/tenant-import")
-	tenantPath := filepath.Join(workDir, "..", "tenant")
-	if err := os.RemoveAll(tenantPath); err != nil {
+func (d *demo) importTenant() error {
+	if err := copyDir("examples/tenant-import", d.Path); err != nil {
 		return err
 	}
-	tenantDir, err := tfcli.New(tenantPath, terraform, cliConfig, scimEnv...)
-	if err != nil {
+	if _, err := d.tf(0, "apply", "-auto-approve"); err != nil {
 		return err
 	}
-	tenantDir.Echo = os.Stdout
-	tenant := &demo{Dir: tenantDir, server: server}
-	if err := copyDir("examples/tenant-import", tenant.Path); err != nil {
-		return err
-	}
-	if _, err := tenant.tf(0, "apply", "-auto-approve"); err != nil {
-		return err
-	}
-	if _, err := tenant.tf(0, "plan", "-detailed-exitcode"); err != nil {
+	if _, err := d.tf(0, "plan", "-detailed-exitcode"); err != nil {
 		return fmt.Errorf("plan after the tenant import is not empty: %w", err)
 	}
+	return nil
+}
 
+func (d *demo) destroyDeactivates() error {
 	step("5. terraform destroy deactivates the users; they stay in the app, inactive")
 	if _, err := d.tf(0, "destroy", "-auto-approve"); err != nil {
 		return err
 	}
 	d.showUsers()
-	for _, doc := range server.All("Users") {
+	for _, doc := range d.server.All("Users") {
 		if doc["active"] != false {
 			return fmt.Errorf("user %v is still active after destroy", doc["userName"])
 		}
