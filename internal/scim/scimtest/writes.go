@@ -91,6 +91,16 @@ func (s *Server) handleCreate(w http.ResponseWriter, resourceType string, body [
 	return nil
 }
 
+// current returns the stored resource a write targets, after the If-Match
+// check. Callers hold mu.
+func (s *Server) current(r *http.Request, resourceType, id string) (map[string]any, error) {
+	old, ok := s.resources[resourceType][id]
+	if !ok {
+		return nil, notFound(resourceType, id)
+	}
+	return old, checkVersion(r, old)
+}
+
 // checkVersion enforces If-Match (RFC 7644 section 3.14).
 func checkVersion(r *http.Request, doc map[string]any) error {
 	want := r.Header.Get("If-Match")
@@ -111,11 +121,8 @@ func (s *Server) handleReplace(w http.ResponseWriter, r *http.Request, resourceT
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old, ok := s.resources[resourceType][id]
-	if !ok {
-		return notFound(resourceType, id)
-	}
-	if err := checkVersion(r, old); err != nil {
+	old, err := s.current(r, resourceType, id)
+	if err != nil {
 		return err
 	}
 	if err := s.checkDocument(resourceType, doc); err != nil {
@@ -152,11 +159,8 @@ func (s *Server) handlePatch(w http.ResponseWriter, r *http.Request, resourceTyp
 	if s.opts.MaxMemberOps > 0 && resourceType == "Groups" && memberChanges(ops) > s.opts.MaxMemberOps {
 		return &scimError{status: 413, detail: "too many member changes in one request"}
 	}
-	old, ok := s.resources[resourceType][id]
-	if !ok {
-		return notFound(resourceType, id)
-	}
-	if err := checkVersion(r, old); err != nil {
+	old, err := s.current(r, resourceType, id)
+	if err != nil {
 		return err
 	}
 	// Work on a copy: PATCH is atomic (RFC 7644 section 3.5.2).
@@ -260,11 +264,8 @@ func (s *Server) delayForReaders(resourceType, id string, old map[string]any) {
 func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, resourceType, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old, ok := s.resources[resourceType][id]
-	if !ok {
-		return notFound(resourceType, id)
-	}
-	if err := checkVersion(r, old); err != nil {
+	old, err := s.current(r, resourceType, id)
+	if err != nil {
 		return err
 	}
 	if resourceType == "Users" && s.opts.DeleteMode == "soft" {
