@@ -74,21 +74,32 @@ type enterpriseModel struct {
 	ManagerID      types.String `tfsdk:"manager_id"`
 }
 
+// The object types of the nested attributes, read from the schema (the one
+// definition of each attribute).
 var (
-	nameAttrTypes = map[string]attr.Type{
-		"formatted": types.StringType, "family_name": types.StringType, "given_name": types.StringType,
-		"middle_name": types.StringType, "honorific_prefix": types.StringType, "honorific_suffix": types.StringType,
-	}
-	multiValueAttrTypes = map[string]attr.Type{
-		"value": types.StringType, "type": types.StringType, "display": types.StringType, "primary": types.BoolType,
-	}
-	multiValueObjectType  = types.ObjectType{AttrTypes: multiValueAttrTypes}
+	nameAttrTypes         = nestedAttrTypes("name")
+	enterpriseAttrTypes   = nestedAttrTypes("enterprise")
+	multiValueObjectType  = types.ObjectType{AttrTypes: multiValueAttrTypes()}
 	extensionsElementType = jsontypes.NormalizedType{}
-	enterpriseAttrTypes   = map[string]attr.Type{
-		"employee_number": types.StringType, "cost_center": types.StringType, "organization": types.StringType,
-		"division": types.StringType, "department": types.StringType, "manager_id": types.StringType,
-	}
 )
+
+func nestedAttrTypes(name string) map[string]attr.Type {
+	obj, ok := userResourceSchema().Attributes[name].GetType().(types.ObjectType)
+	if !ok {
+		panic("scim_user." + name + " is not a nested object")
+	}
+	return obj.AttrTypes
+}
+
+// multiValueAttrTypes are the attributes of one email, phone number, role or entitlement.
+func multiValueAttrTypes() map[string]attr.Type {
+	set, ok := userResourceSchema().Attributes["emails"].GetType().(types.SetType)
+	obj, isObj := set.ElemType.(types.ObjectType)
+	if !ok || !isObj {
+		panic("scim_user.emails is not a set of objects")
+	}
+	return obj.AttrTypes
+}
 
 // expandUser converts the Terraform model into a SCIM user. Unknown
 // computed values become empty, meaning "not managed".

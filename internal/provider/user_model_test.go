@@ -57,7 +57,7 @@ func TestFlattenKeepsPriorSpelling(t *testing.T) {
 	ctx := context.Background()
 	prior := emptyUserModel()
 	prior.UserName = types.StringValue("Alice@Example.com")
-	prior.Emails = types.SetValueMust(multiValueObjectType, []attr.Value{types.ObjectValueMust(multiValueAttrTypes, map[string]attr.Value{
+	prior.Emails = types.SetValueMust(multiValueObjectType, []attr.Value{types.ObjectValueMust(multiValueObjectType.AttrTypes, map[string]attr.Value{
 		"value": types.StringValue("Alice@Example.com"), "type": types.StringValue("work"),
 		"display": types.StringNull(), "primary": types.BoolValue(false),
 	})})

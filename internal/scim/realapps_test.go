@@ -143,3 +143,24 @@ func TestReadAfterWriteWaitsOutTheLag(t *testing.T) {
 		t.Errorf("got %v after %s", err, time.Since(start))
 	}
 }
+
+func TestUpdateWithNothingToWriteSendsNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
+	c := newClient(t, srv, nil)
+	u, err := createUser(ctx, c, &scim.User{UserName: "same@example.com", Title: "T"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetCounts()
+	want := *u
+	want.UserName = "SAME@example.com" // userName compares case-insensitively
+	got, err := c.Users.Update(ctx, u.ID, u, &want, scim.SetAttrs(&want))
+	if err != nil || got.ID != u.ID {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	if n := srv.Count(""); n != 0 {
+		t.Errorf("%d requests for an update with nothing to write", n)
+	}
+}

@@ -293,21 +293,19 @@ func (s *UsersService) takeOver(ctx context.Context, existing, desired *User, ma
 
 // Update writes the managed attributes of want to user id, whose current
 // value the caller believes is from (its last known state, so that a
-// conforming server needs one request). Attributes outside managed are
-// never written. After the write, what the app stored is compared with
+// conforming server needs one request, and none when nothing differs, in
+// which case from is returned). Attributes outside managed are never
+// written. After the write, what the app stored is compared with
 // want: attributes that differ are sent once more, and those still
 // different are reported as *MismatchError, returned with the user as
 // stored.
 func (s *UsersService) Update(ctx context.Context, id string, from, want *User, managed Attrs) (*User, error) {
 	target := Overlay(from, want, managed)
 	ops := reassertDerived(UserPatch(from, target), target, managed)
-	var stored *User
-	var err error
 	if len(ops) == 0 {
-		stored, err = s.Get(ctx, id)
-	} else {
-		stored, err = s.write(ctx, id, ops)
+		return from, nil // nothing to write: only settings outside the app changed
 	}
+	stored, err := s.write(ctx, id, ops)
 	if err != nil {
 		return nil, err
 	}
