@@ -57,7 +57,8 @@ func (r *groupResource) Metadata(_ context.Context, req resource.MetadataRequest
 func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A SCIM Group ([RFC 7643 section 4.2](https://www.rfc-editor.org/rfc/rfc7643#section-4.2)) and, " +
-			"optionally, its members. Member changes are sent as add/remove deltas in chunks, never as a full replace.",
+			"optionally, its members. Member changes are sent as add/remove deltas in chunks, never as a blanket replace of the members; " +
+			"on apps without PATCH, the group is read with its members, changed locally and written back with one PUT.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "SCIM `id` assigned by the app.",

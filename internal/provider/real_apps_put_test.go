@@ -5,8 +5,11 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
 )
@@ -228,5 +231,26 @@ func checkGroupNamed(srv *scimtest.TestServer, name string, members []string) re
 			return nil
 		}
 		return fmt.Errorf("no group named %q on the server", name)
+	}
+}
+
+// TestAccRealApps_updateMethodShown: data.scim_service_provider_config says
+// how writes go, as discovery found it.
+func TestAccRealApps_updateMethodShown(t *testing.T) {
+	for want, q := range map[string]scimtest.Quirks{"patch": {}, "put": {PatchUnsupportedInSPC: true}} {
+		t.Run(want, func(t *testing.T) {
+			srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: q})
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: providerConfig(srv) + `data "scim_service_provider_config" "this" {}`,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.scim_service_provider_config.this", tfjsonpath.New("update_method"), knownvalue.StringExact(want)),
+						statecheck.ExpectKnownValue("data.scim_service_provider_config.this", tfjsonpath.New("consistency_window"), knownvalue.StringExact("0s")),
+					},
+				}},
+			})
+		})
 	}
 }

@@ -33,6 +33,8 @@ type serviceProviderConfigModel struct {
 	MemberChunkSize         types.Int64  `tfsdk:"member_chunk_size"`
 	PatchOpCase             types.String `tfsdk:"patch_op_case"`
 	MembersRead             types.String `tfsdk:"members_read"`
+	UpdateMethod            types.String `tfsdk:"update_method"`
+	ConsistencyWindow       types.String `tfsdk:"consistency_window"`
 }
 
 func (d *serviceProviderConfigDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -68,7 +70,10 @@ func (d *serviceProviderConfigDataSource) Schema(_ context.Context, _ datasource
 			"page_size":         i("Resources asked for per list page."),
 			"member_chunk_size": i("Most member changes sent in one group PATCH."),
 			"patch_op_case":     s("How PATCH op names are written: `lower` or `capitalized`."),
-			"members_read":      s("How group members are read: `inline` or `attributes`."),
+			"members_read":      s("How group members are read: `inline`, `attributes`, `filter` or `paged`."),
+			"update_method": s("How writes are sent: `patch`, or `put` (GET, merge and PUT) for apps without PATCH, as the " +
+				"dialect says, discovery found, or a 405/501 answer taught the provider."),
+			"consistency_window": s("How long after the provider's own write a read that does not show it yet is retried (`0s`: never)."),
 		},
 	}
 }
@@ -98,6 +103,8 @@ func (d *serviceProviderConfigDataSource) Read(ctx context.Context, _ datasource
 		MemberChunkSize:         types.Int64Value(int64(dialect.MemberChunkSize)),
 		PatchOpCase:             types.StringValue(dialect.PatchOpCase),
 		MembersRead:             types.StringValue(dialect.MembersRead),
+		UpdateMethod:            types.StringValue(d.client.UpdateMethod()),
+		ConsistencyWindow:       types.StringValue(dialect.ConsistencyWindow.String()),
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

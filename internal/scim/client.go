@@ -163,6 +163,15 @@ func (c *Client) SetDialect(d Dialect) error {
 	return nil
 }
 
+// UpdateMethod says how writes are sent now: UpdatePatch, or UpdatePut once
+// the dialect, discovery or a 405/501 answer showed the app has no PATCH.
+func (c *Client) UpdateMethod() string {
+	if c.usePut.Load() {
+		return UpdatePut
+	}
+	return UpdatePatch
+}
+
 // HTTPClient returns the client's HTTP client (TLS and redirect policy
 // included), for companion requests such as OAuth token fetches.
 func (c *Client) HTTPClient() *http.Client { return c.http }
