@@ -28,11 +28,11 @@ var (
 
 // NewGroupMemberResource is the scim_group_member resource.
 func NewGroupMemberResource() resource.Resource {
-	return &groupMemberResource{}
+	return &groupMemberResource{groupsResource{kind: "scim_group_member"}}
 }
 
 type groupMemberResource struct {
-	client *scim.Client
+	groupsResource
 }
 
 type groupMemberModel struct {
@@ -66,17 +66,6 @@ func (r *groupMemberResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Required:            true, PlanModifiers: replace, Validators: []validator.String{notBlank{}},
 			},
 		},
-	}
-}
-
-func (r *groupMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
-}
-
-// ModifyPlan fails at plan time on apps without groups.
-func (r *groupMemberResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.Plan.Raw.IsNull() {
-		checkGroupsSupported(r.client, "scim_group_member", &resp.Diagnostics)
 	}
 }
 

@@ -35,11 +35,11 @@ const importByDisplayNamePrefix = "display_name:"
 
 // NewGroupResource is the scim_group resource.
 func NewGroupResource() resource.Resource {
-	return &groupResource{}
+	return &groupResource{groupsResource{kind: "scim_group"}}
 }
 
 type groupResource struct {
-	client *scim.Client
+	groupsResource
 }
 
 type groupResourceModel struct {
@@ -92,17 +92,6 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Validators: []validator.String{stringvalidator.OneOf(destroyDelete, destroyAbandon)},
 			},
 		},
-	}
-}
-
-func (r *groupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
-}
-
-// ModifyPlan fails at plan time on apps without groups.
-func (r *groupResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.Plan.Raw.IsNull() {
-		checkGroupsSupported(r.client, "scim_group", &resp.Diagnostics)
 	}
 }
 

@@ -80,18 +80,7 @@ func (b *bench) lifecycle(kind string, n int) {
 	reqs := make([]int, len(steps))
 	methods := make([]map[string]int, len(steps))
 	for run := 0; run < b.opts.runs; run++ {
-		var server *localServer
-		if kind == "scim" {
-			s, err := startServer(scimtest.Options{})
-			if err != nil {
-				log.Fatal(err)
-			}
-			server = s
-		}
-		ws, err := newWorkspace(b.opts, fmt.Sprintf("lifecycle-%s-%d", kind, run), server)
-		if err != nil {
-			log.Fatal(err)
-		}
+		ws, server := b.workspace(kind, fmt.Sprintf("lifecycle-%s-%d", kind, run))
 		if bin != "" {
 			if err := ws.write("main.tf", steps[0].config); err != nil {
 				log.Fatal(err)
@@ -207,17 +196,7 @@ func (b *bench) bigPlan() {
 		var peak float64
 		var reqs int
 		for run := 0; run < b.opts.runs; run++ {
-			var server *localServer
-			if kind == "scim" {
-				var err error
-				if server, err = startServer(scimtest.Options{}); err != nil {
-					log.Fatal(err)
-				}
-			}
-			ws, err := newWorkspace(b.opts, fmt.Sprintf("bigplan-%s-%d", kind, run), server)
-			if err != nil {
-				log.Fatal(err)
-			}
+			ws, server := b.workspace(kind, fmt.Sprintf("bigplan-%s-%d", kind, run))
 			must(ws.write("main.tf", usersConfig(n, 0)))
 			must(ws.write("terraform.tfstate", seededState(n, server)))
 			if _, _, err := ws.timed(bin, 0, "init"); err != nil {
@@ -280,17 +259,7 @@ func (b *bench) bigGroup() {
 		peaks := make([]float64, len(steps))
 		reqs := make([]map[string]int, len(steps))
 		for run := 0; run < b.opts.runs; run++ {
-			var server *localServer
-			if kind == "scim" {
-				var err error
-				if server, err = startServer(scimtest.Options{}); err != nil {
-					log.Fatal(err)
-				}
-			}
-			ws, err := newWorkspace(b.opts, fmt.Sprintf("group-%s-%d", kind, run), server)
-			if err != nil {
-				log.Fatal(err)
-			}
+			ws, server := b.workspace(kind, fmt.Sprintf("group-%s-%d", kind, run))
 			must(ws.write("main.tf", steps[0].config))
 			if _, _, err := ws.timed(bin, 0, "init"); err != nil {
 				log.Fatal(err)
@@ -391,4 +360,21 @@ func must(err error) {
 	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// workspace prepares a fresh working directory for one run, with a local
+// SCIM server when the real provider is measured (nil otherwise).
+func (b *bench) workspace(kind, name string) (*workspace, *localServer) {
+	var server *localServer
+	if kind == "scim" {
+		var err error
+		if server, err = startServer(scimtest.Options{}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	ws, err := newWorkspace(b.opts, name, server)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return ws, server
 }
