@@ -164,3 +164,22 @@ func TestUpdateWithNothingToWriteSendsNothing(t *testing.T) {
 		t.Errorf("%d requests for an update with nothing to write", n)
 	}
 }
+
+func TestAdoptionKeepsWhatTheCallerDoesNotSet(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
+	id := srv.Put("Users", map[string]any{"userName": "adopt@example.com", "active": true, "title": "CTO",
+		"name":         map[string]any{"givenName": "Ada", "familyName": "L", "formatted": "Ada L"},
+		"phoneNumbers": []any{map[string]any{"value": "+15550100"}}, "addresses": []any{map[string]any{"locality": "Paris"}}})
+	c := newClient(t, srv, nil)
+	u, how, err := c.Users.CreateOrTakeOver(ctx, &scim.User{UserName: "adopt@example.com", DisplayName: "Ada"}, true)
+	if err != nil || how != scim.Adopted || u.ID != id {
+		t.Fatalf("got %v, %v, %v", u, how, err)
+	}
+	doc := srv.Get("Users", id)
+	name, _ := doc["name"].(map[string]any)
+	if doc["title"] != "CTO" || name["formatted"] != "Ada L" || doc["phoneNumbers"] == nil || doc["addresses"] == nil || doc["displayName"] != "Ada" {
+		t.Errorf("adoption changed what it does not manage: %v", doc)
+	}
+}
