@@ -10,6 +10,7 @@ import (
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
 // The data sources show what the resources manage, shaped the same way, so
@@ -103,4 +104,11 @@ func firstSentence(s string) string {
 		return s[:i+1]
 	}
 	return s
+}
+
+// lookupAttribute is an attribute a data source finds its object by: set
+// in the configuration (exactly one of them), or read back.
+func lookupAttribute(description string) dschema.StringAttribute {
+	return dschema.StringAttribute{MarkdownDescription: description, Optional: true, Computed: true,
+		Validators: []validator.String{notBlank{}}}
 }

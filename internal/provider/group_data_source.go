@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
@@ -48,10 +47,8 @@ func (d *groupDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 
 func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := readOnlyAttributes(groupResourceSchema().Attributes, tfsdkNames(groupDataModel{}))
-	attrs["id"] = schema.StringAttribute{MarkdownDescription: "SCIM `id` of the group to read.", Optional: true, Computed: true,
-		Validators: []validator.String{notBlank{}}}
-	attrs["display_name"] = schema.StringAttribute{MarkdownDescription: "`displayName` of the group to find (case-insensitive).",
-		Optional: true, Computed: true, Validators: []validator.String{notBlank{}}}
+	attrs["id"] = lookupAttribute("SCIM `id` of the group to read.")
+	attrs["display_name"] = lookupAttribute("`displayName` of the group to find (case-insensitive).")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one SCIM group with its members, by `id` or `display_name` (exactly one). " +
 			"Finding no group, or several with the same name, is an error.",

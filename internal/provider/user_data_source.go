@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 )
@@ -32,12 +31,9 @@ func (d *userDataSource) Metadata(_ context.Context, req datasource.MetadataRequ
 
 func (d *userDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := readOnlyAttributes(userResourceSchema().Attributes, tfsdkNames(userDataModel{}))
-	attrs["id"] = schema.StringAttribute{MarkdownDescription: "SCIM `id` of the user to read.", Optional: true, Computed: true,
-		Validators: []validator.String{notBlank{}}}
-	attrs["user_name"] = schema.StringAttribute{MarkdownDescription: "`userName` of the user to find (case-insensitive).",
-		Optional: true, Computed: true, Validators: []validator.String{notBlank{}}}
-	attrs["external_id"] = schema.StringAttribute{MarkdownDescription: "`externalId` of the user to find (case-sensitive).",
-		Optional: true, Computed: true, Validators: []validator.String{notBlank{}}}
+	attrs["id"] = lookupAttribute("SCIM `id` of the user to read.")
+	attrs["user_name"] = lookupAttribute("`userName` of the user to find (case-insensitive).")
+	attrs["external_id"] = lookupAttribute("`externalId` of the user to find (case-sensitive).")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one SCIM user, by `id`, `user_name` or `external_id` (exactly one). " +
 			"Finding no user, or several, is an error.",
