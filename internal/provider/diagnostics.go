@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 )
@@ -19,22 +20,21 @@ func clientError(verb, kind, name string, err error) (summary, detail string) {
 	return summary, detail
 }
 
-func verbBase(verb string) string {
-	switch verb {
-	case "creating":
-		return "create"
-	case "reading":
-		return "read"
-	case "updating":
-		return "update"
-	case "deleting":
-		return "delete"
-	case "deactivating":
-		return "deactivate"
-	case "importing":
-		return "import"
+// baseForms turns the -ing form a diagnostic summary uses into the form
+// its detail needs ("Could not add members to ...").
+var baseForms = map[string]string{
+	"creating": "create", "reading": "read", "updating": "update", "deleting": "delete", "deactivating": "deactivate",
+	"importing": "import", "listing": "list", "adding": "add", "removing": "remove",
+}
+
+// verbBase rewrites the first word of an action such as "adding members
+// to" into its base form ("add members to").
+func verbBase(action string) string {
+	first, rest, _ := strings.Cut(action, " ")
+	if base, ok := baseForms[first]; ok {
+		first = base
 	}
-	return verb
+	return strings.TrimSpace(first + " " + rest)
 }
 
 // nextStep suggests a remedy for the common failures.
