@@ -76,7 +76,9 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 					"members added in the app are removed on the next apply. When not set, membership is not managed here, " +
 					"and `scim_group_member` resources may manage single memberships instead. Do not combine both on one group. " +
 					"Order and repeated ids do not matter: the list is compared as a set (it is a list because Terraform " +
-					"checks large sets pairwise, which makes groups of thousands of members slow to plan).",
+					"checks large sets pairwise, which makes groups of thousands of members slow to plan). An import sets it to " +
+					"the app's current members, so an imported group's membership is authoritative from then on: leave " +
+					"`members` out of its configuration to keep managing memberships with `scim_group_member`.",
 				Optional:      true,
 				CustomType:    newMemberListType(),
 				ElementType:   types.StringType,

@@ -74,7 +74,7 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"token": schema.StringAttribute{
 				MarkdownDescription: "Bearer token for the SCIM API (the app's SCIM or provisioning token, not a general REST API token). " +
-					"Falls back to `SCIM_TOKEN`. Conflicts with `basic_auth`.",
+					"Falls back to `SCIM_TOKEN`. Conflicts with `basic_auth` and `oauth2`.",
 				Optional:   true,
 				Sensitive:  true,
 				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("basic_auth"), path.MatchRoot("oauth2"))},
@@ -115,7 +115,8 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"vendor":  vendorSchema(),
 			"dialect": dialectSchema(),
 			"headers": schema.MapAttribute{
-				MarkdownDescription: "Extra HTTP headers sent with every request, such as a tenant header some apps require.",
+				MarkdownDescription: "Extra HTTP headers sent with every request, such as a tenant header some apps require. " +
+					"`Authorization` is refused here: set `token`, `basic_auth` or `oauth2`, whose values are masked in logs.",
 				Optional:            true,
 				ElementType:         types.StringType,
 			},

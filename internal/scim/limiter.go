@@ -151,9 +151,10 @@ func (a *adaptiveLimiter) maybeProbe() {
 	a.limiter.SetLimitAt(now, min(current*1.05, target, a.ceiling))
 }
 
-// headerLimit reads a requests-per-second limit from common rate-limit
-// headers when they state one per second (X-RateLimit-Limit with a 1s
-// window, or the IETF draft's "RateLimit-Policy: 20;w=1").
+// headerLimit reads a requests-per-second limit from the IETF draft's
+// "RateLimit-Policy: 20;w=1" header (the limit over a window of w
+// seconds). Other headers (X-RateLimit-Limit and friends) state no window
+// and are not read.
 func headerLimit(h http.Header) float64 {
 	if policy := h.Get("RateLimit-Policy"); policy != "" {
 		parts := strings.Split(policy, ";")
