@@ -35,7 +35,7 @@ var presets = map[string]func() Dialect{
 
 	// Secureframe: SCIM 2.0 on the Complete plan, enabled by account
 	// management; documented operations are create, update and deactivate
-	// users (a third-party summary, low confidence; see ../shared/VENDORS.md).
+	// users (a third-party summary, low confidence; see docs/guides/secureframe.md).
 	// No groups and no DELETE are documented, so neither is used.
 	"secureframe": func() Dialect {
 		d := Generic()

@@ -2,9 +2,10 @@ package scimtest
 
 import "time"
 
-// Quirks switch on the misbehaviours of real SCIM servers, one per row of
-// the quirk matrix in shared/SCIM-CLIENT.md section 4. The zero value is a
-// conforming RFC 7644 server.
+// Quirks switch on the misbehaviours of real SCIM servers, each one seen
+// in a public bug report or vendor document (the SCIM compatibility guide,
+// docs/guides/scim-compatibility.md, lists how the provider copes). The
+// zero value is a conforming RFC 7644 server.
 type Quirks struct {
 	// OpCase: "" accepts any case; "lower" rejects capitalized ops;
 	// "capitalized" rejects lower-case ops (as an Entra-only server might).
