@@ -117,8 +117,8 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"headers": schema.MapAttribute{
 				MarkdownDescription: "Extra HTTP headers sent with every request, such as a tenant header some apps require. " +
 					"`Authorization` is refused here: set `token`, `basic_auth` or `oauth2`, whose values are masked in logs.",
-				Optional:            true,
-				ElementType:         types.StringType,
+				Optional:    true,
+				ElementType: types.StringType,
 			},
 		},
 	}
