@@ -39,6 +39,9 @@ type scimProviderModel struct {
 	MaxRetries     types.Int64   `tfsdk:"max_retries"`
 	RequestTimeout types.String  `tfsdk:"request_timeout"`
 	CACertPEM      types.String  `tfsdk:"ca_cert_pem"`
+	CACertFile     types.String  `tfsdk:"ca_cert_file"`
+	ClientCertFile types.String  `tfsdk:"client_cert_file"`
+	ClientKeyFile  types.String  `tfsdk:"client_key_file"`
 	Headers        types.Map     `tfsdk:"headers"`
 	OAuth2         types.Object  `tfsdk:"oauth2"`
 	Vendor         types.String  `tfsdk:"vendor"`
@@ -106,11 +109,6 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Optional:            true,
 				Validators:          []validator.String{durationValidator{}},
 			},
-			"ca_cert_pem": schema.StringAttribute{
-				MarkdownDescription: "Extra certificate authorities (PEM) to trust, for apps behind a private CA. " +
-					"Certificates are always verified.",
-				Optional: true,
-			},
 			"oauth2":  oauth2Schema(),
 			"vendor":  vendorSchema(),
 			"dialect": dialectSchema(),
@@ -122,12 +120,21 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 		},
 	}
+	for name, a := range tlsSchema() {
+		resp.Schema.Attributes[name] = a
+	}
 }
 
 // Configure builds the one SCIM client every resource of this provider block shares.
 func (p *scimProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var data scimProviderModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var s providerSchema
+	p.Schema(ctx, provider.SchemaRequest{}, &s.resp)
+	data = withEnvironment(ctx, data, s, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -181,7 +188,8 @@ func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, dia
 	var diags diag.Diagnostics
 	for name, v := range map[string]interface{ IsUnknown() bool }{
 		"endpoint": data.Endpoint, "token": data.Token, "basic_auth": data.BasicAuth, "headers": data.Headers,
-		"ca_cert_pem": data.CACertPEM, "request_timeout": data.RequestTimeout, "oauth2": data.OAuth2,
+		"ca_cert_pem": data.CACertPEM, "ca_cert_file": data.CACertFile, "client_cert_file": data.ClientCertFile,
+		"client_key_file": data.ClientKeyFile, "request_timeout": data.RequestTimeout, "oauth2": data.OAuth2,
 		"vendor": data.Vendor, "dialect": data.Dialect,
 	} {
 		if v.IsUnknown() {
@@ -196,7 +204,6 @@ func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, dia
 	cfg := scim.Config{
 		Endpoint:       stringOrEnv(data.Endpoint, "SCIM_ENDPOINT"),
 		Token:          stringOrEnv(data.Token, "SCIM_TOKEN"),
-		CACertPEM:      data.CACertPEM.ValueString(),
 		RateLimit:      data.RateLimit.ValueFloat64(),
 		MaxRetries:     scim.DefaultMaxRetries,
 		RequestTimeout: scim.DefaultRequestTimeout,
@@ -204,6 +211,7 @@ func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, dia
 	if !data.MaxRetries.IsNull() {
 		cfg.MaxRetries = int(data.MaxRetries.ValueInt64())
 	}
+	applyTLS(data, &cfg, &diags)
 	if !data.RequestTimeout.IsNull() {
 		d, _ := time.ParseDuration(data.RequestTimeout.ValueString()) // checked by durationValidator
 		cfg.RequestTimeout = d

@@ -150,9 +150,13 @@ func resolveDialect(ctx context.Context, vendor types.String, overrides types.Ob
 	setBool("deactivate_may_delete", m.DeactivateMayDelete, &d.DeactivateMayDelete)
 	setBool("discovery", m.Discovery, &d.Discover)
 	if !m.ConsistencyWindow.IsNull() && !m.ConsistencyWindow.IsUnknown() {
-		// Validated by durationString at plan time.
-		d.ConsistencyWindow, _ = time.ParseDuration(m.ConsistencyWindow.ValueString())
-		explicit["consistency_window"] = true
+		// The validator checks the block; SCIM_DIALECT is checked here.
+		window, err := time.ParseDuration(m.ConsistencyWindow.ValueString())
+		if err != nil || window < 0 {
+			diags.AddAttributeError(path.Root("dialect").AtName("consistency_window"), "Invalid consistency_window",
+				fmt.Sprintf("%q is not a Go duration such as 30s.", m.ConsistencyWindow.ValueString()))
+		}
+		d.ConsistencyWindow, explicit["consistency_window"] = window, true
 	}
 	if !m.UserSchemas.IsNull() && !m.UserSchemas.IsUnknown() {
 		diags.Append(m.UserSchemas.ElementsAs(ctx, &d.UserSchemas, false)...)

@@ -47,6 +47,9 @@ type Config struct {
 	RetryWaitMax time.Duration
 	// CACertPEM adds trusted certificate authorities (PEM) to the system pool.
 	CACertPEM string
+	// ClientCertPEM and ClientKeyPEM, when set, are the certificate and key
+	// presented to servers that require mutual TLS.
+	ClientCertPEM, ClientKeyPEM string
 	// Headers are extra request headers, such as a tenant id.
 	Headers map[string]string
 	// UserAgent identifies the caller, e.g. "terraform-provider-scim/1.2.3".
@@ -112,7 +115,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	transport := cfg.Transport
 	if transport == nil {
-		t, err := newTransport(cfg.CACertPEM)
+		t, err := newTransport(cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -179,7 +182,10 @@ func (c *Client) HTTPClient() *http.Client { return c.http }
 // Endpoint returns the normalised base URL.
 func (c *Client) Endpoint() string { return c.baseURL.String() }
 
-func newTransport(caPEM string) (*http.Transport, error) {
+// newTransport clones Go's default transport, so HTTPS_PROXY, HTTP_PROXY
+// and NO_PROXY are honoured as everywhere else, with TLS 1.2 or later, the
+// extra CAs and the client certificate of cfg.
+func newTransport(cfg Config) (*http.Transport, error) {
 	base, ok := http.DefaultTransport.(*http.Transport)
 	if !ok {
 		return nil, errors.New("http.DefaultTransport was replaced by another type")
@@ -187,15 +193,22 @@ func newTransport(caPEM string) (*http.Transport, error) {
 	t := base.Clone()
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	t.MaxIdleConnsPerHost = 32
-	if strings.TrimSpace(caPEM) != "" {
+	if strings.TrimSpace(cfg.CACertPEM) != "" {
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
 		}
-		if !pool.AppendCertsFromPEM([]byte(caPEM)) {
-			return nil, errors.New("ca_cert_pem holds no PEM certificate")
+		if !pool.AppendCertsFromPEM([]byte(cfg.CACertPEM)) {
+			return nil, errors.New("the CA certificates hold no PEM certificate")
 		}
 		t.TLSClientConfig.RootCAs = pool
+	}
+	if cfg.ClientCertPEM != "" || cfg.ClientKeyPEM != "" {
+		pair, err := tls.X509KeyPair([]byte(cfg.ClientCertPEM), []byte(cfg.ClientKeyPEM))
+		if err != nil {
+			return nil, fmt.Errorf("the client certificate and key do not form a usable pair: %w", err)
+		}
+		t.TLSClientConfig.Certificates = []tls.Certificate{pair}
 	}
 	return t, nil
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -181,4 +182,19 @@ func TestRedirectHTTPSToHTTPRefused(t *testing.T) {
 
 func pemEncode(der []byte) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
+// Proxies: the transport takes HTTPS_PROXY, HTTP_PROXY and NO_PROXY from
+// the environment as every Go program does (checked by identity, since Go
+// reads the environment once per process).
+func TestProxyFromEnvironment(t *testing.T) {
+	t.Parallel()
+	c, err := New(Config{Endpoint: "https://scim.example.com/v2", Token: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, ok := c.http.Transport.(*http.Transport)
+	if !ok || tr.Proxy == nil || reflect.ValueOf(tr.Proxy).Pointer() != reflect.ValueOf(http.ProxyFromEnvironment).Pointer() {
+		t.Fatalf("the transport does not take proxies from the environment")
+	}
 }
