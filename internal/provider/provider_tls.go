@@ -37,7 +37,7 @@ func tlsSchema() map[string]schema.Attribute {
 		},
 		"client_key_file": schema.StringAttribute{
 			MarkdownDescription: "Path of the PEM private key of `client_cert_file`. Falls back to `SCIM_CLIENT_KEY_FILE`.",
-			Optional: true,
+			Optional:            true,
 		},
 	}
 }

@@ -28,8 +28,8 @@ import (
 // client certificate, written as PEM files.
 type testPKI struct {
 	caFile, certFile, keyFile, otherKeyFile string
-	pool                                     *x509.CertPool
-	server                                   tls.Certificate
+	pool                                    *x509.CertPool
+	server                                  tls.Certificate
 }
 
 func newTestPKI(t *testing.T) testPKI {
