@@ -52,7 +52,7 @@ func TestAccBadInput(t *testing.T) {
   title = ""`), `title[\s\S]*length`},
 		{"blank group name", group(`display_name = "  "`), `display_name[\s\S]*non-space character`},
 		{"empty member id", group(`display_name = "G"
-  members = ["", "x"]`), `Empty member id`},
+  members = ["", "x"]`), `members\[0\] must be the SCIM id of a user or group`},
 		{"group destroy_mode deactivate", group(`display_name = "G"
   destroy_mode = "deactivate"`), `destroy_mode[\s\S]*value must be one of`},
 		{"blank membership group", providerConfig(srv) + `resource "scim_group_member" "m" {

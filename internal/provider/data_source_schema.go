@@ -110,5 +110,5 @@ func firstSentence(s string) string {
 // in the configuration (exactly one of them), or read back.
 func lookupAttribute(description string) dschema.StringAttribute {
 	return dschema.StringAttribute{MarkdownDescription: description, Optional: true, Computed: true,
-		Validators: []validator.String{notBlank{}}}
+		Validators: []validator.String{notBlank()}}
 }

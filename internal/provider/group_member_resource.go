@@ -59,11 +59,11 @@ func (r *groupMemberResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"group_id": schema.StringAttribute{
 				MarkdownDescription: "SCIM id of the group. Changing it moves the membership (replace).",
-				Required:            true, PlanModifiers: replace, Validators: []validator.String{notBlank{}},
+				Required:            true, PlanModifiers: replace, Validators: []validator.String{notBlank()},
 			},
 			"member_id": schema.StringAttribute{
 				MarkdownDescription: "SCIM id of the member (a user or a group). Changing it replaces the membership.",
-				Required:            true, PlanModifiers: replace, Validators: []validator.String{notBlank{}},
+				Required:            true, PlanModifiers: replace, Validators: []validator.String{notBlank()},
 			},
 		},
 	}

@@ -68,7 +68,7 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"display_name": schema.StringAttribute{
 				MarkdownDescription: "Name of the group (SCIM `displayName`). Changing it renames the group in place.",
 				Required:            true,
-				Validators:          []validator.String{notBlank{}},
+				Validators:          []validator.String{notBlank()},
 			},
 			"external_id": optionalString("Identifier of the group in the provisioning system (SCIM `externalId`)."),
 			"members": schema.ListAttribute{
@@ -82,7 +82,7 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Optional:      true,
 				CustomType:    newMemberListType(),
 				ElementType:   types.StringType,
-				Validators:    []validator.List{noEmptyIDs{}},
+				Validators:    []validator.List{memberIDsValid()},
 				PlanModifiers: []planmodifier.List{keepStateForSameMembers{}},
 			},
 			"destroy_mode": schema.StringAttribute{

@@ -79,7 +79,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				MarkdownDescription: "Unique login name (SCIM `userName`), often the email address. Compared case-insensitively, " +
 					"as RFC 7643 defines it, so a change of case by the app is not drift. Changing it renames the user in place.",
 				Required:   true,
-				Validators: []validator.String{notBlank{}},
+				Validators: []validator.String{notBlank()},
 			},
 			"external_id":        appStringAttribute("Identifier of the user in the provisioning system (SCIM `externalId`)."),
 			"nick_name":          appStringAttribute("Casual name (SCIM `nickName`)."),

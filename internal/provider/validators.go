@@ -10,12 +10,16 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // durationValidator accepts Go durations greater than zero (or zero, with
-// allowZero), and at most max when max is set.
+// allowZero), and at most max when max is set. terraform-plugin-framework-
+// validators has no duration validator; the timetypes module's GoDuration
+// would change the attribute's type for users of the provider block.
 type durationValidator struct {
 	allowZero bool
 	max       time.Duration
@@ -47,22 +51,13 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 
 var urnPattern = regexp.MustCompile(`(?i)^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$`)
 
-// notBlank rejects empty strings and strings of only whitespace.
-type notBlank struct{}
-
-func (notBlank) Description(context.Context) string { return "must contain a non-space character" }
-func (v notBlank) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
+// notBlank rejects empty strings and strings of only whitespace (a user
+// name or an id of spaces would look set but match nothing).
+func notBlank() validator.String {
+	return stringvalidator.RegexMatches(nonSpace, "must contain a non-space character")
 }
 
-func (v notBlank) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if strings.TrimSpace(req.ConfigValue.ValueString()) == "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Blank value", fmt.Sprintf("The value %s; set it to a non-empty value.", v.Description(ctx)))
-	}
-}
+var nonSpace = regexp.MustCompile(`\S`)
 
 // atMostOnePrimary enforces RFC 7643 section 2.4: "primary" is true for at most one value.
 type atMostOnePrimary struct{}
@@ -131,22 +126,10 @@ func shorten(s string) string {
 	return strconv.Quote(s)
 }
 
-// noEmptyIDs rejects empty strings in a list of SCIM ids.
-type noEmptyIDs struct{}
-
-func (noEmptyIDs) Description(context.Context) string { return "ids must not be empty" }
-func (v noEmptyIDs) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v noEmptyIDs) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
-	for _, e := range req.ConfigValue.Elements() {
-		if s, ok := e.(types.String); ok && !s.IsUnknown() && strings.TrimSpace(s.ValueString()) == "" {
-			resp.Diagnostics.AddAttributeError(req.Path, "Empty member id",
-				"Every member must be the SCIM id of a user or group, such as scim_user.alice.id.")
-			return
-		}
-	}
+// memberIDsValid checks every member id: the SCIM id of a user or group, never blank.
+func memberIDsValid() validator.List {
+	return listvalidator.ValueStringsAre(stringvalidator.RegexMatches(nonSpace,
+		"must be the SCIM id of a user or group, such as scim_user.alice.id, not blank"))
 }
 
 // typedAttributes maps the lower-cased SCIM attributes scim_user has typed
