@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -39,6 +40,11 @@ func verbBase(action string) string {
 
 // nextStep suggests a remedy for the common failures.
 func nextStep(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "The operation did not finish within its time limit, retries and rate-limit waits included. Raise it " +
+			"with a timeouts block on the resource (create, read, update, delete), or check the app's rate limits " +
+			"(rate_limit in the provider block). Nothing was lost: run terraform apply again."
+	}
 	var se *scim.Error
 	if !errors.As(err, &se) {
 		return "Check that the endpoint is reachable from this machine; the request can be retried with another apply."

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -36,18 +37,20 @@ type groupMemberResource struct {
 }
 
 type groupMemberModel struct {
-	ID       types.String `tfsdk:"id"`
-	GroupID  types.String `tfsdk:"group_id"`
-	MemberID types.String `tfsdk:"member_id"`
+	ID       types.String   `tfsdk:"id"`
+	GroupID  types.String   `tfsdk:"group_id"`
+	MemberID types.String   `tfsdk:"member_id"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *groupMemberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_group_member"
 }
 
-func (r *groupMemberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *groupMemberResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
+		Blocks: timeoutsBlock(ctx),
 		MarkdownDescription: "One membership of a user (or group) in a SCIM group. Non-authoritative: other members of the " +
 			"group are left alone. Use it with a `scim_group` whose `members` is not set; combined with an authoritative " +
 			"`members` list on the same group, the two would undo each other on every apply.",
@@ -72,6 +75,8 @@ func (r *groupMemberResource) Schema(_ context.Context, _ resource.SchemaRequest
 func (r *groupMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan groupMemberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -88,6 +93,8 @@ func (r *groupMemberResource) Create(ctx context.Context, req resource.CreateReq
 func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state groupMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -125,6 +132,8 @@ func (r *groupMemberResource) Update(_ context.Context, _ resource.UpdateRequest
 func (r *groupMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state groupMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -48,14 +49,16 @@ type groupResourceModel struct {
 	ExternalID  types.String    `tfsdk:"external_id"`
 	Members     memberListValue `tfsdk:"members"`
 	DestroyMode types.String    `tfsdk:"destroy_mode"`
+	Timeouts    timeouts.Value  `tfsdk:"timeouts"`
 }
 
 func (r *groupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_group"
 }
 
-func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Blocks: timeoutsBlock(ctx),
 		MarkdownDescription: "A SCIM Group ([RFC 7643 section 4.2](https://www.rfc-editor.org/rfc/rfc7643#section-4.2)) and, " +
 			"optionally, its members. Member changes are sent as add/remove deltas in chunks, never as a blanket replace of the members; " +
 			"on apps without PATCH, the group is read with its members, changed locally and written back with one PUT.",
@@ -100,6 +103,8 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan groupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	// Members go out in the configuration's order, so an app that keeps
 	// insertion order lists them as written (imports then read them so).
 	members := uniqueIDs(plan.Members.IDs())
@@ -137,6 +142,8 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state groupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -184,6 +191,8 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	var plan, state groupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -231,6 +240,8 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state groupResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() || state.DestroyMode.ValueString() == destroyAbandon {
 		return
 	}

@@ -196,3 +196,33 @@ data "scim_groups" "all" {}
 		})
 	}
 }
+
+// TestAccResourceTimeouts: a timeouts block bounds an operation, retries
+// and waits included, with an error that says so and what to do.
+func TestAccResourceTimeouts(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
+	srv.SetOptions(scimtest.Options{Token: srv.Token, Fault: func(w http.ResponseWriter, r *http.Request, _ func() *scimtest.Response) bool {
+		if r.Method != http.MethodPost {
+			return false
+		}
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(http.StatusTooManyRequests)
+		return true
+	}})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(srv) + `
+resource "scim_user" "test" {
+  user_name = "slow@example.com"
+  timeouts {
+    create = "2s"
+  }
+}
+`,
+			ExpectError: regexp.MustCompile(`(?s)Error creating SCIM user.*` + proseRegexp(`did not finish within its time limit`) + `.*` +
+				proseRegexp(`Raise it with a timeouts block on the resource`)),
+		}},
+	})
+}

@@ -3,9 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 )
@@ -40,4 +43,26 @@ func (r *groupsResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRe
 	if !req.Plan.Raw.IsNull() {
 		checkGroupsSupported(r.client, r.kind, &resp.Diagnostics)
 	}
+}
+
+// Default time limits of one operation on a resource, retries and rate-limit
+// waits included; a timeouts block changes them.
+const (
+	defaultCreateTimeout = 20 * time.Minute
+	defaultReadTimeout   = 5 * time.Minute
+	defaultUpdateTimeout = 20 * time.Minute
+	defaultDeleteTimeout = 20 * time.Minute
+)
+
+// timeoutsBlock is the timeouts block every resource has.
+func timeoutsBlock(ctx context.Context) map[string]schema.Block {
+	return map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})}
+}
+
+// withTimeout bounds ctx by the configured (or default) time limit of one operation.
+func withTimeout(ctx context.Context, limit func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
+	d, ds := limit(ctx, def)
+	diags.Append(ds...)
+	return context.WithTimeout(ctx, d)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -42,11 +43,12 @@ type userDataModel struct {
 // with the data sources) plus the ones only Terraform knows.
 type userResourceModel struct {
 	userDataModel
-	Extensions        types.Map    `tfsdk:"extensions"`
-	PasswordWO        types.String `tfsdk:"password_wo"`
-	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
-	DestroyMode       types.String `tfsdk:"destroy_mode"`
-	AdoptExisting     types.Bool   `tfsdk:"adopt_existing"`
+	Extensions        types.Map      `tfsdk:"extensions"`
+	PasswordWO        types.String   `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64    `tfsdk:"password_wo_version"`
+	DestroyMode       types.String   `tfsdk:"destroy_mode"`
+	AdoptExisting     types.Bool     `tfsdk:"adopt_existing"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
 type userNameModel struct {
@@ -209,6 +211,7 @@ func flattenUser(ctx context.Context, u *scim.User, prior userResourceModel) (us
 		PasswordWOVersion: prior.PasswordWOVersion,
 		DestroyMode:       prior.DestroyMode,
 		AdoptExisting:     prior.AdoptExisting,
+		Timeouts:          prior.Timeouts,
 	}
 	if m.DestroyMode.IsNull() || m.DestroyMode.IsUnknown() {
 		m.DestroyMode = types.StringValue(destroyDeactivate)

@@ -63,8 +63,9 @@ func multiValuedAttribute(description, valueDescription string) schema.SetNested
 // Schema is long because it is declarative: one entry per SCIM attribute,
 // read top to bottom like the generated docs. The data sources derive
 // theirs from it (data_source_schema.go).
-func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Blocks: timeoutsBlock(ctx),
 		MarkdownDescription: "A SCIM User ([RFC 7643 section 4.1](https://www.rfc-editor.org/rfc/rfc7643#section-4.1)) in the app. " +
 			"Destroying it deactivates the user by default (`active = false`), so the app keeps its history; see `destroy_mode`. " +
 			"Creating a user whose `userName` already exists reactivates and takes over an inactive account, and fails for an " +

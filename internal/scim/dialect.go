@@ -54,6 +54,10 @@ type Dialect struct {
 	PageSize int
 	// StartIndexBase is 1 (RFC 7644) or 0 for servers that count from zero.
 	StartIndexBase int
+	// CursorPaging asks for cursor paging (RFC 9865) from the first page,
+	// with an empty cursor, for servers that page only that way (AWS IAM
+	// Identity Center lists groups so); nextCursor is followed either way.
+	CursorPaging bool
 	// MaxPages bounds how many pages one listing reads.
 	MaxPages int
 	// LookupBeforeCreate searches by userName before POST, for servers that

@@ -84,6 +84,9 @@ func (s *GroupsService) GetWithMembers(ctx context.Context, id string, candidate
 		filter := And(Eq("id", id), Eq("members", member))
 		resp, err := s.client.do(ctx, request{Method: "GET", Path: "Groups", Idempotent: true,
 			Query: ListOptions{Filter: filter, ExcludedAttributes: []string{"members"}}.query()})
+		if errors.Is(err, ErrNotFound) {
+			continue // AWS answers 404 when the member does not exist: not a member
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +116,8 @@ func (s *GroupsService) memberIDsFromUsers(ctx context.Context, id string) ([]st
 // ListWithMembers returns every group matching opts with its members, read
 // the way the dialect says. On servers that never return members, the
 // users are listed once and each user's groups are asked for with
-// filter=members eq "u" (one request per user, whatever the number of groups).
+// filter=members.value eq "u" (one request per user, whatever the number of
+// groups).
 func (s *GroupsService) ListWithMembers(ctx context.Context, opts ListOptions) ([]*Group, error) {
 	groups, err := s.List(ctx, opts)
 	if err != nil {
@@ -151,12 +155,12 @@ func (s *GroupsService) membersByUserScan(ctx context.Context) (map[string][]str
 	}
 	out := map[string][]string{}
 	for _, user := range users {
-		err := s.client.list(ctx, "Groups", ListOptions{Filter: Eq("members", user), Attributes: []string{"id"}},
+		err := s.client.list(ctx, "Groups", ListOptions{Filter: Eq("members.value", user), Attributes: []string{"id"}},
 			func(o jsonObject) error {
 				out[o.str("id")] = append(out[o.str("id")], user)
 				return nil
 			})
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
 	}

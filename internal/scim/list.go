@@ -52,15 +52,19 @@ func joinComma(items []string) string {
 func (c *Client) list(ctx context.Context, resourcePath string, opts ListOptions, fn func(jsonObject) error) error {
 	seen := map[string]bool{}
 	startIndex, cursor := c.dialect.StartIndexBase, ""
+	useCursor := c.dialect.CursorPaging
 	for page := 0; ; page++ {
 		if page >= c.dialect.MaxPages {
 			return fmt.Errorf("listing %s: stopped after %d pages; the server keeps returning results", resourcePath, page)
 		}
 		q := opts.query()
 		q.Set("count", strconv.Itoa(c.dialect.PageSize))
-		if cursor != "" {
+		switch {
+		case cursor != "":
 			q.Set("cursor", cursor)
-		} else {
+		case useCursor:
+			q.Set("cursor", "") // an empty cursor asks for cursor paging from the first page (RFC 9865)
+		default:
 			q.Set("startIndex", strconv.Itoa(startIndex))
 		}
 		resp, err := c.do(ctx, request{Method: "GET", Path: resourcePath, Query: q, Idempotent: true})
@@ -99,9 +103,12 @@ func (c *Client) list(ctx context.Context, resourcePath string, opts ListOptions
 			continue
 		case len(resources) == 0, fresh == 0:
 			return nil
+		case useCursor && !hasTotal:
+			return nil // the last page of a cursor listing
 		case hasTotal && startIndex-c.dialect.StartIndexBase+len(resources) >= total:
 			return nil
 		}
+		useCursor = false // the server answered with index paging: go on that way
 		startIndex += len(resources)
 	}
 }

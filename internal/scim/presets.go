@@ -81,14 +81,17 @@ var presets = map[string]func() Dialect{
 
 	// AWS IAM Identity Center (docs.aws.amazon.com/singlesignon/latest/
 	// developerguide/, "SCIM implementation limitations", ListGroups,
-	// PatchGroup): filters only eq with and; GET /Groups returns no members
-	// (membership is checked with `id eq "g" and members eq "u"`); at most
-	// 100 membership changes per PATCH; count at most 100; no passwords;
-	// no multi-valued emails filter.
+	// PatchGroup, checked again in 2026): filters only eq with and; GetGroup
+	// and ListGroups still return an empty member list (membership is
+	// checked with `id eq "g" and members eq "u"`, or listed per user with
+	// `members.value eq "u"`); ListGroups pages by cursor, starting with an
+	// empty one; at most 100 membership changes per PATCH; count at most 100;
+	// no passwords; no multi-valued emails filter.
 	"aws_identity_center": func() Dialect {
 		d := Generic()
 		d.Name, d.App = "aws_identity_center", "AWS IAM Identity Center"
 		d.MembersRead = MembersFilter
+		d.CursorPaging = true
 		d.MemberChunkSize = 100
 		d.PageSize = 100
 		d.SupportsPassword = false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -181,5 +182,55 @@ func TestAdoptionKeepsWhatTheCallerDoesNotSet(t *testing.T) {
 	name, _ := doc["name"].(map[string]any)
 	if doc["title"] != "CTO" || name["formatted"] != "Ada L" || doc["phoneNumbers"] == nil || doc["addresses"] == nil || doc["displayName"] != "Ada" {
 		t.Errorf("adoption changed what it does not manage: %v", doc)
+	}
+}
+
+// AWS IAM Identity Center pages groups only by cursor, never returns
+// members, and answers 404 to a member filter on a user that does not
+// exist: the preset lists every group and reads such a member as absent.
+func TestAWSLikeGroups(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	opts, _ := scimtest.Preset("aws")
+	srv := scimtest.NewTestServer(t, opts)
+	user := srv.Put("Users", map[string]any{"userName": "member@example.com"})
+	var first string
+	for i := range 130 {
+		id := srv.Put("Groups", map[string]any{"displayName": "g" + strconv.Itoa(i), "members": []any{map[string]any{"value": user}}})
+		if i == 0 {
+			first = id
+		}
+	}
+	aws, _ := scim.Preset("aws_identity_center")
+	c := newClient(t, srv, &aws)
+	groups, err := c.Groups.List(ctx, scim.ListOptions{})
+	if err != nil || len(groups) != 130 {
+		t.Fatalf("%d groups, %v; want all 130 through cursor paging", len(groups), err)
+	}
+	if generic, _ := newClient(t, srv, nil).Groups.List(ctx, scim.ListOptions{}); len(generic) != 100 {
+		t.Errorf("without cursor paging the server gives %d groups; the quirk is off", len(generic))
+	}
+	g, err := c.Groups.GetWithMembers(ctx, first, []string{user, "deleted-user"})
+	if err != nil || len(g.Members) != 1 || g.Members[0].Value != user {
+		t.Fatalf("members %+v, %v", g, err)
+	}
+	all, err := c.Groups.ListWithMembers(ctx, scim.ListOptions{})
+	if err != nil || len(all) != 130 || len(all[129].Members) != 1 {
+		t.Fatalf("%d groups with members, %v", len(all), err)
+	}
+}
+
+// A dialect asking for cursor paging still lists everything from a
+// server that answers with index paging.
+func TestCursorDialectOnIndexServer(t *testing.T) {
+	t.Parallel()
+	srv := scimtest.NewTestServer(t, scimtest.Options{PageCap: 10})
+	for i := range 25 {
+		srv.Put("Users", map[string]any{"userName": "u" + strconv.Itoa(i) + "@example.com"})
+	}
+	d, _ := scim.Preset("aws_identity_center")
+	users, err := newClient(t, srv, &d).Users.List(context.Background(), scim.ListOptions{})
+	if err != nil || len(users) != 25 {
+		t.Fatalf("%d users, %v", len(users), err)
 	}
 }

@@ -38,6 +38,13 @@ type Quirks struct {
 	LowercaseResources, StringifyInts bool
 	// StringBools sends active and primary as "True"/"False".
 	StringBools bool
+	// CursorPagingGroups pages /Groups only by cursor (AWS IAM Identity
+	// Center): startIndex is ignored, and nextCursor comes only to requests
+	// that send a cursor (an empty one for the first page).
+	CursorPagingGroups bool
+	// MissingMemberFilter404 answers 404 to a group filter on a member that
+	// does not exist (AWS IAM Identity Center's ResourceNotFoundException).
+	MissingMemberFilter404 bool
 	// MembersNever never returns group members (AWS IAM Identity Center);
 	// MembersNull returns "members": null.
 	MembersNever, MembersNull bool
@@ -109,7 +116,8 @@ func Preset(name string) (Options, bool) {
 		return Options{Quirks: Quirks{NoGroups: true, DeactivateMode: "delete",
 			RequiredUserSchemas: []string{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"}}}, true
 	case "aws":
-		return Options{PageCap: 100, MaxMemberOps: 100, Quirks: Quirks{MembersNever: true}}, true
+		return Options{PageCap: 100, MaxMemberOps: 100, Quirks: Quirks{MembersNever: true, CursorPagingGroups: true,
+			MissingMemberFilter404: true}}, true
 	case "sloppy":
 		return Options{Quirks: Quirks{
 			PatchResponse: "204", ErrorBody: "int_status", LowercaseResources: true, StringifyInts: true,

@@ -4,6 +4,7 @@ package scimtest
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +32,13 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 		base = 0
 	}
 	startIndex := atoiDefault(q.Get("startIndex"), base) + 1 - base
+	_, cursorAsked := q["cursor"]
+	cursorPaging := opts.CursorPagingGroups && resourceType == "Groups"
+	if cursorPaging {
+		// AWS IAM Identity Center: startIndex is ignored; the cursor is the
+		// next position, and only a request with a cursor gets nextCursor.
+		startIndex = atoiDefault(q.Get("cursor"), 1)
+	}
 	if startIndex < 1 || opts.IgnoreStartIndex {
 		startIndex = 1
 	}
@@ -81,6 +89,16 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 	}
 	if !opts.OmitTotalResults {
 		resp["totalResults"] = len(matched)
+	}
+	if cursorPaging && cursorAsked {
+		delete(resp, "totalResults")
+		delete(resp, "startIndex")
+		if next := startIndex + len(page); next <= len(matched) {
+			resp["nextCursor"] = strconv.Itoa(next)
+		}
+	}
+	if opts.MissingMemberFilter404 && expr != nil && len(matched) == 0 && filtersOnMember(expr) && !s.anyUser(expr) {
+		return &scimError{status: 404, detail: "ResourceNotFoundException: no such member"}
 	}
 	writeJSON(w, 200, resp)
 	return nil
@@ -163,4 +181,35 @@ func (s *Server) groupsByMember(resourceType string) map[string][]any {
 		}
 	}
 	return out
+}
+
+// filtersOnMember reports whether a filter names members or members.value.
+func filtersOnMember(expr filter.Expression) bool {
+	switch e := expr.(type) {
+	case *filter.AttributeExpression:
+		return strings.EqualFold(e.AttributePath.AttributeName, "members")
+	case *filter.LogicalExpression:
+		return filtersOnMember(e.Left) || filtersOnMember(e.Right)
+	}
+	return false
+}
+
+// anyUser reports whether a member value the filter names is an existing
+// user (or group). Callers must not hold mu.
+func (s *Server) anyUser(expr filter.Expression) bool {
+	switch e := expr.(type) {
+	case *filter.AttributeExpression:
+		if !strings.EqualFold(e.AttributePath.AttributeName, "members") {
+			return true
+		}
+		id := toString(e.CompareValue)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		_, user := s.resources["Users"][id]
+		_, group := s.resources["Groups"][id]
+		return user || group
+	case *filter.LogicalExpression:
+		return s.anyUser(e.Left) && s.anyUser(e.Right)
+	}
+	return true
 }
