@@ -34,3 +34,10 @@ func (c *Client) ReadAfterWrite(ctx context.Context, writtenAt time.Time, read f
 		}
 	}
 }
+
+// Settling reports whether a read now, after this provider's write at
+// writtenAt, falls within the dialect's ConsistencyWindow, where a read that
+// does not show the write yet is retried.
+func (c *Client) Settling(writtenAt time.Time) bool {
+	return !writtenAt.IsZero() && time.Since(writtenAt) < c.dialect.ConsistencyWindow
+}
