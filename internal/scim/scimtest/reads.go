@@ -46,32 +46,11 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 	if opts.PageCap > 0 && count > opts.PageCap {
 		count = opts.PageCap
 	}
-	var matched []map[string]any
 	s.mu.Lock()
-	groupsOf := s.groupsByMember(resourceType)
-	for _, id := range s.order[resourceType] {
-		doc, ok := s.resources[resourceType][id]
-		if !ok || s.hidden(id) {
-			continue
-		}
-		if groups := groupsOf[id]; groups != nil {
-			doc = copyDoc(doc)
-			doc["groups"] = groups
-		}
-		if expr != nil {
-			if active, ok := doc["active"].(bool); opts.InactiveHiddenFromFilter && ok && !active {
-				continue
-			}
-			hit, err := matches(doc, expr, opts.CaseSensitiveFilters || opts.UserNameCaseSensitive)
-			if err != nil {
-				s.mu.Unlock()
-				return badRequest("invalidFilter", "%v", err)
-			}
-			if !hit {
-				continue
-			}
-		}
-		matched = append(matched, doc)
+	matched, err := s.matching(resourceType, expr, opts)
+	if err != nil {
+		s.mu.Unlock()
+		return err
 	}
 	var page []any
 	for i := startIndex - 1; i < len(matched) && len(page) < count; i++ {
@@ -212,4 +191,35 @@ func (s *Server) anyUser(expr filter.Expression) bool {
 		return s.anyUser(e.Left) && s.anyUser(e.Right)
 	}
 	return true
+}
+
+// matching returns the resources of a type a filter selects (all without
+// one), in creation order, users with their derived "groups". Callers hold mu.
+func (s *Server) matching(resourceType string, expr filter.Expression, opts Options) ([]map[string]any, error) {
+	var matched []map[string]any
+	groupsOf := s.groupsByMember(resourceType)
+	for _, id := range s.order[resourceType] {
+		doc, ok := s.resources[resourceType][id]
+		if !ok || s.hidden(id) {
+			continue
+		}
+		if groups := groupsOf[id]; groups != nil {
+			doc = copyDoc(doc)
+			doc["groups"] = groups
+		}
+		if expr != nil {
+			if active, ok := doc["active"].(bool); opts.InactiveHiddenFromFilter && ok && !active {
+				continue
+			}
+			hit, err := matches(doc, expr, opts.CaseSensitiveFilters || opts.UserNameCaseSensitive)
+			if err != nil {
+				return nil, badRequest("invalidFilter", "%v", err)
+			}
+			if !hit {
+				continue
+			}
+		}
+		matched = append(matched, doc)
+	}
+	return matched, nil
 }
