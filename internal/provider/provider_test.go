@@ -62,10 +62,16 @@ func skipBelowTerraform(t *testing.T, minimum, why string) {
 
 // providerConfig is the provider block pointing at a test server.
 func providerConfig(srv *scimtest.TestServer) string {
+	return providerConfigWith(srv, "")
+}
+
+// providerConfigWith is providerConfig with more settings, such as a dialect block.
+func providerConfigWith(srv *scimtest.TestServer, settings string) string {
 	return fmt.Sprintf(`
 provider "scim" {
   endpoint = %q
   token    = %q
+  %s
 }
-`, srv.URL, srv.Token)
+`, srv.URL, srv.Token, settings)
 }

@@ -49,13 +49,7 @@ resource "scim_user" "test" {
 
 // putOnlyGroupsConfig is the configuration without scim_user.test.
 func putOnlyGroupsConfig(srv *scimtest.TestServer, pc putOnlyCase, groupName string, members []string) string {
-	return fmt.Sprintf(`
-provider "scim" {
-  endpoint = %q
-  token    = %q
-  %s
-}
-
+	return providerConfigWith(srv, pc.dialect) + fmt.Sprintf(`
 resource "scim_user" "member" {
   user_name = "member@example.com"
 }
@@ -73,7 +67,7 @@ resource "scim_group_member" "test" {
   group_id  = scim_group.open.id
   member_id = scim_user.member.id
 }
-`, srv.URL, srv.Token, pc.dialect, groupName, hclList(members))
+`, groupName, hclList(members))
 }
 
 // checkNoPatchAccepted: the server never applied a PATCH, and saw at most

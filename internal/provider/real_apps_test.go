@@ -97,12 +97,7 @@ func TestAccRealApps_asyncApp(t *testing.T) {
 		CreateDelay: 2 * time.Second, GroupDelay: 2 * time.Second,
 	}})
 	cfg := func(members string) string {
-		return fmt.Sprintf(`
-provider "scim" {
-  endpoint = %q
-  token    = %q
-  dialect  = { consistency_window = "20s" }
-}
+		return providerConfigWith(srv, `dialect = { consistency_window = "20s" }`) + fmt.Sprintf(`
 resource "scim_user" "a" { user_name = "async-a@example.com" }
 resource "scim_user" "b" { user_name = "async-b@example.com" }
 resource "scim_group" "g" {
@@ -114,7 +109,7 @@ resource "scim_group_member" "m" {
   group_id  = scim_group.open.id
   member_id = scim_user.b.id
 }
-`, srv.URL, srv.Token, members)
+`, members)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -176,15 +171,11 @@ func TestAccRealApps_groupDataSourcesEveryMembersRead(t *testing.T) {
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config: fmt.Sprintf(`
-provider "scim" {
-  endpoint = %q
-  token    = %q
-  dialect  = { members_read = %q, discovery = false }
-}
+					Config: providerConfigWith(srv, fmt.Sprintf(`dialect = { members_read = %q, discovery = false }`, tc.mode)) +
+						fmt.Sprintf(`
 data "scim_group" "seen" { id = %q }
 data "scim_groups" "all" {}
-`, srv.URL, srv.Token, tc.mode, g),
+`, g),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue("data.scim_group.seen", tfjsonpath.New("members"), want),
 						statecheck.ExpectKnownValue("data.scim_groups.all", tfjsonpath.New("groups").AtSliceIndex(0).AtMapKey("members"), want),
