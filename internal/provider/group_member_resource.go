@@ -87,6 +87,7 @@ func (r *groupMemberResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	plan.ID = types.StringValue(group + "/" + member)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setMembershipIdentity(ctx, resp.Identity, group, member, &resp.Diagnostics)
 	recordWrite(ctx, resp.Private, nil, &resp.Diagnostics)
 }
 
@@ -120,6 +121,7 @@ func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	state.ID = types.StringValue(state.GroupID.ValueString() + "/" + state.MemberID.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setMembershipIdentity(ctx, resp.Identity, state.GroupID.ValueString(), state.MemberID.ValueString(), &resp.Diagnostics)
 }
 
 // Update is never called: both inputs require replacement, and id is
@@ -142,16 +144,25 @@ func (r *groupMemberResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 }
 
-// ImportState accepts <group id>/<member id>. SCIM ids rarely contain "/";
-// the last "/" separates them, so a group id with "/" still works.
+// ImportState accepts <group id>/<member id>, or an identity with group_id
+// and member_id. SCIM ids rarely contain "/"; the last "/" separates them,
+// so a group id with "/" still works.
 func (r *groupMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	i := strings.LastIndex(req.ID, "/")
-	if i <= 0 || i == len(req.ID)-1 {
+	var group, member string
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		var identity membershipIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
+		group, member = identity.GroupID.ValueString(), identity.MemberID.ValueString()
+	} else if i := strings.LastIndex(req.ID, "/"); i > 0 && i < len(req.ID)-1 {
+		group, member = req.ID[:i], req.ID[i+1:]
+	}
+	if group == "" || member == "" {
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected <group id>/<member id>, got %q.", req.ID))
+			fmt.Sprintf("Expected <group id>/<member id>, or an identity with group_id and member_id; got %q.", req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), req.ID[:i])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), req.ID[i+1:])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), group)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), member)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), group+"/"+member)...)
+	setMembershipIdentity(ctx, resp.Identity, group, member, &resp.Diagnostics)
 }

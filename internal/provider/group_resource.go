@@ -126,6 +126,7 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 		state.Members = memberList(created.MemberIDs(), &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIDIdentity(ctx, resp.Identity, created.ID, &resp.Diagnostics)
 	recordWrite(ctx, resp.Private, nil, &resp.Diagnostics)
 	if len(pending) == 0 || resp.Diagnostics.HasError() {
 		return
@@ -175,17 +176,9 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		resp.Diagnostics.AddError(clientError("reading", "group", state.ID.ValueString(), err))
 		return
 	}
-	state.DisplayName = keepCaseOf(state.DisplayName, group.DisplayName)
-	state.ExternalID = optionalStringValue(group.ExternalID)
-	if !state.Members.IsNull() {
-		// Members are compared only when managed here; otherwise they belong
-		// to scim_group_member resources or to the app.
-		state.Members = memberList(orderLike(state.Members.IDs(), group.MemberIDs()), &resp.Diagnostics)
-	}
-	if state.DestroyMode.IsNull() {
-		state.DestroyMode = types.StringValue(destroyDelete)
-	}
+	refreshGroup(&state, group, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 }
 
 func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -236,6 +229,7 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	}
 	plan.ID = state.ID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 }
 
 func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -251,11 +245,12 @@ func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 }
 
-// ImportState accepts a SCIM id, or display_name:<name>. Imported groups
-// manage their members, so that the imported state describes the whole group.
+// ImportState accepts a SCIM id, or display_name:<name>, or an identity
+// with the SCIM id. Imported groups manage their members, so that the
+// imported state describes the whole group.
 func (r *groupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if name, ok := strings.CutPrefix(req.ID, importByDisplayNamePrefix); ok {
+	id := importedID(ctx, req, &resp.Diagnostics)
+	if name, ok := strings.CutPrefix(id, importByDisplayNamePrefix); ok {
 		var found bool
 		if id, found = groupIDByDisplayName(ctx, r.client, name, "importing", "import it by SCIM id", &resp.Diagnostics); !found {
 			return
@@ -267,6 +262,21 @@ func (r *groupResource) ImportState(ctx context.Context, req resource.ImportStat
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("members"), []string{})...)
+	setIDIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
+}
+
+// refreshGroup brings state to what the app holds.
+func refreshGroup(state *groupResourceModel, group *scim.Group, diags *diag.Diagnostics) {
+	state.DisplayName = keepCaseOf(state.DisplayName, group.DisplayName)
+	state.ExternalID = optionalStringValue(group.ExternalID)
+	if !state.Members.IsNull() {
+		// Members are compared only when managed here; otherwise they belong
+		// to scim_group_member resources or to the app.
+		state.Members = memberList(orderLike(state.Members.IDs(), group.MemberIDs()), diags)
+	}
+	if state.DestroyMode.IsNull() {
+		state.DestroyMode = types.StringValue(destroyDelete)
+	}
 }
 
 func memberIDs(list memberListValue) []string {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -24,7 +25,10 @@ import (
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 )
 
-var _ provider.Provider = (*scimProvider)(nil)
+var (
+	_ provider.Provider                  = (*scimProvider)(nil)
+	_ provider.ProviderWithListResources = (*scimProvider)(nil)
+)
 
 // scimProvider configures one SCIM client per provider block (one tenant).
 type scimProvider struct {
@@ -172,6 +176,7 @@ func (p *scimProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	client.Discover(ctx, explicit)
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	resp.ListResourceData = client
 }
 
 func userAgent(version, terraformVersion string) string {
@@ -264,6 +269,13 @@ func (p *scimProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewUserResource,
 		NewGroupResource,
 		NewGroupMemberResource,
+	}
+}
+
+func (p *scimProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewUserListResource,
+		NewGroupListResource,
 	}
 }
 

@@ -35,12 +35,39 @@ func Serve(address string, providerFunc func() provider.Provider, debug bool) er
 // framework a small context that forwards to the request's context while
 // the request runs and is emptied when it returns; what stays behind is a
 // few hundred bytes per request.
+//
+// Terraform finds list resources, actions and state stores through
+// optional interfaces of the server (tfprotov6.ProviderServerWithListResource
+// and friends). A wrapper that only embedded ProviderServer would hide them,
+// so when the wrapped server has them the wrapper has them too, passed
+// through untouched: a list stream keeps using its context after
+// ListResource returns, so that context must not be released.
 func NewReleasingServer(server tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-	return releasingServer{ProviderServer: server}
+	base := releasingServer{ProviderServer: server}
+	full, ok := server.(fullProviderServer)
+	if !ok {
+		return base
+	}
+	return releasingFullServer{releasingServer: base, ListResourceServer: full, ActionServer: full, StateStoreServer: full}
+}
+
+// fullProviderServer is what the framework's server implements today.
+type fullProviderServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
 }
 
 type releasingServer struct {
 	tfprotov6.ProviderServer
+}
+
+type releasingFullServer struct {
+	releasingServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
 }
 
 func withReleasedContext[Req, Resp any](ctx context.Context, req Req, call func(context.Context, Req) (Resp, error)) (Resp, error) {

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"slices"
 	"testing"
 	"weak"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
 type ctxKey struct{}
@@ -57,4 +61,30 @@ func TestReleasedContextDoesNotRetainRequest(t *testing.T) {
 		t.Fatal("the request's values are still reachable through the kept cancel function")
 	}
 	runtime.KeepAlive(kept)
+}
+
+// Terraform reaches list resources only when the served value implements
+// the optional list-resource interface; the wrapper must keep it.
+func TestReleasingServerKeepsOptionalInterfaces(t *testing.T) {
+	server := NewReleasingServer(providerserver.NewProtocol6(New("test")())())
+	if _, ok := server.(tfprotov6.ProviderServerWithListResource); !ok {
+		t.Error("the wrapped server hides the list-resource interface")
+	}
+	if _, ok := server.(tfprotov6.ProviderServerWithActions); !ok {
+		t.Error("the wrapped server hides the action interface")
+	}
+	if _, ok := server.(tfprotov6.ProviderServerWithStateStores); !ok {
+		t.Error("the wrapped server hides the state-store interface")
+	}
+	meta, err := server.GetMetadata(context.Background(), &tfprotov6.GetMetadataRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lists []string
+	for _, l := range meta.ListResources {
+		lists = append(lists, l.TypeName)
+	}
+	if !slices.Equal(lists, []string{"scim_group", "scim_user"}) && !slices.Equal(lists, []string{"scim_user", "scim_group"}) {
+		t.Errorf("list resources %v, want scim_user and scim_group", lists)
+	}
 }

@@ -130,6 +130,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	tflog.Debug(ctx, "created SCIM user", map[string]any{"scim_id": user.ID})
 	managed := configuredUserAttrs(req.Config.Raw)
 	r.saveState(ctx, user, plan, req.Plan.Raw, managed, &resp.State, &resp.Diagnostics)
+	setIDIdentity(ctx, resp.Identity, user.ID, &resp.Diagnostics)
 	recordWrite(ctx, resp.Private, managed, &resp.Diagnostics)
 }
 
@@ -159,6 +160,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	model, diags := flattenUser(ctx, user, state)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 }
 
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -199,6 +201,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	r.saveState(ctx, user, plan, req.Plan.Raw, configured, &resp.State, &resp.Diagnostics)
+	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 	recordWrite(ctx, resp.Private, configured, &resp.Diagnostics)
 }
 
@@ -229,10 +232,11 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 }
 
-// ImportState accepts a SCIM id, or user_name:<userName> to look the user up.
+// ImportState accepts a SCIM id, or user_name:<userName> to look the user
+// up, or an identity with the SCIM id.
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if name, ok := strings.CutPrefix(req.ID, importByUserNamePrefix); ok {
+	id := importedID(ctx, req, &resp.Diagnostics)
+	if name, ok := strings.CutPrefix(id, importByUserNamePrefix); ok {
 		user, err := r.client.Users.FindByUserName(ctx, name)
 		if err != nil {
 			resp.Diagnostics.AddError(clientError("importing", "user", name, err))
@@ -251,6 +255,7 @@ func (r *userResource) ImportState(ctx context.Context, req resource.ImportState
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	setIDIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 }
 
 // addMismatchErrors reports each attribute the app would not store as sent.

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	scimfilter "github.com/scim2/filter-parser/v2"
 )
 
 // durationValidator accepts Go durations greater than zero (or zero, with
@@ -153,3 +154,55 @@ func typedAttributeFor(urn, attr string) (string, bool) {
 	typed, ok := typedAttributes[strings.ToLower(urn)][strings.ToLower(attr)]
 	return typed, ok
 }
+
+// scimFilterValidator checks a SCIM filter's syntax (RFC 7644 section
+// 3.4.2.2) before any request is sent, with the parser the Go SCIM servers
+// use. Apps also accept a sub-attribute after a value path
+// (emails[type eq "work"].value eq "x", as Entra ID sends it), which the RFC
+// grammar lacks; that form is accepted too.
+type scimFilterValidator struct{}
+
+var subAttributeAfterValuePath = regexp.MustCompile(`\]\.[A-Za-z][A-Za-z0-9_$-]*`)
+
+func (scimFilterValidator) Description(context.Context) string {
+	return `must be a SCIM filter such as active eq true or userName sw "a" (RFC 7644 section 3.4.2.2)`
+}
+
+func (v scimFilterValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (scimFilterValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := checkSCIMFilter(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid SCIM filter",
+			fmt.Sprintf("%q is not a SCIM filter: %v.\n\nWrite attribute, operator and value, with string values in "+
+				`double quotes: userName eq "alice@example.com", active eq true, `+
+				`userName sw "a" and active eq true (RFC 7644 section 3.4.2.2).`, req.ConfigValue.ValueString(), err))
+	}
+}
+
+func checkSCIMFilter(f string) error {
+	if strings.TrimSpace(f) == "" {
+		return fmt.Errorf("it is empty")
+	}
+	_, err := scimfilter.ParseFilter([]byte(f))
+	if err == nil {
+		return nil
+	}
+	if _, again := scimfilter.ParseFilter([]byte(subAttributeAfterValuePath.ReplaceAllString(f, "]"))); again == nil {
+		return nil
+	}
+	// The parser's messages name its internal states; the position is
+	// what helps.
+	if m := parserPosition.FindStringSubmatch(err.Error()); m != nil {
+		if at, convErr := strconv.Atoi(m[1]); convErr == nil && at <= len(f) {
+			return fmt.Errorf("the syntax breaks at character %d, before %q", at+1, f[at:])
+		}
+	}
+	return fmt.Errorf("the syntax is not valid")
+}
+
+var parserPosition = regexp.MustCompile(`\[\d+:(\d+)\]`)

@@ -81,6 +81,12 @@ type Dialect struct {
 	SupportsETags bool
 	// FilterOnEmails is true when emails[...] filters work (used for lookups).
 	FilterOnEmails bool
+	// RichFilters is true when the app evaluates filters beyond the eq
+	// lookups every app supports: "sw" on userName and displayName, and
+	// "active eq". When false, listings narrowed that way read every page
+	// and narrow here (AWS IAM Identity Center filters only with eq on a
+	// few attributes).
+	RichFilters bool
 	// RolesAttribute is the SCIM attribute holding roles ("roles" by default).
 	RolesAttribute string
 	// UserSchemas are extension URNs always listed in a user's "schemas"
@@ -123,6 +129,7 @@ func Generic() Dialect {
 		SupportsDelete:   true,
 		SupportsPassword: true,
 		FilterOnEmails:   true,
+		RichFilters:      true,
 		RolesAttribute:   "roles",
 		Discover:         true,
 		AuthHint:         "Use the app's SCIM provisioning token (from its SCIM or provisioning settings); general REST API tokens are usually not accepted on the SCIM endpoint.",

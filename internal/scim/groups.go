@@ -114,16 +114,23 @@ func (s *GroupsService) memberIDsFromUsers(ctx context.Context, id string) ([]st
 }
 
 // ListWithMembers returns every group matching opts with its members, read
-// the way the dialect says. On servers that never return members, the
-// users are listed once and each user's groups are asked for with
-// filter=members.value eq "u" (one request per user, whatever the number of
-// groups).
+// the way the dialect says (see FillMembers).
 func (s *GroupsService) ListWithMembers(ctx context.Context, opts ListOptions) ([]*Group, error) {
 	groups, err := s.List(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
+	return groups, s.FillMembers(ctx, groups)
+}
+
+// FillMembers completes the members of groups listed with members asked
+// for (not excluded), the way the dialect says. On servers that never
+// return members, the users are listed once and each user's groups are
+// asked for with filter=members.value eq "u" (one request per user,
+// whatever the number of groups).
+func (s *GroupsService) FillMembers(ctx context.Context, groups []*Group) error {
 	var byFilter map[string][]string
+	var err error
 	for i, g := range groups {
 		switch {
 		case g.MembersKnown || s.client.dialect.MembersRead == MembersInline:
@@ -131,19 +138,19 @@ func (s *GroupsService) ListWithMembers(ctx context.Context, opts ListOptions) (
 		case s.client.dialect.MembersRead == MembersFilter:
 			if byFilter == nil {
 				if byFilter, err = s.membersByUserScan(ctx); err != nil {
-					return nil, err
+					return err
 				}
 			}
 			g.Members, g.MembersKnown = MembersOf(byFilter[g.ID]), true
 		default:
 			full, err := s.GetWithMembers(ctx, g.ID, nil)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			groups[i] = full
 		}
 	}
-	return groups, nil
+	return nil
 }
 
 // membersByUserScan maps group ids to member ids by asking, for each user,

@@ -96,6 +96,7 @@ var presets = map[string]func() Dialect{
 		d.PageSize = 100
 		d.SupportsPassword = false
 		d.FilterOnEmails = false
+		d.RichFilters = false
 		d.Discover = false
 		d.AuthHint = "AWS IAM Identity Center expects the access token generated under Settings > Automatic provisioning; tokens expire after a year."
 		return d

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Prints the path of an OpenTofu binary for the acceptance suite's OpenTofu
+# leg. OpenTofu is not published as a binary these machines can fetch, but
+# it builds as a main module from the Go module proxy: the build (about four
+# minutes on two cores) is cached under ${XDG_CACHE_HOME:-~/.cache} so a
+# machine builds each version once, and linked into the git-ignored ./bin.
+# Nothing is downloaded at test time.
+set -euo pipefail
+version=${OPENTOFU_VERSION:-v1.12.6}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-scim/opentofu-$version"
+if [ ! -x "$cache/tofu" ]; then
+  echo "building OpenTofu $version from the Go module proxy into $cache (about 4 minutes, once per machine)" >&2
+  dir=$(go mod download -json "github.com/opentofu/opentofu@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  if [ -z "$dir" ]; then
+    echo "could not download github.com/opentofu/opentofu@$version from the module proxy" >&2
+    exit 1
+  fi
+  mkdir -p "$cache"
+  (cd "$dir" && GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$cache/tofu.tmp" ./cmd/tofu) >&2
+  mv "$cache/tofu.tmp" "$cache/tofu"
+fi
+mkdir -p "$root/bin"
+ln -sf "$cache/tofu" "$root/bin/tofu"
+echo "$root/bin/tofu"
