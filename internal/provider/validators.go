@@ -162,7 +162,7 @@ func typedAttributeFor(urn, attr string) (string, bool) {
 // grammar lacks; that form is accepted too.
 type scimFilterValidator struct{}
 
-var subAttributeAfterValuePath = regexp.MustCompile(`\]\.[A-Za-z][A-Za-z0-9_$-]*`)
+var subAttributeAfterValuePath = regexp.MustCompile(`([A-Za-z][A-Za-z0-9:._$-]*)\[([^\]]*)\]\.([A-Za-z][A-Za-z0-9_$-]*)`)
 
 func (scimFilterValidator) Description(context.Context) string {
 	return `must be a SCIM filter such as active eq true or userName sw "a" (RFC 7644 section 3.4.2.2)`
@@ -178,7 +178,7 @@ func (scimFilterValidator) ValidateString(_ context.Context, req validator.Strin
 	}
 	if err := checkSCIMFilter(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid SCIM filter",
-			fmt.Sprintf("%q is not a SCIM filter: %v.\n\nWrite attribute, operator and value, with string values in "+
+			fmt.Sprintf("%q is not a SCIM filter: %v.\n\nCheck the quotes and parentheses. Write attribute, operator and value, with string values in "+
 				`double quotes: userName eq "alice@example.com", active eq true, `+
 				`userName sw "a" and active eq true (RFC 7644 section 3.4.2.2).`, req.ConfigValue.ValueString(), err))
 	}
@@ -192,17 +192,26 @@ func checkSCIMFilter(f string) error {
 	if err == nil {
 		return nil
 	}
-	if _, again := scimfilter.ParseFilter([]byte(subAttributeAfterValuePath.ReplaceAllString(f, "]"))); again == nil {
+	if checkSubAttributeForm(f) {
 		return nil
 	}
-	// The parser's messages name its internal states; the position is
-	// what helps.
-	if m := parserPosition.FindStringSubmatch(err.Error()); m != nil {
-		if at, convErr := strconv.Atoi(m[1]); convErr == nil && at <= len(f) {
-			return fmt.Errorf("the syntax breaks at character %d, before %q", at+1, f[at:])
-		}
-	}
-	return fmt.Errorf("the syntax is not valid")
+	// The parser's messages name its internal states and the position
+	// where it backtracked to, which mislead more than help.
+	return fmt.Errorf("its syntax is not valid")
 }
 
-var parserPosition = regexp.MustCompile(`\[\d+:(\d+)\]`)
+// checkSubAttributeForm accepts attr[valFilter].sub op value: each value
+// filter must parse, and the rest must parse with attr.sub in its place.
+func checkSubAttributeForm(f string) bool {
+	matches := subAttributeAfterValuePath.FindAllStringSubmatch(f, -1)
+	if matches == nil {
+		return false
+	}
+	for _, m := range matches {
+		if _, err := scimfilter.ParseFilter([]byte(m[2])); err != nil {
+			return false
+		}
+	}
+	_, err := scimfilter.ParseFilter([]byte(subAttributeAfterValuePath.ReplaceAllString(f, "$1.$3")))
+	return err == nil
+}
