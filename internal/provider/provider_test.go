@@ -33,8 +33,9 @@ func testAccPreCheck(t *testing.T) {
 	}
 }
 
-// terraformVersion returns the version of the Terraform binary the tests use.
-func terraformVersion(t *testing.T) *version.Version {
+// terraformVersionLine is the first line of `terraform version` for the
+// binary the tests use ("Terraform v1.11.4", "OpenTofu v1.12.6").
+func terraformVersionLine(t *testing.T) string {
 	t.Helper()
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if bin == "" {
@@ -44,10 +45,16 @@ func terraformVersion(t *testing.T) *version.Version {
 	if err != nil {
 		t.Fatalf("terraform version: %v", err)
 	}
-	first := strings.Fields(strings.SplitN(string(out), "\n", 2)[0])
+	return strings.SplitN(string(out), "\n", 2)[0]
+}
+
+// terraformVersion returns the version of the Terraform binary the tests use.
+func terraformVersion(t *testing.T) *version.Version {
+	t.Helper()
+	first := strings.Fields(terraformVersionLine(t))
 	v, err := version.NewVersion(strings.TrimPrefix(first[len(first)-1], "v"))
 	if err != nil {
-		t.Fatalf("parsing terraform version %q: %v", out, err)
+		t.Fatalf("parsing terraform version %q: %v", first, err)
 	}
 	return v
 }

@@ -31,8 +31,14 @@ func newTFDir(t *testing.T) *tfDir {
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := make(chan *plugin.ReattachConfig, 1)
 	closed := make(chan struct{})
+	// OpenTofu resolves "scim-terraform/scim" in its own registry's namespace.
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+	address := host + "/scim-terraform/scim"
 	go func() {
-		_ = tf6server.Serve("registry.terraform.io/scim-terraform/scim",
+		_ = tf6server.Serve(address,
 			func() tfprotov6.ProviderServer {
 				return NewReleasingServer(providerserver.NewProtocol6(New("test")())())
 			},
@@ -40,7 +46,7 @@ func newTFDir(t *testing.T) *tfDir {
 	}()
 	cfg := <-reattach
 	t.Cleanup(func() { cancel(); <-closed })
-	attach, _ := json.Marshal(map[string]any{"registry.terraform.io/scim-terraform/scim": map[string]any{
+	attach, _ := json.Marshal(map[string]any{address: map[string]any{
 		"Protocol": "grpc", "ProtocolVersion": 6, "Pid": os.Getpid(), "Test": true,
 		"Addr": map[string]string{"Network": cfg.Addr.Network(), "String": cfg.Addr.String()},
 	}})
