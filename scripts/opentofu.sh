@@ -4,11 +4,12 @@
 # it builds as a main module from the Go module proxy: the build (about four
 # minutes on two cores) is cached under ${XDG_CACHE_HOME:-~/.cache} so a
 # machine builds each version once, and linked into the git-ignored ./bin.
+# Built as a release (no -dev suffix), so version checks see 1.12.6.
 # Nothing is downloaded at test time.
 set -euo pipefail
 version=${OPENTOFU_VERSION:-v1.12.6}
 root=$(cd "$(dirname "$0")/.." && pwd)
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-scim/opentofu-$version"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-scim/opentofu-$version-release"
 if [ ! -x "$cache/tofu" ]; then
   echo "building OpenTofu $version from the Go module proxy into $cache (about 4 minutes, once per machine)" >&2
   dir=$(go mod download -json "github.com/opentofu/opentofu@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
@@ -17,7 +18,7 @@ if [ ! -x "$cache/tofu" ]; then
     exit 1
   fi
   mkdir -p "$cache"
-  (cd "$dir" && GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$cache/tofu.tmp" ./cmd/tofu) >&2
+  (cd "$dir" && GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$cache/tofu.tmp" ./cmd/tofu) >&2
   mv "$cache/tofu.tmp" "$cache/tofu"
 fi
 mkdir -p "$root/bin"

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
 )
@@ -43,6 +44,34 @@ func TestAccExamples(t *testing.T) {
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps:                    []resource.TestStep{{Config: providerConfig(srv) + string(body)}},
+			})
+		})
+	}
+}
+
+// TestAccListResourceExamples runs every list resource example of the docs
+// with `terraform query` (Terraform 1.14+) against a seeded local server.
+func TestAccListResourceExamples(t *testing.T) {
+	files, _ := filepath.Glob("../../examples/list-resources/*/list-resource*.tfquery.hcl")
+	if len(files) == 0 {
+		t.Fatal("no list resource examples found")
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
+			body, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := scimtest.NewTestServer(t, scimtest.Options{})
+			exampleSeed(srv)
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+				Steps: []resource.TestStep{
+					{Config: providerConfig(srv)},
+					{Query: true, Config: string(body)},
+				},
 			})
 		})
 	}

@@ -1,0 +1,6 @@
+import {
+  to = scim_group.auditors
+  identity = {
+    id = "6c5bb468-14b2-4183-baf2-06d523e03bd3"
+  }
+}
