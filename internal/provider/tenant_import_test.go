@@ -45,6 +45,9 @@ list "scim_group" "all" {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if i := strings.Index(string(generated), `resource "scim_user"`); i >= 0 {
+		t.Logf("generated.tf, first user:\n%s", firstLines(string(generated[i:]), 40))
+	}
 	count := func(pattern string) int { return len(regexp.MustCompile(pattern).FindAll(generated, -1)) }
 	if users, groups, imports := count(`(?m)^resource "scim_user"`), count(`(?m)^resource "scim_group"`), count(`(?m)^import \{`); users != len(userIDs) || groups != len(groupIDs) || imports != len(userIDs)+len(groupIDs) {
 		t.Fatalf("generated.tf has %d scim_user, %d scim_group and %d import blocks; want %d, %d and %d",
@@ -66,6 +69,14 @@ list "scim_group" "all" {
 		t.Fatalf("the plan after import is not empty (exit %d):\n%s", code, lastLines(out, 40))
 	}
 	t.Logf("terraform plan -detailed-exitcode: exit 0, %s", lastLines(out, 1))
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
 }
 
 func lastLines(s string, n int) string {

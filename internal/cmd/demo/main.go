@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/go-version"
+
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
 	"github.com/scim-terraform/terraform-provider-scim/internal/tfcli"
 )
@@ -86,7 +88,10 @@ func run(terraform, providerDir, config, workDir string) error {
 	if err := d.importByUserName(); err != nil {
 		return err
 	}
-	step("4. The whole tenant is imported in one apply by the recipe in examples/tenant-import")
+	if err := d.queryTenant(); err != nil {
+		return err
+	}
+	step("5. The whole tenant is imported in one apply by the for_each recipe in examples/tenant-import (Terraform 1.7+)")
 	tenantPath := filepath.Join(workDir, "..", "tenant")
 	if err := os.RemoveAll(tenantPath); err != nil {
 		return err
@@ -155,6 +160,41 @@ resource "scim_user" "erin" {
 	return nil
 }
 
+// demoQuery lists the tenant with the list resources.
+const demoQuery = `list "scim_user" "active" {
+  provider = scim
+  config {
+    active = true
+  }
+}
+
+list "scim_group" "all" {
+  provider = scim
+}
+`
+
+// queryTenant runs terraform query where the Terraform supports it (1.14+)
+// and says so where it does not.
+func (d *demo) queryTenant() error {
+	res, err := d.Run(nil, "version")
+	if err != nil {
+		return err
+	}
+	first := strings.SplitN(strings.TrimSpace(res.Output), "\n", 2)[0]
+	v, err := version.NewVersion(strings.TrimPrefix(strings.Fields(first + " v0")[1], "v"))
+	if !strings.HasPrefix(first, "Terraform ") || err != nil || v.LessThan(version.Must(version.NewVersion("1.14.0"))) {
+		step("4. terraform query skipped: it needs Terraform 1.14 or later, and this is " + first +
+			"; on older versions and OpenTofu, import a tenant with the for_each recipe (next step)")
+		return nil
+	}
+	step("4. terraform query lists the tenant (list resources, Terraform 1.14+); -generate-config-out would write it as configuration")
+	if err := d.Write("tenant.tfquery.hcl", demoQuery); err != nil {
+		return err
+	}
+	_, err = d.tf(0, "query")
+	return err
+}
+
 func (d *demo) importTenant() error {
 	if err := copyDir("examples/tenant-import", d.Path); err != nil {
 		return err
@@ -169,7 +209,7 @@ func (d *demo) importTenant() error {
 }
 
 func (d *demo) destroyDeactivates() error {
-	step("5. terraform destroy deactivates the users; they stay in the app, inactive")
+	step("6. terraform destroy deactivates the users; they stay in the app, inactive")
 	if _, err := d.tf(0, "destroy", "-auto-approve"); err != nil {
 		return err
 	}
