@@ -32,5 +32,7 @@ passed=$(grep -cE '^\s*--- PASS' "$log" || true)
 skipped=$(grep -cE '^\s*--- SKIP' "$log" || true)
 failed=$(grep -cE '^\s*--- FAIL' "$log" || true)
 echo "== acceptance leg $name: $passed passed, $skipped skipped, $failed failed (tests and subtests) in $(( $(date +%s) - start ))s"
-grep -E '^\s*--- SKIP' -A1 "$log" | grep -vE '^\s*--- SKIP|^--$' | sed 's/^ */   skip: /' | sort | uniq -c | sort -rn | head -20 || true
+# Which tests skipped, and the reasons they gave.
+grep -E '^\s*--- SKIP' "$log" | sed -E 's/^\s*--- SKIP: ([^ ]+).*/   skipped: \1/' || true
+grep -E '^\s+[a-z_]+\.go:[0-9]+: .*(skip|[Nn]eeds|[Ss]kipping)' "$log" | sed -E 's/^\s+/   reason: /' | sort -u || true
 exit "$status"
