@@ -68,7 +68,7 @@ list "scim_group" "all" {
 	if code != 0 {
 		t.Fatalf("the plan after import is not empty (exit %d):\n%s", code, lastLines(out, 40))
 	}
-	t.Logf("terraform plan -detailed-exitcode: exit 0, %s", lastLines(out, 1))
+	t.Logf("terraform plan -detailed-exitcode: exit 0:\n%s", lastLines(out, 4))
 }
 
 func firstLines(s string, n int) string {
