@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -151,4 +152,84 @@ list "scim_user" "bad" {
 			},
 		},
 	})
+}
+
+// The list resources honour dialects: on AWS IAM Identity Center (only eq
+// filters, groups paged by cursor, members never returned) the prefix and
+// active conveniences are never sent and are applied by the provider, and
+// group members come from per-user filters; on an app that rejects "sw"
+// without saying so in advance, the provider falls back after one 400.
+func TestAccListResources_dialects(t *testing.T) {
+	for _, tc := range []struct{ name, server, vendor string }{
+		{"aws", "aws", "aws_identity_center"},
+		{"rejects_sw", "eq_only", "generic"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var srv *scimtest.TestServer
+			if tc.server == "eq_only" {
+				srv = scimtest.NewTestServer(t, scimtest.Options{Quirks: scimtest.Quirks{FilterMode: "eq_only"}})
+			} else {
+				srv = newPresetServer(t, tc.server)
+			}
+			userIDs, groupIDs := seedTenant(srv, 30, 3)
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+				Steps: []resource.TestStep{
+					{Config: vendorProviderConfig(srv, tc.vendor)},
+					{
+						Query: true,
+						Config: `
+list "scim_user" "u01_active" {
+  provider = scim
+  config {
+    user_name_prefix = "u01"
+    active           = true
+  }
+}
+
+list "scim_user" "by_name" {
+  provider = scim
+  config {
+    filter = "userName eq \"u007@example.com\""
+  }
+}
+
+list "scim_group" "g0" {
+  provider         = scim
+  include_resource = true
+  config {
+    display_name_prefix = "G0"
+  }
+}
+`,
+						QueryResultChecks: []querycheck.QueryResultCheck{
+							querycheck.ExpectLength("scim_user.u01_active", 8),
+							querycheck.ExpectIdentity("scim_user.by_name", map[string]knownvalue.Check{"id": knownvalue.StringExact(userIDs[7])}),
+							querycheck.ExpectLength("scim_group.g0", 3),
+							querycheck.ExpectResourceKnownValues("scim_group.g0",
+								queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(groupIDs[0])}),
+								[]querycheck.KnownValueCheck{
+									// every second user of 30
+									{Path: tfjsonpath.New("members"), KnownValue: knownvalue.ListSizeExact(15)},
+								}),
+						},
+					},
+				},
+			})
+			var sw int
+			for _, r := range srv.Requests() {
+				if strings.Contains(r.Query, "+sw+") || strings.Contains(r.Query, "%20sw%20") {
+					sw++
+				}
+			}
+			switch {
+			case tc.server == "aws" && sw > 0:
+				t.Errorf("%d listings with sw sent to AWS, whose dialect says it filters only with eq", sw)
+			case tc.server == "eq_only" && sw == 0:
+				t.Error("no listing with sw was sent: the fallback after a 400 was not exercised")
+			}
+		})
+	}
 }

@@ -22,7 +22,9 @@ type Quirks struct {
 	// whole resource (ssoready#206).
 	PathlessReplaceWipes bool
 	// FilterMode: "" evaluates filters; "ignore" returns everything;
-	// "username_only" rejects filters on anything but userName.
+	// "username_only" rejects filters on anything but userName; "eq_only"
+	// rejects every operator but eq and "and" with 400 invalidFilter (AWS
+	// IAM Identity Center: "Only eq with and").
 	FilterMode string
 	// UserNameCaseSensitive compares userName case-sensitively in filters
 	// and uniqueness.
@@ -117,7 +119,7 @@ func Preset(name string) (Options, bool) {
 			RequiredUserSchemas: []string{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"}}}, true
 	case "aws":
 		return Options{PageCap: 100, MaxMemberOps: 100, Quirks: Quirks{MembersNever: true, CursorPagingGroups: true,
-			MissingMemberFilter404: true}}, true
+			MissingMemberFilter404: true, FilterMode: "eq_only"}}, true
 	case "sloppy":
 		return Options{Quirks: Quirks{
 			PatchResponse: "204", ErrorBody: "int_status", LowercaseResources: true, StringifyInts: true,

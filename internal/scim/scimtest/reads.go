@@ -25,6 +25,9 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 			(!ok || !strings.EqualFold(ae.AttributePath.AttributeName, "userName")) {
 			return badRequest("invalidFilter", "only userName filters are supported")
 		}
+		if opts.FilterMode == "eq_only" && !onlyEqAndAnd(e) {
+			return badRequest("invalidFilter", "only the eq operator, joined by and, is supported")
+		}
 		expr = e
 	}
 	base := 1
@@ -92,6 +95,17 @@ func nonNil(l []any) []any {
 
 // project copies a document for output, honouring attributes and
 // excludedAttributes for members, and MembersNotInline. Callers hold mu.
+// onlyEqAndAnd reports whether a filter uses nothing but eq and "and".
+func onlyEqAndAnd(e filter.Expression) bool {
+	switch e := e.(type) {
+	case *filter.AttributeExpression:
+		return strings.EqualFold(string(e.Operator), string(filter.EQ))
+	case *filter.LogicalExpression:
+		return strings.EqualFold(string(e.Operator), string(filter.AND)) && onlyEqAndAnd(e.Left) && onlyEqAndAnd(e.Right)
+	}
+	return false
+}
+
 func (s *Server) project(resourceType string, doc map[string]any, r *http.Request, listing bool) map[string]any {
 	out := copyDoc(doc)
 	if resourceType != "Groups" {
