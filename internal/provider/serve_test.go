@@ -64,16 +64,18 @@ func TestReleasedContextDoesNotRetainRequest(t *testing.T) {
 }
 
 // Terraform reaches list resources only when the served value implements
-// the optional list-resource interface; the wrapper must keep it.
+// the optional list-resource interface (tf6server checks for
+// ProviderServerWithListResource: ProviderServer plus ListResourceServer);
+// the wrapper must keep it.
 func TestReleasingServerKeepsOptionalInterfaces(t *testing.T) {
 	server := NewReleasingServer(providerserver.NewProtocol6(New("test")())())
-	if _, ok := server.(tfprotov6.ProviderServerWithListResource); !ok {
+	if _, ok := server.(tfprotov6.ListResourceServer); !ok {
 		t.Error("the wrapped server hides the list-resource interface")
 	}
-	if _, ok := server.(tfprotov6.ProviderServerWithActions); !ok {
+	if _, ok := server.(tfprotov6.ActionServer); !ok {
 		t.Error("the wrapped server hides the action interface")
 	}
-	if _, ok := server.(tfprotov6.ProviderServerWithStateStores); !ok {
+	if _, ok := server.(tfprotov6.StateStoreServer); !ok {
 		t.Error("the wrapped server hides the state-store interface")
 	}
 	meta, err := server.GetMetadata(context.Background(), &tfprotov6.GetMetadataRequest{})

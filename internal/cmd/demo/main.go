@@ -181,8 +181,7 @@ func (d *demo) queryTenant() error {
 		return err
 	}
 	first := strings.SplitN(strings.TrimSpace(res.Output), "\n", 2)[0]
-	v, err := version.NewVersion(strings.TrimPrefix(strings.Fields(first + " v0")[1], "v"))
-	if !strings.HasPrefix(first, "Terraform ") || err != nil || v.LessThan(version.Must(version.NewVersion("1.14.0"))) {
+	if !supportsQuery(first) {
 		step("4. terraform query skipped: it needs Terraform 1.14 or later, and this is " + first +
 			"; on older versions and OpenTofu, import a tenant with the for_each recipe (next step)")
 		return nil
@@ -193,6 +192,13 @@ func (d *demo) queryTenant() error {
 	}
 	_, err = d.tf(0, "query")
 	return err
+}
+
+// supportsQuery reads `terraform version`'s first line ("Terraform v1.15.9").
+func supportsQuery(versionLine string) bool {
+	name, number, _ := strings.Cut(versionLine, " v")
+	v, err := version.NewVersion(number)
+	return name == "Terraform" && err == nil && !v.LessThan(version.Must(version.NewVersion("1.14.0")))
 }
 
 func (d *demo) importTenant() error {
