@@ -59,7 +59,7 @@ status=$?
 # Terraform available (CI machines have 1.15.9 in ../shared/tools).
 if [ "$status" -eq 0 ]; then
   TF_ACC=1 TF_ACC_TERRAFORM_PATH="$("$root/scripts/terraform-newest.sh" 2>/dev/null || "$root/scripts/terraform.sh")" \
-    go test -count=1 -v -run '^TestAccInteropAdoption$' ./internal/provider/ >>"$run/test.log" 2>&1
+    go test -count=1 -v -run '^TestAccInterop(Adoption|Probe)$' ./internal/provider/ >>"$run/test.log" 2>&1
   status=$?
 fi
 set -e

@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/go-version"
@@ -11,6 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/probe"
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 )
 
 // TestAccInteropAdoption runs resource identity (Terraform 1.12+) and the
@@ -114,5 +119,52 @@ list "scim_group" "q" {
 func querySkip(t *testing.T) func() (bool, error) {
 	return func() (bool, error) {
 		return terraformVersion(t).LessThan(version.Must(version.NewVersion("1.14.0"))), nil
+	}
+}
+
+// TestAccInteropProbe runs scim-probe with its write round trip against the
+// SCIM servers this project did not write: each must come out manageable,
+// with the throwaway user and group removed, and the suggested block must
+// carry the user and group lifecycle.
+func TestAccInteropProbe(t *testing.T) {
+	for name, endpoint := range interopEndpoints(t) {
+		t.Run(name, func(t *testing.T) {
+			client, err := scim.New(scim.Config{Endpoint: endpoint, Token: "interop", MaxRetries: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			report := probe.Run(context.Background(), client, probe.Options{Write: true})
+			var text strings.Builder
+			_ = report.WriteText(&text)
+			t.Logf("scim-probe -write against %s:\n%s", name, text.String())
+			if !report.Manageable {
+				t.Fatal("probe says the app cannot be managed")
+			}
+			list := scimCall(t, "GET", endpoint+"/Users?count=1000", nil)
+			for _, u := range asSlice(list["Resources"]) {
+				doc := u.(map[string]any)
+				if name := fmt.Sprint(doc["userName"]); strings.HasPrefix(name, "scim-probe-") && fmt.Sprint(doc["active"]) == "true" {
+					t.Errorf("throwaway user %s left active", name)
+				}
+			}
+			block := strings.Replace(report.Block, "  # token from SCIM_TOKEN\n", "  token    = \"interop\"\n", 1)
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: block + `
+resource "scim_user" "p" {
+  user_name = "interop-probe@example.com"
+  title     = "Engineer"
+}
+
+resource "scim_group" "p" {
+  display_name = "Interop probe"
+  members      = [scim_user.p.id]
+}
+`},
+				},
+			})
+		})
 	}
 }

@@ -1,0 +1,111 @@
+// Command scim-probe asks a SCIM 2.0 endpoint how it really behaves and
+// prints the terraform-provider-scim provider block that fits it.
+//
+//	go install github.com/scim-terraform/terraform-provider-scim/cmd/scim-probe@latest
+//	SCIM_TOKEN=... scim-probe -endpoint https://app.example.com/scim/v2 [-write] [-json]
+//
+// Credentials come from the provider's environment variables: SCIM_TOKEN,
+// or SCIM_USERNAME and SCIM_PASSWORD, or SCIM_OAUTH2_TOKEN_URL,
+// SCIM_OAUTH2_CLIENT_ID, SCIM_OAUTH2_CLIENT_SECRET and SCIM_OAUTH2_SCOPES.
+// They are never printed. Read-only unless -write is given; -write creates
+// one throwaway user (and group) and always removes them.
+//
+// Exit status: 0 when the provider can manage the app, 1 when it cannot,
+// 2 on a usage error.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/probe"
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("scim-probe", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	endpoint := flags.String("endpoint", os.Getenv("SCIM_ENDPOINT"), "SCIM base URL (or SCIM_ENDPOINT)")
+	write := flags.Bool("write", false, "also create, change and remove one throwaway user (and group)")
+	asJSON := flags.Bool("json", false, "print the report as JSON")
+	timeout := flags.Duration("timeout", 30*time.Second, "time limit of each request")
+	quiet := flags.Bool("quiet", false, "no progress lines on stderr")
+	if err := flags.Parse(args); err != nil {
+		return 2
+	}
+	if *endpoint == "" {
+		_, _ = fmt.Fprintln(stderr, "scim-probe: -endpoint (or SCIM_ENDPOINT) is required")
+		return 2
+	}
+	cfg, err := clientConfig(*endpoint, *timeout)
+	if err != nil {
+		_, _ = fmt.Fprintln(stderr, "scim-probe:", err)
+		return 2
+	}
+	client, err := scim.New(cfg)
+	if err != nil {
+		_, _ = fmt.Fprintln(stderr, "scim-probe:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	opts := probe.Options{Write: *write, RequestTimeout: *timeout}
+	if !*quiet {
+		opts.Progress = stderr
+	}
+	report := probe.Run(ctx, client, opts)
+	if *asJSON {
+		err = report.WriteJSON(stdout)
+	} else {
+		err = report.WriteText(stdout)
+	}
+	if err != nil {
+		_, _ = fmt.Fprintln(stderr, "scim-probe:", err)
+		return 2
+	}
+	if !report.Manageable {
+		return 1
+	}
+	return 0
+}
+
+// clientConfig takes credentials from the provider's environment variables.
+func clientConfig(endpoint string, timeout time.Duration) (scim.Config, error) {
+	cfg := scim.Config{
+		Endpoint: endpoint, Token: os.Getenv("SCIM_TOKEN"),
+		Username: os.Getenv("SCIM_USERNAME"), Password: os.Getenv("SCIM_PASSWORD"),
+		MaxRetries: 2, RequestTimeout: timeout, RetryWaitMin: 500 * time.Millisecond, RetryWaitMax: 5 * time.Second,
+		UserAgent: "scim-probe (terraform-provider-scim)",
+	}
+	if tokenURL := os.Getenv("SCIM_OAUTH2_TOKEN_URL"); tokenURL != "" {
+		cc := clientcredentials.Config{
+			TokenURL: tokenURL, ClientID: os.Getenv("SCIM_OAUTH2_CLIENT_ID"), ClientSecret: os.Getenv("SCIM_OAUTH2_CLIENT_SECRET"),
+			Scopes: strings.FieldsFunc(os.Getenv("SCIM_OAUTH2_SCOPES"), func(r rune) bool { return r == ',' || r == ' ' }),
+		}
+		source := cc.TokenSource(context.Background())
+		cfg.TokenSource = func() (string, error) {
+			tok, err := source.Token()
+			if err != nil {
+				return "", err
+			}
+			return tok.AccessToken, nil
+		}
+		cfg.Secrets = append(cfg.Secrets, cc.ClientSecret)
+	}
+	if cfg.Token == "" && cfg.Username == "" && cfg.TokenSource == nil {
+		return cfg, fmt.Errorf("no credentials: set SCIM_TOKEN, or SCIM_USERNAME and SCIM_PASSWORD, or SCIM_OAUTH2_TOKEN_URL with client id and secret")
+	}
+	return cfg, nil
+}

@@ -1,0 +1,418 @@
+package probe
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+)
+
+// readChecks runs the read-only checks; false when nothing more can be
+// learned (the endpoint refuses us or has no usable /Users).
+func (p *prober) readChecks(ctx context.Context) bool {
+	p.step("reading /ServiceProviderConfig, /Schemas and /ResourceTypes")
+	p.discovery(ctx)
+	p.step("listing users")
+	ex, req := p.send(ctx, "GET", "Users", url.Values{"startIndex": {"1"}, "count": {"2"}}, nil)
+	switch {
+	case ex == nil:
+		p.add(Finding{Key: "endpoint", Severity: Blocker, Summary: "The endpoint did not answer.", Request: req,
+			Provider: "Check the URL (the SCIM base URL, ending before /Users) and the network path."})
+		return false
+	case ex.Status == 401 || ex.Status == 403:
+		p.add(Finding{Key: "auth", Severity: Blocker, Summary: "The credentials were refused.", Request: req,
+			Provider: "Use the app's SCIM provisioning token (SCIM_TOKEN), or basic auth or OAuth2 if the app asks for them."})
+		return false
+	case !ok(ex):
+		p.add(Finding{Key: "users.list", Severity: Blocker, Summary: describeError(ex), Request: req,
+			Provider: "The provider lists /Users to look users up; check that the endpoint is the SCIM base URL."})
+		return false
+	}
+	users, total, key := listPage(ex.Body)
+	p.add(Finding{Key: "users.list", Severity: OK, Request: req,
+		Summary: fmt.Sprintf("/Users lists %s users (list key %q).", totalText(total, len(users)), key)})
+	if key != "Resources" {
+		p.add(Finding{Key: "users.list_key", Severity: Quirk, Request: req,
+			Summary: fmt.Sprintf("The list key is %q, not \"Resources\".", key), Provider: "Read either way; nothing to set."})
+	}
+	p.rateLimitHeaders(ex, req)
+	if len(users) > 0 {
+		p.user = users[0]
+	}
+	p.paging(ctx, total)
+	if p.user != nil {
+		p.filters(ctx)
+		p.projection(ctx)
+		p.versions(ctx)
+	} else {
+		p.add(Finding{Key: "filters", Severity: Unknown, Summary: "The app has no users, so filters and ETags were not checked.",
+			Provider: "Run again with -write to check them on a throwaway user."})
+	}
+	p.errorShape(ctx)
+	p.groups(ctx)
+	return true
+}
+
+func (p *prober) discovery(ctx context.Context) {
+	ex, req := p.send(ctx, "GET", "ServiceProviderConfig", nil, nil)
+	if !ok(ex) {
+		p.add(Finding{Key: "discovery", Severity: Quirk, Summary: "No /ServiceProviderConfig: " + describeError(ex), Request: req,
+			Provider: "Nothing is taken from discovery; the settings below come from what the app did."})
+		return
+	}
+	var spc map[string]any
+	_ = json.Unmarshal(ex.Body, &spc)
+	supported := func(name string) bool {
+		m, _ := spc[name].(map[string]any)
+		return fmt.Sprint(m["supported"]) == "true"
+	}
+	p.add(Finding{Key: "discovery", Severity: OK, Request: req, Summary: fmt.Sprintf(
+		"/ServiceProviderConfig says: patch %t, filter %t, etag %t, bulk %t, sort %t.",
+		supported("patch"), supported("filter"), supported("etag"), supported("bulk"), supported("sort"))})
+	if !supported("patch") {
+		p.detected.UpdateMethod = scim.UpdatePut
+		p.probed["update_method"] = true
+		p.add(Finding{Key: "patch", Severity: Quirk, Request: req, Summary: "Discovery says PATCH is not supported.",
+			Provider: `Updates are sent as GET, merge and PUT (update_method = "put"; discovery would also switch to it).`})
+	}
+	for _, doc := range []string{"Schemas", "ResourceTypes"} {
+		ex, req := p.send(ctx, "GET", doc, nil, nil)
+		if !ok(ex) {
+			p.add(Finding{Key: "discovery." + lower(doc), Severity: Quirk, Summary: "No /" + doc + ": " + describeError(ex), Request: req,
+				Provider: "Extension URNs in `extensions` are not checked at plan time."})
+		}
+	}
+}
+
+// paging learns the start index base, a page cap and cursor paging.
+func (p *prober) paging(ctx context.Context, total int) {
+	if total < 3 && total >= 0 {
+		p.add(Finding{Key: "paging", Severity: Unknown, Summary: "Fewer than 3 users: paging was not checked."})
+		return
+	}
+	first := func(start string) (string, *scim.Exchange, string) {
+		ex, req := p.send(ctx, "GET", "Users", url.Values{"startIndex": {start}, "count": {"1"}, "attributes": {"id"}}, nil)
+		if !ok(ex) {
+			return "", ex, req
+		}
+		items, _, _ := listPage(ex.Body)
+		if len(items) == 0 {
+			return "", ex, req
+		}
+		return fmt.Sprint(items[0]["id"]), ex, req
+	}
+	id0, _, req0 := first("0")
+	id1, _, _ := first("1")
+	id2, _, _ := first("2")
+	p.probed["start_index_base"] = true
+	switch {
+	case id1 != "" && id1 == id2:
+		p.add(Finding{Key: "paging.start_index", Severity: Quirk, Request: req0,
+			Summary:  "startIndex is ignored: every page starts at the first user.",
+			Provider: "Pages are de-duplicated by id and the listing stops when a page brings nothing new; large tenants may be listed incompletely."})
+	case id0 != "" && id0 != id1:
+		p.detected.StartIndexBase = 0
+		p.add(Finding{Key: "paging.start_index", Severity: Quirk, Request: req0, Summary: "startIndex counts from 0.",
+			Provider: "start_index_base = 0."})
+	default:
+		p.add(Finding{Key: "paging.start_index", Severity: OK, Request: req0, Summary: "startIndex counts from 1 (RFC 7644)."})
+	}
+	asked := 200
+	ex, req := p.send(ctx, "GET", "Users", url.Values{"startIndex": {strconv.Itoa(p.detected.StartIndexBase)}, "count": {strconv.Itoa(asked)}, "attributes": {"id"}}, nil)
+	if ok(ex) {
+		items, _, _ := listPage(ex.Body)
+		want := asked
+		if total >= 0 && total < want {
+			want = total
+		}
+		p.probed["page_size"] = true
+		if len(items) < want {
+			p.detected.PageSize = len(items)
+			p.add(Finding{Key: "paging.page_cap", Severity: Quirk, Request: req,
+				Summary:  fmt.Sprintf("Pages are capped at %d users (asked for %d).", len(items), asked),
+				Provider: fmt.Sprintf("page_size = %d, so each page is full; startIndex advances by what came back either way.", len(items))})
+		}
+	}
+	ex, req = p.send(ctx, "GET", "Users", url.Values{"count": {"1"}, "cursor": {""}, "attributes": {"id"}}, nil)
+	if ok(ex) && strings.Contains(string(ex.Body), `"nextCursor"`) {
+		p.add(Finding{Key: "paging.cursor", Severity: OK, Request: req, Summary: "Cursor paging (RFC 9865) is offered on /Users.",
+			Provider: "nextCursor is followed when the app sends it."})
+	}
+}
+
+// filterCheck is one filter and how to tell it worked on the sample user.
+type filterCheck struct {
+	key, filter string
+}
+
+func (p *prober) filters(ctx context.Context) {
+	p.step("checking filters")
+	name := fmt.Sprint(p.user["userName"])
+	id := fmt.Sprint(p.user["id"])
+	email := firstEmail(p.user)
+	checks := []filterCheck{
+		{"filter.eq", scim.Eq("userName", name)},
+		{"filter.eq_case", scim.Eq("userName", strings.ToUpper(name))},
+		{"filter.sw", scim.Sw("userName", prefixOf(name))},
+		{"filter.co", "userName co " + strconv.Quote(prefixOf(name))},
+		{"filter.and", scim.And(scim.Eq("userName", name), "active eq "+fmt.Sprint(p.user["active"] != false))},
+	}
+	if email != "" {
+		checks = append(checks, filterCheck{"filter.emails", `emails[type eq "work" and value eq ` + strconv.Quote(email) + `]`},
+			filterCheck{"filter.emails_value", scim.Eq("emails.value", email)})
+	}
+	for _, fc := range checks {
+		ex, req := p.send(ctx, "GET", "Users", url.Values{"filter": {fc.filter}, "attributes": {"id,userName"}}, nil)
+		verdict, severity, provider := filterVerdict(ex, id, fc.key)
+		p.add(Finding{Key: fc.key, Severity: severity, Request: req, Summary: fmt.Sprintf("Filter %s: %s.", fc.filter, verdict), Provider: provider})
+	}
+}
+
+func filterVerdict(ex *scim.Exchange, id, key string) (verdict, severity, provider string) {
+	switch {
+	case rejected(ex):
+		verdict = "rejected (" + describeError(ex) + ")"
+	case !ok(ex):
+		verdict = "failed (" + describeError(ex) + ")"
+	default:
+		items, _, _ := listPage(ex.Body)
+		found, others := false, 0
+		for _, it := range items {
+			if fmt.Sprint(it["id"]) == id {
+				found = true
+			} else if key != "filter.sw" && key != "filter.co" {
+				others++
+			}
+		}
+		switch {
+		case found && others == 0:
+			return "works", OK, ""
+		case found:
+			verdict = "ignored (other users came back)"
+		default:
+			verdict = "does not find the user"
+		}
+	}
+	switch key {
+	case "filter.eq":
+		return verdict, Blocker, "Lookups by userName eq are how the provider avoids duplicates; the provider re-checks results, but an app that rejects eq cannot be managed safely."
+	case "filter.eq_case":
+		return verdict, Quirk, "userName is compared case-sensitively by the app's filter: write user_name in the app's case; the provider compares case-insensitively itself."
+	case "filter.emails", "filter.emails_value":
+		return verdict, Quirk, "Lookups use userName and externalId only; email filters are not needed."
+	default:
+		return verdict, Quirk, "Not used for management; list resources and data sources read every page and narrow locally when the app rejects it."
+	}
+}
+
+func (p *prober) projection(ctx context.Context) {
+	ex, req := p.send(ctx, "GET", "Users", url.Values{"attributes": {"userName"}, "count": {"1"}}, nil)
+	if !ok(ex) {
+		p.add(Finding{Key: "projection", Severity: Quirk, Summary: "?attributes= is refused: " + describeError(ex), Request: req,
+			Provider: "The provider asks for attributes only for id listings and group members."})
+		return
+	}
+	items, _, _ := listPage(ex.Body)
+	extra := 0
+	for _, it := range items {
+		for k := range it {
+			switch lower(k) {
+			case "id", "username", "schemas", "meta":
+			default:
+				extra++
+			}
+		}
+	}
+	if extra > 0 {
+		p.add(Finding{Key: "projection", Severity: Quirk, Request: req, Summary: "?attributes= is ignored: whole users come back.",
+			Provider: "Harmless: answers are read whole; listings cost more bandwidth."})
+		return
+	}
+	p.add(Finding{Key: "projection", Severity: OK, Request: req, Summary: "?attributes= projects the answer."})
+}
+
+func (p *prober) versions(ctx context.Context) {
+	ex, req := p.send(ctx, "GET", "Users/"+url.PathEscape(fmt.Sprint(p.user["id"])), nil, nil)
+	if !ok(ex) {
+		p.add(Finding{Key: "users.get", Severity: Blocker, Summary: "GET /Users/{id} fails: " + describeError(ex), Request: req,
+			Provider: "Refresh reads each user by id; the app must answer it."})
+		return
+	}
+	var doc map[string]any
+	_ = json.Unmarshal(ex.Body, &doc)
+	meta, _ := doc["meta"].(map[string]any)
+	if ex.Header.Get("ETag") != "" || meta["version"] != nil {
+		p.detected.SupportsETags = true
+		p.add(Finding{Key: "etag", Severity: OK, Request: req, Summary: "Users carry versions (ETag or meta.version).",
+			Provider: "etag = true: full replaces send If-Match, so a concurrent change is not overwritten."})
+		return
+	}
+	p.add(Finding{Key: "etag", Severity: OK, Request: req, Summary: "Users carry no version (no ETag, no meta.version).",
+		Provider: "Full replaces are sent without If-Match."})
+}
+
+func (p *prober) errorShape(ctx context.Context) {
+	ex, req := p.send(ctx, "GET", "Users/scim-probe-no-such-user-7f3a", nil, nil)
+	switch {
+	case ex == nil:
+	case ex.Status == 404 && ex.Err != nil && !ex.Err.NonSCIM && strings.Contains(string(ex.Body), "urn:ietf:params:scim:api:messages:2.0:Error"):
+		p.add(Finding{Key: "errors", Severity: OK, Request: req, Summary: "A missing user is a 404 with a SCIM Error document."})
+	case ex.Status == 404:
+		p.add(Finding{Key: "errors", Severity: Quirk, Request: req, Summary: "A missing user is a 404 without a SCIM Error document.",
+			Provider: "A 404 with an HTML body is not taken as \"gone\" (it usually means a wrong URL); JSON or empty bodies are."})
+	default:
+		p.add(Finding{Key: "errors", Severity: Quirk, Request: req, Summary: fmt.Sprintf("A missing user answers %d, not 404.", ex.Status),
+			Provider: "Users deleted in the app may not be seen as gone; refresh reports the error instead."})
+	}
+}
+
+func (p *prober) rateLimitHeaders(ex *scim.Exchange, req string) {
+	var found []string
+	for _, h := range []string{"RateLimit-Policy", "RateLimit", "RateLimit-Limit", "X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After"} {
+		if v := ex.Header.Get(h); v != "" {
+			found = append(found, h+": "+v)
+		}
+	}
+	if len(found) > 0 {
+		p.add(Finding{Key: "rate_limit", Severity: OK, Request: req, Summary: "Rate-limit headers: " + strings.Join(found, "; ") + ".",
+			Provider: "The limiter paces requests to the stated limit and honours Retry-After."})
+		return
+	}
+	p.add(Finding{Key: "rate_limit", Severity: OK, Request: req, Summary: "No rate-limit headers on a listing.",
+		Provider: "The limiter learns from 429 answers; set rate_limit if the app documents one."})
+}
+
+func (p *prober) groups(ctx context.Context) {
+	p.step("checking groups")
+	ex, req := p.send(ctx, "GET", "Groups", url.Values{"startIndex": {"1"}, "count": {"5"}}, nil)
+	p.probed["groups"] = true
+	if !ok(ex) {
+		p.detected.SupportsGroups = false
+		p.add(Finding{Key: "groups", Severity: Quirk, Request: req, Summary: "No usable /Groups: " + describeError(ex),
+			Provider: "groups = false: scim_group and scim_group_member fail at plan time."})
+		return
+	}
+	groups, total, _ := listPage(ex.Body)
+	p.add(Finding{Key: "groups", Severity: OK, Request: req, Summary: fmt.Sprintf("/Groups lists %s groups.", totalText(total, len(groups)))})
+	if len(groups) > 0 {
+		p.group = groups[0]
+	}
+	p.groupPaging(ctx, total)
+	for _, g := range groups {
+		if members, ok := g["members"].([]any); ok && len(members) > 0 {
+			p.probed["members_read"] = true
+			p.add(Finding{Key: "groups.members", Severity: OK, Request: req, Summary: "Groups list their members inline."})
+			return
+		}
+	}
+	for _, g := range groups {
+		path := "Groups/" + url.PathEscape(fmt.Sprint(g["id"]))
+		ex, req := p.send(ctx, "GET", path, url.Values{"attributes": {"members"}}, nil)
+		var doc map[string]any
+		if ok(ex) && json.Unmarshal(ex.Body, &doc) == nil {
+			if members, ok := doc["members"].([]any); ok && len(members) > 0 {
+				p.probed["members_read"] = true
+				p.detected.MembersRead = scim.MembersAttributes
+				p.add(Finding{Key: "groups.members", Severity: Quirk, Request: req, Summary: "Members come only with ?attributes=members.",
+					Provider: `members_read = "attributes".`})
+				return
+			}
+		}
+	}
+	if len(groups) > 0 && !p.opts.Write {
+		p.add(Finding{Key: "groups.members", Severity: Unknown, Summary: "No group showed members (they may all be empty, or the app never returns members).",
+			Provider: "Run again with -write: a throwaway group with one member tells."})
+	}
+}
+
+// groupPaging detects groups paged only by cursor (AWS IAM Identity Center).
+func (p *prober) groupPaging(ctx context.Context, total int) {
+	if total >= 0 && total < 2 {
+		return
+	}
+	ids := func(q url.Values) (string, bool, string) {
+		ex, req := p.send(ctx, "GET", "Groups", q, nil)
+		if !ok(ex) {
+			return "", false, req
+		}
+		items, _, _ := listPage(ex.Body)
+		if len(items) == 0 {
+			return "", false, req
+		}
+		return fmt.Sprint(items[0]["id"]), strings.Contains(string(ex.Body), `"nextCursor"`), req
+	}
+	first, _, _ := ids(url.Values{"startIndex": {"1"}, "count": {"1"}, "excludedAttributes": {"members"}})
+	second, _, req := ids(url.Values{"startIndex": {"2"}, "count": {"1"}, "excludedAttributes": {"members"}})
+	_, cursor, _ := ids(url.Values{"cursor": {""}, "count": {"1"}, "excludedAttributes": {"members"}})
+	p.probed["cursor_paging"] = true
+	if first != "" && first == second && cursor {
+		p.detected.CursorPaging = true
+		p.add(Finding{Key: "groups.paging", Severity: Quirk, Request: req, Summary: "/Groups ignores startIndex and pages by cursor only.",
+			Provider: "Listings ask for cursor paging from the first page (as the aws_identity_center preset does)."})
+	}
+}
+
+// listPage reads a ListResponse tolerantly: the resources under any key
+// case, and totalResults (-1 when absent).
+func listPage(body []byte) ([]map[string]any, int, string) {
+	var doc map[string]any
+	if json.Unmarshal(body, &doc) != nil {
+		return nil, -1, ""
+	}
+	var items []map[string]any
+	key := ""
+	for k, v := range doc {
+		if lower(k) == "resources" {
+			key = k
+			list, _ := v.([]any)
+			for _, it := range list {
+				if m, ok := it.(map[string]any); ok {
+					items = append(items, m)
+				}
+			}
+		}
+	}
+	total := -1
+	if v, ok := doc["totalResults"]; ok {
+		total, _ = strconv.Atoi(fmt.Sprint(v))
+	}
+	return items, total, key
+}
+
+func totalText(total, seen int) string {
+	if total < 0 {
+		return fmt.Sprintf("at least %d (no totalResults)", seen)
+	}
+	return strconv.Itoa(total)
+}
+
+func describeError(ex *scim.Exchange) string {
+	switch {
+	case ex == nil:
+		return "no answer"
+	case ex.Err != nil:
+		return ex.Err.Error()
+	}
+	return fmt.Sprintf("HTTP %d", ex.Status)
+}
+
+func firstEmail(user map[string]any) string {
+	emails, _ := user["emails"].([]any)
+	for _, e := range emails {
+		if m, ok := e.(map[string]any); ok && fmt.Sprint(m["type"]) == "work" {
+			return fmt.Sprint(m["value"])
+		}
+	}
+	return ""
+}
+
+func prefixOf(name string) string {
+	if len(name) > 3 {
+		return name[:3]
+	}
+	return name
+}

@@ -1,0 +1,127 @@
+package probe
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+)
+
+// field is one dialect setting the probe can observe, named as in the
+// provider's dialect block.
+type field struct {
+	name string
+	get  func(scim.Dialect) any
+}
+
+var fields = []field{
+	{"patch_op_case", func(d scim.Dialect) any { return d.PatchOpCase }},
+	{"update_method", func(d scim.Dialect) any { return d.UpdateMethod }},
+	{"start_index_base", func(d scim.Dialect) any { return d.StartIndexBase }},
+	{"page_size", func(d scim.Dialect) any { return d.PageSize }},
+	{"members_read", func(d scim.Dialect) any { return d.MembersRead }},
+	{"groups", func(d scim.Dialect) any { return d.SupportsGroups }},
+	{"delete", func(d scim.Dialect) any { return d.SupportsDelete }},
+	{"user_schemas", func(d scim.Dialect) any { return fmt.Sprint(d.UserSchemas) }},
+	{"deactivate_may_delete", func(d scim.Dialect) any { return d.DeactivateMayDelete }},
+	// cursor_paging has no dialect-block setting; it selects a preset.
+	{"cursor_paging", func(d scim.Dialect) any { return d.CursorPaging }},
+}
+
+// settable are the fields the dialect block can set.
+func settable(name string) bool { return name != "cursor_paging" }
+
+// differences lists the probed fields where d differs from the detected dialect.
+func (p *prober) differences(d scim.Dialect) map[string]any {
+	out := map[string]any{}
+	for _, f := range fields {
+		if !p.probed[f.name] {
+			continue
+		}
+		want := f.get(p.detected)
+		if f.name == "page_size" {
+			// A smaller page than the cap is fine; only a larger one is not.
+			if d.PageSize <= p.detected.PageSize {
+				continue
+			}
+		}
+		if f.get(d) != want {
+			out[f.name] = want
+		}
+	}
+	return out
+}
+
+// suggest picks a preset that agrees with everything observed (other than
+// generic), else generic with the fewest overrides, and writes the block.
+func (p *prober) suggest() {
+	r := p.report
+	best := "generic"
+	generic, _ := scim.Preset("generic")
+	overrides := p.differences(generic)
+	if len(overrides) > 0 {
+		for _, name := range scim.PresetNames() {
+			d, _ := scim.Preset(name)
+			if name == "generic" || d.Unsupported != "" {
+				continue
+			}
+			if diff := p.differences(d); len(diff) == 0 {
+				best, overrides = name, nil
+				break
+			}
+		}
+	}
+	if _, ok := overrides["cursor_paging"]; ok {
+		delete(overrides, "cursor_paging")
+		p.add(Finding{Key: "suggestion.cursor", Severity: Quirk,
+			Summary:  "Groups page by cursor only, and no preset matches the rest.",
+			Provider: `Use vendor = "aws_identity_center" if the app is AWS IAM Identity Center; otherwise listings of groups may stop after the first page.`})
+	}
+	if best != "generic" {
+		r.Vendor = best
+	}
+	if len(overrides) > 0 {
+		r.Overrides = overrides
+	}
+	r.Block = p.providerBlock(r.Endpoint, r.Vendor, r.Overrides)
+}
+
+func (p *prober) providerBlock(endpoint, vendor string, overrides map[string]any) string {
+	var b strings.Builder
+	b.WriteString("provider \"scim\" {\n")
+	fmt.Fprintf(&b, "  endpoint = %q\n", endpoint)
+	b.WriteString("  # token from SCIM_TOKEN\n")
+	if vendor != "" {
+		fmt.Fprintf(&b, "  vendor   = %q\n", vendor)
+	}
+	if len(overrides) > 0 {
+		var keys []string
+		for k := range overrides {
+			if settable(k) {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		width := 0
+		for _, k := range keys {
+			width = max(width, len(k))
+		}
+		b.WriteString("  dialect = {\n")
+		for _, k := range keys {
+			v := overrides[k]
+			switch {
+			case k == "user_schemas":
+				v = fmt.Sprintf("[%q]", p.detected.UserSchemas[0])
+			default:
+				if s, ok := v.(string); ok {
+					v = fmt.Sprintf("%q", s)
+				}
+			}
+			fmt.Fprintf(&b, "    %-*s = %v\n", width, k, v)
+		}
+		b.WriteString("  }\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
