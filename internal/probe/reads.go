@@ -94,20 +94,20 @@ func (p *prober) paging(ctx context.Context, total int) {
 		p.add(Finding{Key: "paging", Severity: Unknown, Summary: "Fewer than 3 users: paging was not checked."})
 		return
 	}
-	first := func(start string) (string, *scim.Exchange, string) {
+	first := func(start string) (string, string) {
 		ex, req := p.send(ctx, "GET", "Users", url.Values{"startIndex": {start}, "count": {"1"}, "attributes": {"id"}}, nil)
 		if !ok(ex) {
-			return "", ex, req
+			return "", req
 		}
 		items, _, _ := listPage(ex.Body)
 		if len(items) == 0 {
-			return "", ex, req
+			return "", req
 		}
-		return fmt.Sprint(items[0]["id"]), ex, req
+		return fmt.Sprint(items[0]["id"]), req
 	}
-	id0, _, req0 := first("0")
-	id1, _, _ := first("1")
-	id2, _, _ := first("2")
+	id0, req0 := first("0")
+	id1, _ := first("1")
+	id2, _ := first("2")
 	p.probed["start_index_base"] = true
 	switch {
 	case id1 != "" && id1 == id2:

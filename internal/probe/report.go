@@ -15,12 +15,15 @@ func (r *Report) WriteText(w io.Writer) error {
 		return err
 	}
 	for _, f := range r.Findings {
-		fmt.Fprintf(w, "[%s] %s\n", marks[f.Severity], f.Summary)
+		text := fmt.Sprintf("[%s] %s\n", marks[f.Severity], f.Summary)
 		if f.Request != "" {
-			fmt.Fprintf(w, "          seen in: %s\n", f.Request)
+			text += fmt.Sprintf("          seen in: %s\n", f.Request)
 		}
 		if f.Provider != "" {
-			fmt.Fprintf(w, "          provider: %s\n", f.Provider)
+			text += fmt.Sprintf("          provider: %s\n", f.Provider)
+		}
+		if _, err := io.WriteString(w, text); err != nil {
+			return err
 		}
 	}
 	if !r.Manageable {

@@ -110,13 +110,10 @@ func (p *prober) providerBlock(endpoint, vendor string, overrides map[string]any
 		b.WriteString("  dialect = {\n")
 		for _, k := range keys {
 			v := overrides[k]
-			switch {
-			case k == "user_schemas":
+			if k == "user_schemas" {
 				v = fmt.Sprintf("[%q]", p.detected.UserSchemas[0])
-			default:
-				if s, ok := v.(string); ok {
-					v = fmt.Sprintf("%q", s)
-				}
+			} else if s, ok := v.(string); ok {
+				v = fmt.Sprintf("%q", s)
 			}
 			fmt.Fprintf(&b, "    %-*s = %v\n", width, k, v)
 		}

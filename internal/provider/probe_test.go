@@ -70,8 +70,12 @@ func TestAccProbe(t *testing.T) {
 				t.Fatal(err)
 			}
 			report := probe.Run(context.Background(), client, probe.Options{Write: true})
-			var text strings.Builder
+			var text, asJSON strings.Builder
 			_ = report.WriteText(&text)
+			_ = report.WriteJSON(&asJSON)
+			if strings.Contains(text.String()+asJSON.String(), srv.Token) {
+				t.Error("the report shows the token")
+			}
 			if !report.Manageable {
 				t.Fatalf("probe says the app cannot be managed:\n%s", text.String())
 			}
@@ -100,7 +104,7 @@ func TestAccProbe(t *testing.T) {
 				}
 			}
 			block := strings.Replace(report.Block, "  # token from SCIM_TOKEN\n", fmt.Sprintf("  token    = %q\n", srv.Token), 1)
-			testSuggestedBlock(t, srv, block, quirks["groups"])
+			testSuggestedBlock(t, block, quirks["groups"])
 		})
 	}
 }
@@ -108,7 +112,7 @@ func TestAccProbe(t *testing.T) {
 // testSuggestedBlock applies a user (and a group with it as member, where
 // the app has groups) with the suggested block, changes them, imports the
 // user and destroys everything.
-func testSuggestedBlock(t *testing.T, srv *scimtest.TestServer, block string, noGroups bool) {
+func testSuggestedBlock(t *testing.T, block string, noGroups bool) {
 	config := func(title string) string {
 		cfg := block + fmt.Sprintf(`
 resource "scim_user" "probe" {
