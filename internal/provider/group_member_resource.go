@@ -99,6 +99,9 @@ func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// First, so that every outcome (even removal from state) has the
+	// identity the framework requires: Terraform before 1.12 stores none.
+	setMembershipIdentity(ctx, resp.Identity, state.GroupID.ValueString(), state.MemberID.ValueString(), &resp.Diagnostics)
 	var group *scim.Group
 	err := r.client.ReadAfterWrite(ctx, lastWrite(ctx, req.Private), func() (bool, error) {
 		var err error
@@ -121,7 +124,6 @@ func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	state.ID = types.StringValue(state.GroupID.ValueString() + "/" + state.MemberID.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setMembershipIdentity(ctx, resp.Identity, state.GroupID.ValueString(), state.MemberID.ValueString(), &resp.Diagnostics)
 }
 
 // Update is never called: both inputs require replacement, and id is

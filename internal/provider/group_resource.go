@@ -148,6 +148,9 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// First, so that every outcome (even removal from state) has the
+	// identity the framework requires: Terraform before 1.12 stores none.
+	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 	// Right after this provider's write, an app that applies group changes
 	// asynchronously may still show the group as it was: read again, within
 	// the dialect's window, until it shows what was written.
@@ -178,7 +181,6 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	refreshGroup(&state, group, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 }
 
 func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -142,6 +142,9 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// First, so that every outcome (even removal from state) has the
+	// identity the framework requires: Terraform before 1.12 stores none.
+	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 	var user *scim.User
 	err := r.client.ReadAfterWrite(ctx, lastWrite(ctx, req.Private), func() (bool, error) {
 		var err error
@@ -160,7 +163,6 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	model, diags := flattenUser(ctx, user, state)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
-	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 }
 
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
