@@ -108,8 +108,7 @@ func (p *prober) send(ctx context.Context, method, path string, query url.Values
 	ctx, cancel := context.WithTimeout(ctx, p.opts.RequestTimeout)
 	defer cancel()
 	p.report.Requests++
-	var header http.Header
-	ex, err := p.c.Send(ctx, method, path, query, body, header)
+	ex, err := p.c.Send(ctx, method, path, query, body, nil)
 	if err != nil {
 		return nil, fmt.Sprintf("%s %s -> no answer: %v", method, ex.Path, err)
 	}

@@ -97,7 +97,7 @@ func (p *prober) derivedValues(created map[string]any) {
 // the path forms the provider sends.
 func (p *prober) patchForms(ctx context.Context, id string) {
 	path := "Users/" + url.PathEscape(id)
-	patch := func(op, attrPath string, value any) (*Exchange, string) {
+	patch := func(op, attrPath string, value any) (*scim.Exchange, string) {
 		return p.send(ctx, "PATCH", path, nil, map[string]any{"schemas": []string{patchOpSchema},
 			"Operations": []any{map[string]any{"op": op, "path": attrPath, "value": value}}})
 	}
@@ -125,14 +125,11 @@ func (p *prober) patchForms(ctx context.Context, id string) {
 	}
 	op := p.detected.PatchOpCase
 	name := map[bool]string{true: "Replace", false: "replace"}[op == "capitalized"]
-	for _, form := range []struct{ path, what string }{
-		{"name.givenName", "a sub-attribute path"},
-		{`emails[type eq "work"].value`, "a value-path filter"},
+	for _, form := range []struct{ path, what, value string }{
+		{"name.givenName", "a sub-attribute path", "Scimmy"},
+		{`emails[type eq "work"].value`, "a value-path filter", "probe-" + randomSuffix() + "@example.invalid"},
 	} {
-		ex, req := patch(name, form.path, "probe-"+strings.ToLower(randomSuffix())+"@example.invalid")
-		if form.path == "name.givenName" {
-			ex, req = patch(name, form.path, "Scimmy")
-		}
+		ex, req := patch(name, form.path, form.value)
 		if ok(ex) {
 			p.add(Finding{Key: "write.patch_path", Severity: OK, Request: req, Summary: "PATCH with " + form.what + " works."})
 			continue
@@ -141,9 +138,6 @@ func (p *prober) patchForms(ctx context.Context, id string) {
 			Provider: `If updates of emails or names fail, set update_method = "put".`})
 	}
 }
-
-// Exchange is the client's exchange, named here for brevity.
-type Exchange = scim.Exchange
 
 func (p *prober) replace(ctx context.Context, id string) {
 	path := "Users/" + url.PathEscape(id)
@@ -215,7 +209,7 @@ func (p *prober) groupRoundTrip(ctx context.Context, userID, suffix string) {
 
 func (p *prober) deactivateAndDelete(ctx context.Context, id string) {
 	path := "Users/" + url.PathEscape(id)
-	var ex *Exchange
+	var ex *scim.Exchange
 	var req string
 	if p.detected.UpdateMethod == scim.UpdatePut {
 		got, _ := p.send(ctx, "GET", path, nil, nil)
@@ -284,14 +278,14 @@ func (p *prober) cleanup(ctx context.Context, method, path string, body any) {
 var extensionURN = regexp.MustCompile(`urn:[A-Za-z0-9:._-]*:schemas:extension:[A-Za-z0-9:._-]+`)
 
 // extensionNamed is the extension URN a rejected create names, if any.
-func extensionNamed(ex *Exchange) string {
+func extensionNamed(ex *scim.Exchange) string {
 	if ex == nil || ex.Err == nil {
 		return ""
 	}
 	return extensionURN.FindString(ex.Err.Detail)
 }
 
-func bodyOf(ex *Exchange) []byte {
+func bodyOf(ex *scim.Exchange) []byte {
 	if ex == nil {
 		return nil
 	}

@@ -99,10 +99,8 @@ func (r *groupListResource) ListResourceConfigSchema(_ context.Context, _ list.L
 }
 
 func (r *userListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var cfg userListModel
-	diags := req.Config.Get(ctx, &cfg)
-	if diags.HasError() || r.client == nil {
-		stream.Results = list.ListResultsStreamDiagnostics(withUnconfigured(diags, r.client))
+	cfg, ok := listConfig[userListModel](ctx, req, r.client, stream)
+	if !ok {
 		return
 	}
 	q := scim.Query{Filter: cfg.Filter.ValueString(), NamePrefix: cfg.UserNamePrefix.ValueString(), Limit: int(req.Limit)}
@@ -127,10 +125,8 @@ func (r *userListResource) List(ctx context.Context, req list.ListRequest, strea
 }
 
 func (r *groupListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var cfg groupListModel
-	diags := req.Config.Get(ctx, &cfg)
-	if diags.HasError() || r.client == nil {
-		stream.Results = list.ListResultsStreamDiagnostics(withUnconfigured(diags, r.client))
+	cfg, ok := listConfig[groupListModel](ctx, req, r.client, stream)
+	if !ok {
 		return
 	}
 	q := scim.Query{Filter: cfg.Filter.ValueString(), NamePrefix: cfg.DisplayNamePrefix.ValueString(), Limit: int(req.Limit)}
@@ -214,10 +210,18 @@ func pushError(push func(list.ListResult) bool, diags diag.Diagnostics) {
 	push(list.ListResult{Diagnostics: diags})
 }
 
-func withUnconfigured(diags diag.Diagnostics, client *scim.Client) diag.Diagnostics {
+// listConfig reads a list block's configuration; on failure, or without a
+// configured provider, the stream carries the diagnostics.
+func listConfig[T any](ctx context.Context, req list.ListRequest, client *scim.Client, stream *list.ListResultsStream) (T, bool) {
+	var cfg T
+	diags := req.Config.Get(ctx, &cfg)
 	if client == nil {
 		diags.AddError("The scim provider is not configured",
 			"Listing needs a configured provider block (endpoint and credentials) for the list block's provider.")
 	}
-	return diags
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return cfg, false
+	}
+	return cfg, true
 }
