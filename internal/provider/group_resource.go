@@ -158,7 +158,7 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	writtenAt := lastWrite(ctx, req.Private)
 	err := r.client.ReadAfterWrite(ctx, writtenAt, func() (bool, error) {
 		var err error
-		group, err = r.client.Groups.GetWithMembers(ctx, state.ID.ValueString(), state.Members.IDs())
+		group, err = r.client.Groups.RefreshWithMembers(ctx, state.ID.ValueString(), state.Members.IDs(), writtenAt)
 		if err != nil || !r.client.Settling(writtenAt) {
 			return true, err // outside the window every answer stands: no need to compare
 		}

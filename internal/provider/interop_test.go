@@ -2,17 +2,23 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 )
 
 // interopEnv names the SCIM servers this project did not write, as
@@ -107,10 +113,12 @@ resource "scim_user" "a" {
 // TestAccInterop runs the acceptance lifecycle against SCIM servers this
 // project did not write: create, update, drift, import, destroy
 // (deactivation), reactivation, groups and members; once with PATCH, and
-// once with every write as GET, merge and PUT (update_method = "put").
+// once with every write as GET, merge and PUT (update_method = "put"), and
+// once with every refresh read from listing pages (paged_refresh = "always"),
+// so that drift and import are also seen through these apps' listings.
 func TestAccInterop(t *testing.T) {
 	endpoints := interopEndpoints(t)
-	for _, mode := range []string{"patch", "put"} {
+	for _, mode := range []string{"patch", "put", "pages"} {
 		for name, endpoint := range endpoints {
 			t.Run(name+"/"+mode, func(t *testing.T) { testInteropLifecycle(t, endpoint, mode) })
 		}
@@ -119,6 +127,9 @@ func TestAccInterop(t *testing.T) {
 
 func testInteropLifecycle(t *testing.T, endpoint, mode string) {
 	dialect := fmt.Sprintf(`dialect = { update_method = %q }`, mode)
+	if mode == "pages" {
+		dialect = `paged_refresh = "always"`
+	}
 	config := func(endpoint, title, groupName string, withA bool, members string) string {
 		return interopConfig(endpoint, dialect, title, groupName, withA, members)
 	}
@@ -204,4 +215,94 @@ func testInteropLifecycle(t *testing.T, endpoint, mode string) {
 			},
 		},
 	})
+}
+
+// countingTransport counts listing requests and single-object reads.
+type countingTransport struct {
+	lists, singles atomic.Int32
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodGet {
+		if strings.HasSuffix(r.URL.Path, "/Users") || strings.HasSuffix(r.URL.Path, "/Groups") {
+			c.lists.Add(1)
+		} else {
+			c.singles.Add(1)
+		}
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestAccInteropPagedReads: on the third-party servers, a user or group
+// read from a listing page is exactly what a GET of it gives, and the
+// reads cost listing pages, not one GET each.
+func TestAccInteropPagedReads(t *testing.T) {
+	for name, endpoint := range interopEndpoints(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			var users, groups []string
+			for i := range 12 {
+				doc := scimCall(t, "POST", endpoint+"/Users", map[string]any{
+					"schemas":  []string{scim.SchemaUser},
+					"userName": fmt.Sprintf("interop-paged-%d@example.com", i), "displayName": fmt.Sprintf("Paged %d", i),
+					"title":  "Reader",
+					"emails": []any{map[string]any{"value": fmt.Sprintf("interop-paged-%d@example.com", i), "type": "work", "primary": true}},
+				})
+				users = append(users, fmt.Sprint(doc["id"]))
+			}
+			for i := range 3 {
+				doc := scimCall(t, "POST", endpoint+"/Groups", map[string]any{
+					"schemas": []string{scim.SchemaGroup}, "displayName": fmt.Sprintf("Interop paged %d", i),
+					"members": []any{map[string]any{"value": users[i]}, map[string]any{"value": users[i+1]}},
+				})
+				groups = append(groups, fmt.Sprint(doc["id"]))
+			}
+			t.Cleanup(func() {
+				for _, id := range groups {
+					scimCall(t, "DELETE", endpoint+"/Groups/"+id, nil)
+				}
+				for _, id := range users {
+					scimCall(t, "DELETE", endpoint+"/Users/"+id, nil)
+				}
+			})
+			counter := &countingTransport{}
+			paged, err := scim.New(scim.Config{Endpoint: endpoint, Token: "interop", Refresh: scim.RefreshPages, Transport: counter})
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, err := scim.New(scim.Config{Endpoint: endpoint, Token: "interop"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range users {
+				got, err := paged.Users.Refresh(ctx, id, time.Time{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := plain.Users.Get(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("user %s from a page:\n%+v\nby GET:\n%+v", id, got, want)
+				}
+			}
+			for _, id := range groups {
+				got, err := paged.Groups.RefreshWithMembers(ctx, id, users, time.Time{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := plain.Groups.GetWithMembers(ctx, id, users)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("group %s from a page:\n%+v\nby GET:\n%+v", id, got, want)
+				}
+			}
+			if counter.singles.Load() != 0 || counter.lists.Load() == 0 {
+				t.Errorf("%d single reads and %d listing pages; want every read from pages", counter.singles.Load(), counter.lists.Load())
+			}
+		})
+	}
 }

@@ -50,6 +50,7 @@ type scimProviderModel struct {
 	OAuth2         types.Object  `tfsdk:"oauth2"`
 	Vendor         types.String  `tfsdk:"vendor"`
 	Dialect        types.Object  `tfsdk:"dialect"`
+	PagedRefresh   types.String  `tfsdk:"paged_refresh"`
 }
 
 type basicAuthModel struct {
@@ -112,6 +113,17 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "Time limit of one HTTP request, as a Go duration such as `30s` or `2m`. Defaults to `30s`.",
 				Optional:            true,
 				Validators:          []validator.String{durationValidator{}},
+			},
+			"paged_refresh": schema.StringAttribute{
+				MarkdownDescription: "How refresh reads `scim_user` and `scim_group` objects. `auto` (the default) reads one object " +
+					"with one `GET` until a run has read 10 of them, then fetches the first page of " +
+					"the app's listing and, once the reads reach a tenth of the pages the listing takes, the rest: each later read is " +
+					"answered from those pages, so refreshing 10,000 users costs about 110 requests instead of 10,000. `always` lists " +
+					"from the first read; `never` always reads by `GET` (for an app whose listings show less than its `GET`). Pages " +
+					"are fetched anew in every Terraform run and never used once this provider has written since; an object a page " +
+					"did not contain is read by `GET`. Groups are read from pages only where the dialect's `members_read` is `inline`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf("auto", "always", "never")},
 			},
 			"oauth2":  oauth2Schema(),
 			"vendor":  vendorSchema(),
@@ -216,6 +228,7 @@ func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, dia
 	if !data.MaxRetries.IsNull() {
 		cfg.MaxRetries = int(data.MaxRetries.ValueInt64())
 	}
+	cfg.Refresh = map[string]scim.RefreshMode{"always": scim.RefreshPages, "never": scim.RefreshGet}[data.PagedRefresh.ValueString()]
 	applyTLS(data, &cfg, &diags)
 	if !data.RequestTimeout.IsNull() {
 		d, _ := time.ParseDuration(data.RequestTimeout.ValueString()) // checked by durationValidator

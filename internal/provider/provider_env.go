@@ -36,6 +36,7 @@ var envVars = map[string][]string{
 	"headers":          {"SCIM_HEADERS"},
 	"vendor":           {"SCIM_VENDOR"},
 	"dialect":          {"SCIM_DIALECT"},
+	"paged_refresh":    {"SCIM_PAGED_REFRESH"},
 }
 
 // envError reports a bad environment value against the setting it stands for.
@@ -68,6 +69,13 @@ func withEnvironment(ctx context.Context, data scimProviderModel, s providerSche
 			envError(diags, "request_timeout", "SCIM_REQUEST_TIMEOUT", "must be a positive Go duration such as 30s")
 		} else {
 			data.RequestTimeout = types.StringValue(v)
+		}
+	}
+	if v := os.Getenv("SCIM_PAGED_REFRESH"); v != "" && data.PagedRefresh.IsNull() {
+		if v != "auto" && v != "always" && v != "never" {
+			envError(diags, "paged_refresh", "SCIM_PAGED_REFRESH", "must be auto, always or never")
+		} else {
+			data.PagedRefresh = types.StringValue(v)
 		}
 	}
 	if v := os.Getenv("SCIM_VENDOR"); v != "" && data.Vendor.IsNull() {

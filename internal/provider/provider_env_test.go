@@ -63,6 +63,7 @@ func TestAccProvider_everySettingFromEnvironment(t *testing.T) {
 	t.Setenv("SCIM_REQUEST_TIMEOUT", "20s")
 	t.Setenv("SCIM_RATE_LIMIT", "100")
 	t.Setenv("SCIM_VENDOR", "generic")
+	t.Setenv("SCIM_PAGED_REFRESH", "always")
 	cfg := func(title string) string {
 		return `provider "scim" {}` + "\n" + fmt.Sprintf(`resource "scim_user" "test" {
   user_name = "env@example.com"
@@ -87,6 +88,9 @@ func TestAccProvider_everySettingFromEnvironment(t *testing.T) {
 					if n := srv.Count("PATCH"); n != 0 {
 						return fmt.Errorf("%d PATCH requests although SCIM_DIALECT says put", n)
 					}
+					if srv.Count("list") == 0 {
+						return fmt.Errorf("no listing although SCIM_PAGED_REFRESH says always")
+					}
 					return nil
 				},
 			},
@@ -101,6 +105,7 @@ func TestAccProvider_badEnvironmentValues(t *testing.T) {
 	t.Setenv("SCIM_TOKEN", srv.Token)
 	for env, tc := range map[string]struct{ value, want string }{
 		"SCIM_MAX_RETRIES":      {"many", `SCIM_MAX_RETRIES \(the fallback of max_retries\) must be a whole number`},
+		"SCIM_PAGED_REFRESH":    {"sometimes", `SCIM_PAGED_REFRESH \(the fallback of paged_refresh\) must be auto, always or never`},
 		"SCIM_DIALECT":          {`{"update_methd": "put"}`, `SCIM_DIALECT \(the fallback of dialect\) has an unknown key\s+"update_methd"`},
 		"SCIM_HEADERS":          {`X-Tenant: acme`, `SCIM_HEADERS \(the fallback of headers\) must be a JSON object`},
 		"SCIM_OAUTH2_TOKEN_URL": {srv.URL + "/token", `SCIM_OAUTH2_CLIENT_ID \(the fallback of oauth2\) must be set together`},

@@ -146,9 +146,10 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	// identity the framework requires: Terraform before 1.12 stores none.
 	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 	var user *scim.User
-	err := r.client.ReadAfterWrite(ctx, lastWrite(ctx, req.Private), func() (bool, error) {
+	writtenAt := lastWrite(ctx, req.Private)
+	err := r.client.ReadAfterWrite(ctx, writtenAt, func() (bool, error) {
 		var err error
-		user, err = r.client.Users.Get(ctx, state.ID.ValueString())
+		user, err = r.client.Users.Refresh(ctx, state.ID.ValueString(), writtenAt)
 		return true, err
 	})
 	if errors.Is(err, scim.ErrNotFound) {

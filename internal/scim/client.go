@@ -62,6 +62,9 @@ type Config struct {
 	Transport http.RoundTripper
 	// Secrets are more values to mask in logs, such as an OAuth client secret.
 	Secrets []string
+	// Refresh chooses how Users.Refresh and Groups.Refresh read: by GET, or
+	// from listing pages fetched once per client (the zero value is RefreshAuto).
+	Refresh RefreshMode
 }
 
 // Client talks to one SCIM service provider. It is safe for concurrent use,
@@ -79,6 +82,11 @@ type Client struct {
 	usePut    atomic.Bool
 	plainJSON atomic.Bool
 	schemas   schemaCache
+	// lastWriteNanos is when this client last sent a request that may
+	// change the app (anything but GET): pages fetched before it are stale.
+	lastWriteNanos atomic.Int64
+	userPages      *pagedReads
+	groupPages     *pagedReads
 	// traceBodies is set when TRACE logging may be on: only then are
 	// bodies copied and redacted for the log.
 	traceBodies bool
@@ -146,9 +154,24 @@ func New(cfg Config) (*Client, error) {
 			c.secrets = append(c.secrets, s)
 		}
 	}
+	switch cfg.Refresh {
+	case "", RefreshAuto, RefreshPages, RefreshGet:
+	default:
+		return nil, fmt.Errorf("refresh mode %q: want %q, %q or %q", cfg.Refresh, RefreshAuto, RefreshPages, RefreshGet)
+	}
+	c.userPages = newPagedReads(c, "Users", cfg.Refresh)
+	c.groupPages = newPagedReads(c, "Groups", cfg.Refresh)
 	c.Users = &UsersService{client: c}
 	c.Groups = &GroupsService{client: c}
 	return c, nil
+}
+
+// lastWrite is when this client last sent a request other than GET.
+func (c *Client) lastWrite() time.Time {
+	if n := c.lastWriteNanos.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
 }
 
 // Dialect returns the effective dialect of the client.

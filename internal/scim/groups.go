@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -56,6 +57,21 @@ func (s *GroupsService) Get(ctx context.Context, id string) (*Group, error) {
 		g.MembersKnown = true // the dialect promised members: absent means none
 	}
 	return g, nil
+}
+
+// RefreshWithMembers reads one group with its members for a refresh: from
+// the listing pages this client fetched (see Config.Refresh) where the
+// dialect says listings carry members, or else as GetWithMembers does.
+// writtenAt is the caller's record of its last write of the group.
+func (s *GroupsService) RefreshWithMembers(ctx context.Context, id string, candidates []string, writtenAt time.Time) (*Group, error) {
+	if s.client.dialect.MembersRead == MembersInline {
+		if o, ok := s.client.groupPages.lookup(ctx, id, writtenAt); ok {
+			g := decodeGroup(o)
+			g.MembersKnown = true // listed the way GET answers: absent members means none
+			return g, nil
+		}
+	}
+	return s.GetWithMembers(ctx, id, candidates)
 }
 
 // GetWithMembers fetches a group and its members, read the way the dialect

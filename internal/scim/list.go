@@ -45,70 +45,106 @@ func joinComma(items []string) string {
 	return out
 }
 
-// list pages through resourcePath and calls fn for each resource once. It
-// advances startIndex by what actually came back (servers may cap pages
-// below the asked count), stops on an empty page or when totalResults is
-// reached, follows nextCursor (RFC 9865) when offered, and drops repeats by id.
+// list pages through resourcePath and calls fn for each resource once.
 func (c *Client) list(ctx context.Context, resourcePath string, opts ListOptions, fn func(jsonObject) error) error {
-	seen := map[string]bool{}
-	startIndex, cursor := c.dialect.StartIndexBase, ""
-	useCursor := c.dialect.CursorPaging
-	for page := 0; ; page++ {
-		if page >= c.dialect.MaxPages {
-			return fmt.Errorf("listing %s: stopped after %d pages; the server keeps returning results", resourcePath, page)
-		}
-		q := opts.query()
-		q.Set("count", strconv.Itoa(c.dialect.PageSize))
-		switch {
-		case cursor != "":
-			q.Set("cursor", cursor)
-		case useCursor:
-			q.Set("cursor", "") // an empty cursor asks for cursor paging from the first page (RFC 9865)
-		default:
-			q.Set("startIndex", strconv.Itoa(startIndex))
-		}
-		resp, err := c.do(ctx, request{Method: "GET", Path: resourcePath, Query: q, Idempotent: true})
-		if err != nil {
+	p := c.newPager(resourcePath, opts)
+	for !p.done {
+		if err := p.next(ctx, fn); err != nil {
 			return err
 		}
-		obj, ok := parseObject(resp.Body)
-		if !ok {
-			return fmt.Errorf("listing %s: the answer is not a JSON ListResponse", resourcePath)
-		}
-		resources, _ := obj.list("Resources")
-		total, hasTotal := obj.integer("totalResults")
-		if hasTotal && (total < 0 || total > maxTotalResults) {
-			return fmt.Errorf("listing %s: implausible totalResults %d", resourcePath, total)
-		}
-		fresh := 0
-		for _, r := range resources {
-			m, ok := r.(map[string]any)
-			if !ok {
-				continue
-			}
-			item := jsonObject(m)
-			id := item.str("id")
-			if id != "" && seen[id] {
-				continue
-			}
-			seen[id] = true
-			fresh++
-			if err := fn(item); err != nil {
-				return err
-			}
-		}
-		cursor = obj.str("nextCursor")
-		switch {
-		case cursor != "":
-			continue
-		case len(resources) == 0, fresh == 0:
-			return nil
-		case useCursor && !hasTotal:
-			return nil // the last page of a cursor listing
-		case hasTotal && startIndex-c.dialect.StartIndexBase+len(resources) >= total:
-			return nil
-		}
-		useCursor = false // the server answered with index paging: go on that way
-		startIndex += len(resources)
 	}
+	return nil
+}
+
+// pager walks one listing a page at a time. It advances startIndex by what
+// actually came back (servers may cap pages below the asked count), stops
+// on an empty page or when totalResults is reached, follows nextCursor
+// (RFC 9865) when offered, and drops repeats by id.
+type pager struct {
+	c          *Client
+	path       string
+	opts       ListOptions
+	seen       map[string]bool
+	startIndex int
+	cursor     string
+	useCursor  bool
+	pages      int
+	// total is the app's totalResults as last stated (-1 when it states none).
+	total int
+	// lastSize is the number of resources on the last page fetched.
+	lastSize int
+	done     bool
+}
+
+func (c *Client) newPager(resourcePath string, opts ListOptions) *pager {
+	return &pager{c: c, path: resourcePath, opts: opts, seen: map[string]bool{}, total: -1,
+		startIndex: c.dialect.StartIndexBase, useCursor: c.dialect.CursorPaging}
+}
+
+// next fetches one page and calls fn for each resource not seen before;
+// done is set after the last page.
+func (p *pager) next(ctx context.Context, fn func(jsonObject) error) error {
+	d := p.c.dialect
+	if p.pages >= d.MaxPages {
+		return fmt.Errorf("listing %s: stopped after %d pages; the server keeps returning results", p.path, p.pages)
+	}
+	p.pages++
+	q := p.opts.query()
+	q.Set("count", strconv.Itoa(d.PageSize))
+	switch {
+	case p.cursor != "":
+		q.Set("cursor", p.cursor)
+	case p.useCursor:
+		q.Set("cursor", "") // an empty cursor asks for cursor paging from the first page (RFC 9865)
+	default:
+		q.Set("startIndex", strconv.Itoa(p.startIndex))
+	}
+	resp, err := p.c.do(ctx, request{Method: "GET", Path: p.path, Query: q, Idempotent: true})
+	if err != nil {
+		return err
+	}
+	obj, ok := parseObject(resp.Body)
+	if !ok {
+		return fmt.Errorf("listing %s: the answer is not a JSON ListResponse", p.path)
+	}
+	resources, _ := obj.list("Resources")
+	total, hasTotal := obj.integer("totalResults")
+	if hasTotal && (total < 0 || total > maxTotalResults) {
+		return fmt.Errorf("listing %s: implausible totalResults %d", p.path, total)
+	}
+	if hasTotal {
+		p.total = total
+	}
+	p.lastSize = len(resources)
+	fresh := 0
+	for _, r := range resources {
+		m, ok := r.(map[string]any)
+		if !ok {
+			continue
+		}
+		item := jsonObject(m)
+		id := item.str("id")
+		if id != "" && p.seen[id] {
+			continue
+		}
+		p.seen[id] = true
+		fresh++
+		if err := fn(item); err != nil {
+			return err
+		}
+	}
+	p.cursor = obj.str("nextCursor")
+	switch {
+	case p.cursor != "":
+		return nil
+	case len(resources) == 0, fresh == 0:
+		p.done = true
+	case p.useCursor && !hasTotal:
+		p.done = true // the last page of a cursor listing
+	case hasTotal && p.startIndex-d.StartIndexBase+len(resources) >= total:
+		p.done = true
+	}
+	p.useCursor = false // the server answered with index paging: go on that way
+	p.startIndex += len(resources)
+	return nil
 }

@@ -70,6 +70,9 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 		body = b
 	}
 	ctx = c.logContext(ctx)
+	if req.Method != http.MethodGet {
+		c.lastWriteNanos.Store(time.Now().UnixNano())
+	}
 	for attempt := 0; ; attempt++ {
 		resp, err := c.send(ctx, req, body)
 		wait, retry := c.retryPolicy(req, resp, err, attempt)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -23,6 +24,16 @@ func (s *UsersService) Get(ctx context.Context, id string) (*User, error) {
 		return nil, err
 	}
 	return s.decode("GET", resp.Body)
+}
+
+// Refresh reads one user for a refresh: from the listing pages this client
+// fetched (see Config.Refresh), or else by GET. writtenAt is the caller's
+// record of its last write of the user; pages older than it are not used.
+func (s *UsersService) Refresh(ctx context.Context, id string, writtenAt time.Time) (*User, error) {
+	if o, ok := s.client.userPages.lookup(ctx, id, writtenAt); ok {
+		return decodeUser(s.canonicalRoles(o)), nil
+	}
+	return s.Get(ctx, id)
 }
 
 // userDoc renders a user for POST or PUT in the dialect: its extension

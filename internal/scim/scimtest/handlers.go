@@ -63,6 +63,9 @@ func (s *Server) record(r *http.Request, body []byte) {
 	if strings.HasSuffix(r.URL.Path, "/ServiceProviderConfig") || strings.HasSuffix(r.URL.Path, "/Schemas") {
 		s.counts["discovery"]++
 	}
+	if r.Method == http.MethodGet && (strings.HasSuffix(r.URL.Path, "/Users") || strings.HasSuffix(r.URL.Path, "/Groups")) {
+		s.counts["list"]++ // a listing (or a search by filter)
+	}
 }
 
 func (s *Server) authorized(r *http.Request) bool {

@@ -159,7 +159,8 @@ func now() string { return time.Now().UTC().Format(time.RFC3339) }
 
 // Count returns how many requests with this method reached the SCIM API
 // ("" counts all methods; "discovery" counts /ServiceProviderConfig and
-// /Schemas reads).
+// /Schemas reads; "list" counts GETs of /Users or /Groups, listings and
+// searches alike).
 func (s *Server) Count(method string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

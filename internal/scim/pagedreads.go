@@ -1,0 +1,264 @@
+package scim
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// RefreshMode chooses how a client answers the refresh reads of one run
+// (one Client): one GET per object, or from listing pages fetched once.
+type RefreshMode string
+
+const (
+	// RefreshAuto reads by GET until a run has read enough objects that
+	// walking the listing costs fewer requests than it is likely to save.
+	RefreshAuto RefreshMode = "auto"
+	// RefreshPages walks the listing from the first read of the run.
+	RefreshPages RefreshMode = "pages"
+	// RefreshGet always reads one object with one GET.
+	RefreshGet RefreshMode = "get"
+)
+
+// Auto mode's choice. A run's first autoWarmupReads reads are GETs: a run
+// that reads only a few objects never lists. The next read fetches the
+// first page, which states the tenant's size; the rest of the listing is
+// walked once the reads so far reach a tenth of the pages it takes (a
+// tenant of 10,000 users in pages of 100 is walked from the 11th read, for
+// 10 + 100 requests instead of 10,000). A run that stops reading just past
+// that point pays for a walk it did not need: at most 1.1 times the walk's
+// requests in all. Nothing tells a provider how many reads a run will make.
+const (
+	autoWarmupReads   = 10
+	autoPagesPerRead  = 10
+	pagedReadsTimeout = 10 * time.Minute
+)
+
+// pagedReads answers reads of one collection (Users or Groups) from its
+// listing, walked at most once per client. An object is served from a page
+// only when the page was fetched after every write this client made, and
+// after the caller's own record of its last write; anything a page did not
+// contain is read by GET.
+type pagedReads struct {
+	c    *Client
+	path string
+	mode RefreshMode
+
+	mu    sync.Mutex
+	reads int
+	state walkState
+	// threshold is the number of reads from which the rest is walked (auto).
+	threshold int
+	pager     *pager
+	objects   map[string]jsonObject
+	// fetchedFrom is when the first page was asked for: every object held
+	// is at least that fresh.
+	fetchedFrom time.Time
+	// changed is closed and replaced whenever a page arrives or the walk ends.
+	changed chan struct{}
+	// requests counts the listing pages fetched (for tests and logs).
+	requests atomic.Int64
+}
+
+type walkState int
+
+const (
+	walkIdle     walkState = iota // no page fetched yet
+	walkProbing                   // the first page is being fetched
+	walkDeferred                  // first page held; the rest waits for the threshold
+	walkRunning                   // the rest of the listing is being fetched
+	walkDone                      // the whole listing is held
+	walkOff                       // not used in this run (failed, or a write made it stale)
+)
+
+func newPagedReads(c *Client, path string, mode RefreshMode) *pagedReads {
+	if mode == "" {
+		mode = RefreshAuto
+	}
+	return &pagedReads{c: c, path: path, mode: mode, objects: map[string]jsonObject{}, changed: make(chan struct{})}
+}
+
+// lookup returns the object with id from the listing, fetching pages when
+// the mode says so; ok is false when the caller should GET it.
+func (p *pagedReads) lookup(ctx context.Context, id string, writtenAt time.Time) (jsonObject, bool) {
+	if p.mode == RefreshGet || id == "" || p.c.Settling(writtenAt) {
+		return nil, false
+	}
+	p.mu.Lock()
+	p.reads++
+	p.discardIfStale(writtenAt)
+	switch {
+	case p.state == walkIdle && (p.mode == RefreshPages || p.reads > autoWarmupReads):
+		p.state = walkProbing
+		p.fetchedFrom = time.Now()
+		p.mu.Unlock()
+		p.probe(ctx)
+		p.mu.Lock()
+	case p.state == walkDeferred && p.reads >= p.threshold:
+		p.startWalk(ctx)
+	}
+	for {
+		if p.state == walkOff || p.fetchedFrom.Before(writtenAt) {
+			p.mu.Unlock()
+			return nil, false
+		}
+		if o, ok := p.objects[id]; ok {
+			delete(p.objects, id) // one read per object and run: the memory goes back as the run proceeds
+			p.mu.Unlock()
+			return o, true
+		}
+		if p.state != walkRunning && p.state != walkProbing {
+			p.mu.Unlock()
+			return nil, false // not listed (gone, or the listing shifted): GET says which
+		}
+		changed := p.changed
+		p.mu.Unlock()
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return nil, false
+		}
+		p.mu.Lock()
+	}
+}
+
+// discardIfStale drops everything held once this client has written since
+// the first page was fetched: a write to one object can change others
+// (removing a user changes its groups' members). Called with mu held.
+func (p *pagedReads) discardIfStale(writtenAt time.Time) {
+	if p.state == walkIdle || p.state == walkOff {
+		return
+	}
+	if last := p.c.lastWrite(); last.After(p.fetchedFrom) {
+		tflog.Debug(context.Background(), "discarding listing pages older than this provider's last write", map[string]any{"path": p.path})
+		p.off()
+	}
+}
+
+// off stops answering from pages for the rest of the run. Called with mu held.
+func (p *pagedReads) off() {
+	p.state = walkOff
+	p.objects = nil
+	p.broadcast()
+}
+
+func (p *pagedReads) broadcast() {
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+// probe fetches the first page and decides whether to walk the rest.
+func (p *pagedReads) probe(ctx context.Context) {
+	p.pager = p.c.newPager(p.path, ListOptions{})
+	pageCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pagedReadsTimeout)
+	defer cancel()
+	err := p.fetch(pageCtx)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.state != walkProbing {
+		return
+	}
+	if err != nil {
+		p.fail(ctx, err)
+		return
+	}
+	if p.pager.done {
+		p.state = walkDone
+		p.broadcast()
+		return
+	}
+	p.state = walkDeferred
+	p.threshold = 0
+	if p.mode == RefreshAuto {
+		p.threshold = max(autoWarmupReads, p.pagesLeft()/autoPagesPerRead)
+	}
+	tflog.Debug(ctx, "listing pages for refresh reads", map[string]any{
+		"path": p.path, "total_results": p.pager.total, "pages_left": p.pagesLeft(),
+		"walk_after_reads": p.threshold, "reads_so_far": p.reads,
+	})
+	if p.reads >= p.threshold {
+		p.startWalk(ctx)
+	}
+}
+
+// pagesLeft estimates the pages still to fetch from totalResults and the
+// size of the first page (an app may cap pages below the asked count).
+func (p *pagedReads) pagesLeft() int {
+	size := max(p.pager.lastSize, 1)
+	if p.pager.total < 0 {
+		return p.c.dialect.MaxPages
+	}
+	left := p.pager.total - len(p.pager.seen)
+	return max(0, (left+size-1)/size)
+}
+
+// startWalk fetches the remaining pages in the background; readers are
+// answered as the pages containing them arrive. Called with mu held.
+func (p *pagedReads) startWalk(ctx context.Context) {
+	p.state = walkRunning
+	walkCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pagedReadsTimeout)
+	go func() {
+		defer cancel()
+		for {
+			p.mu.Lock()
+			running, done := p.state == walkRunning, p.pager.done
+			p.mu.Unlock()
+			if !running {
+				return
+			}
+			if done {
+				p.mu.Lock()
+				if p.state == walkRunning {
+					p.state = walkDone
+					p.broadcast()
+				}
+				p.mu.Unlock()
+				return
+			}
+			if err := p.fetch(walkCtx); err != nil {
+				p.mu.Lock()
+				p.fail(ctx, err)
+				p.mu.Unlock()
+				return
+			}
+		}
+	}()
+}
+
+// fetch gets the next page and adds its objects. The pager is only ever
+// used by one goroutine at a time: the prober, then the walker.
+func (p *pagedReads) fetch(ctx context.Context) error {
+	page := map[string]jsonObject{}
+	p.requests.Add(1)
+	err := p.pager.next(ctx, func(o jsonObject) error {
+		if id := o.str("id"); id != "" {
+			page[id] = o
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.state == walkOff {
+		return nil
+	}
+	for id, o := range page {
+		p.objects[id] = o
+	}
+	p.broadcast()
+	return nil
+}
+
+// fail gives up on pages for the run: reads go back to GET. Called with mu held.
+func (p *pagedReads) fail(ctx context.Context, err error) {
+	tflog.Warn(ctx, "listing for refresh failed; reading one object at a time", map[string]any{
+		"path": p.path, "error": fmt.Sprint(err),
+	})
+	p.off()
+}
