@@ -24,6 +24,14 @@ import (
 // rate-limited apply lose a tenth of its time. Only after a long spell
 // without any 429 is the limit assumed to have been raised and tried 5%
 // higher.
+//
+// Not every 429 is about our pace: a quota shared with other clients or a
+// flaky gateway refuses a share of requests whatever the rate. So every
+// slowdown is a trial: if the share of 429s does not fall at the lower
+// pace, they were noise; the pace goes back and that share is remembered
+// as the noise level. 429s within the noise level neither slow the pace,
+// nor keep it from climbing, nor pause every caller; each refused request
+// still waits its own Retry-After.
 type adaptiveLimiter struct {
 	mu        sync.Mutex
 	limiter   *rate.Limiter
@@ -31,9 +39,34 @@ type adaptiveLimiter struct {
 	known     rate.Limit // the server's limit as last learned; 0 while unknown
 	successes []time.Time
 	recent429 []time.Time
-	last429   time.Time
-	probedAt  time.Time
+	// last429 is the last 429 not explained by noise.
+	last429  time.Time
+	probedAt time.Time
+	// outcomes holds whether each of the last outcomeWindow answers was a 429.
+	outcomes [outcomeWindow]bool
+	outcomeN int
+	// noise is the share of 429s seen whatever the pace (0 until measured).
+	noise float64
+	trial *paceTrial
 }
+
+// paceTrial is a slowdown being judged: kept if it made 429s rarer.
+type paceTrial struct {
+	pace, known      rate.Limit // before the slowdown
+	shareBefore      float64
+	answers, refused int
+}
+
+const (
+	outcomeWindow = 50
+	// trialInFlight answers after a slowdown are not counted: they were
+	// sent at the old pace (Terraform runs ten operations at once).
+	trialInFlight = 10
+	trialAnswers  = 30
+	// A slowdown that leaves at least this part of the share of 429s was
+	// not about the pace.
+	noiseRetained = 0.6
+)
 
 const (
 	learnWindow    = time.Second
@@ -64,13 +97,16 @@ func (a *adaptiveLimiter) wait(ctx context.Context) error {
 // from any answer. A lone 429 only pauses callers (the pause gate does
 // that); several within a few seconds mean a real limit: the one the
 // server accepted over the last second when unpaced so far; when already
-// paced, the pace drops by 10% and the known limit by 3%.
+// paced, the pace drops by 10% and the known limit by 3%. Either is a
+// trial (see paceTrial), and 429s within the noise level count for neither.
 func (a *adaptiveLimiter) observe(status int, h http.Header) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := time.Now()
 	stated := rate.Limit(headerLimit(h))
-	if status != http.StatusTooManyRequests {
+	refused := status == http.StatusTooManyRequests
+	a.record(refused)
+	if !refused {
 		a.successes = append(a.successes, now)
 		if len(a.successes) > 4096 {
 			a.successes = a.successes[len(a.successes)-2048:]
@@ -80,6 +116,9 @@ func (a *adaptiveLimiter) observe(status int, h http.Header) {
 		if stated > 0 && stated != a.known && (a.last429.IsZero() || now.Sub(a.last429) > exploreAfter) {
 			a.learn(now, stated)
 		}
+		return
+	}
+	if stated == 0 && a.explainedByNoise() {
 		return
 	}
 	a.last429 = now
@@ -97,17 +136,22 @@ func (a *adaptiveLimiter) observe(status int, h http.Header) {
 	current := a.limiter.Limit()
 	switch {
 	case stated > 0:
+		a.trial = nil
 		a.learn(now, stated)
+	case a.trial != nil:
+		// A slowdown is being judged: wait for its verdict.
 	case current == rate.Inf:
 		recent := 0
 		for i := len(a.successes) - 1; i >= 0 && now.Sub(a.successes[i]) < learnWindow; i-- {
 			recent++
 		}
+		a.startTrial(current)
 		a.learn(now, rate.Limit(max(1, recent)))
 	default:
 		// Paced and still refused: the limit is a little lower than
 		// thought (or shared with another client). Back off 10% now and
 		// climb back towards the slightly lowered limit in probes.
+		a.startTrial(current)
 		if a.known == 0 || current < a.known*safetyFactor*0.9 {
 			a.known = current / safetyFactor
 		}
@@ -116,6 +160,74 @@ func (a *adaptiveLimiter) observe(status int, h http.Header) {
 		a.limiter.SetBurstAt(now, 1)
 		a.probedAt = now
 	}
+}
+
+// record adds an answer to the recent outcomes and to the trial under way,
+// and judges the trial once it has seen enough answers. Called with mu held.
+func (a *adaptiveLimiter) record(refused bool) {
+	a.outcomes[a.outcomeN%outcomeWindow] = refused
+	a.outcomeN++
+	t := a.trial
+	if t == nil {
+		return
+	}
+	t.answers++
+	if t.answers <= trialInFlight {
+		return
+	}
+	if refused {
+		t.refused++
+	}
+	if t.answers < trialInFlight+trialAnswers {
+		return
+	}
+	a.trial = nil
+	shareAfter := float64(t.refused) / float64(trialAnswers)
+	// Compared above the noise level already known, if any.
+	if t.shareBefore < 0.5 && shareAfter-a.noise >= noiseRetained*(t.shareBefore-a.noise) {
+		// Slower, and refused as often: the 429s are not about our pace.
+		a.noise = max(a.noise, shareAfter)
+		a.known = t.known
+		a.limiter.SetLimit(t.pace)
+		if t.pace == rate.Inf {
+			a.known = 0
+		}
+		a.last429 = time.Time{}
+	}
+}
+
+// refusedShare is the share of 429s among the recent answers. Called with mu held.
+func (a *adaptiveLimiter) refusedShare() float64 {
+	n := min(a.outcomeN, outcomeWindow)
+	if n == 0 {
+		return 0
+	}
+	refused := 0
+	for _, r := range a.outcomes[:n] {
+		if r {
+			refused++
+		}
+	}
+	return float64(refused) / float64(n)
+}
+
+// explainedByNoise is true when the recent share of 429s is within the
+// noise level measured earlier. Called with mu held.
+func (a *adaptiveLimiter) explainedByNoise() bool {
+	return a.noise > 0 && a.refusedShare() <= a.noise*1.5+0.03
+}
+
+// pausesEveryone says whether the latest 429 should hold back every
+// caller: not when 429s are within the noise level, since then they are
+// not about how fast this client sends.
+func (a *adaptiveLimiter) pausesEveryone() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return !a.explainedByNoise()
+}
+
+func (a *adaptiveLimiter) startTrial(pace rate.Limit) {
+	a.trial = &paceTrial{pace: pace, known: a.known, shareBefore: a.refusedShare()}
 }
 
 // learn records the server's limit and paces just under it (never above

@@ -155,6 +155,13 @@ func TestAdaptiveLimiterDoesNotProbeAboveKnownLimit(t *testing.T) {
 	if got := a.limiter.Limit(); got != learned {
 		t.Fatalf("probed from %v to %v within the explore interval; probing above a known limit costs a pause", learned, got)
 	}
+	// The slowdown is a trial: answers without 429s at the new pace keep it.
+	for i := 0; i < trialInFlight+trialAnswers; i++ {
+		a.observe(200, nil)
+	}
+	if a.trial != nil || a.limiter.Limit() != learned {
+		t.Fatalf("trial %+v, pace %v; want the learned pace %v kept", a.trial, a.limiter.Limit(), learned)
+	}
 	// A pace lowered by 429s while paced climbs back, but not past the limit.
 	for i := 0; i < 3; i++ {
 		a.observe(429, http.Header{})
@@ -176,5 +183,52 @@ func TestAdaptiveLimiterDoesNotProbeAboveKnownLimit(t *testing.T) {
 	a.maybeProbe()
 	if a.known <= before {
 		t.Fatalf("known limit %v not explored upward after %v without 429s", a.known, exploreAfter)
+	}
+}
+
+// 429s that come at the same share whatever the pace (a quota shared with
+// other clients, a flaky gateway) are noise: the slowdown they caused is
+// undone, later ones neither slow the pace nor pause every caller, and 429s
+// well above that share still do.
+func TestAdaptiveLimiterTellsNoiseFromRate(t *testing.T) {
+	a := newAdaptiveLimiter(0)
+	answer := func(n int, every int) {
+		for i := 1; i <= n; i++ {
+			if i%every == 0 {
+				a.observe(429, http.Header{})
+			} else {
+				a.observe(200, nil)
+			}
+		}
+	}
+	answer(40, 8) // one in eight refused, unpaced
+	if a.limiter.Limit() == rate.Inf || a.trial == nil {
+		t.Fatalf("pace %v, trial %+v: a burst of 429s starts a trial at a learned pace", a.limiter.Limit(), a.trial)
+	}
+	answer(trialInFlight+trialAnswers, 8) // as often at the lower pace
+	if a.limiter.Limit() != rate.Inf || a.noise < 0.1 || a.noise > 0.15 {
+		t.Fatalf("pace %v, noise %.3f; want the pace restored and the noise level of about 1/8 kept", a.limiter.Limit(), a.noise)
+	}
+	answer(500, 8)
+	if a.limiter.Limit() != rate.Inf || !a.last429.IsZero() {
+		t.Fatalf("pace %v after more noise; want no slowdown", a.limiter.Limit())
+	}
+	if a.pausesEveryone() {
+		t.Error("a 429 within the noise level paused every caller")
+	}
+	// A real limit on top: half the answers refused, until the slower pace
+	// brings them back to the noise level.
+	for i := 0; i < 50 && a.limiter.Limit() == rate.Inf; i++ {
+		answer(2, 2)
+	}
+	if a.limiter.Limit() == rate.Inf {
+		t.Fatal("429s well above the noise level did not slow the pace")
+	}
+	if !a.pausesEveryone() {
+		t.Error("429s above the noise level did not pause every caller")
+	}
+	answer(trialInFlight+trialAnswers, 8)
+	if a.limiter.Limit() == rate.Inf || a.trial != nil {
+		t.Fatalf("pace %v after 429s fell back to the noise level; want the slower pace kept", a.limiter.Limit())
 	}
 }

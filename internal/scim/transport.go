@@ -116,7 +116,9 @@ func (c *Client) retryPolicy(req request, resp *response, err error, attempt int
 		if !ok {
 			wait = c.backoff(attempt)
 		}
-		c.gate.pauseFor(wait)
+		if c.limiter.pausesEveryone() {
+			c.gate.pauseFor(wait)
+		}
 		return wait, true
 	case resp.StatusCode == http.StatusServiceUnavailable:
 		// With Retry-After the server says it did not act, so even a POST
