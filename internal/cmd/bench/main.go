@@ -13,8 +13,10 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -25,11 +27,14 @@ type options struct {
 	floorBin    string
 	workDir     string
 	runs        int
-	users       int
+	sizes       []int
+	tenant      int
 	bigUsers    int
 	groupSize   int
 	rateUsers   int
 	rateLimit   int
+	faultUsers  int
+	faultShare  float64
 	out         string
 	scenarios   string
 }
@@ -40,15 +45,27 @@ func main() {
 	flag.StringVar(&o.providerBin, "provider", "", "terraform-provider-scim binary")
 	flag.StringVar(&o.floorBin, "floor", "", "floor provider binary")
 	flag.StringVar(&o.workDir, "work-dir", ".bench", "scratch directory")
-	flag.IntVar(&o.runs, "runs", 3, "runs per scenario (the median is reported)")
-	flag.IntVar(&o.users, "users", 1000, "users in the lifecycle scenario")
-	flag.IntVar(&o.bigUsers, "big-users", 10000, "users in the large no-change plan scenario")
-	flag.IntVar(&o.groupSize, "group-size", 10000, "members of the large group")
+	flag.IntVar(&o.runs, "runs", 1, "runs per scenario (the median is reported)")
+	sizes := flag.String("sizes", "250,500,1000", "comma-separated numbers of users in the lifecycle scenario (the chart's x axis)")
+	flag.IntVar(&o.tenant, "tenant", 10000, "users in the tenant of the few-managed-users refresh")
+	flag.IntVar(&o.bigUsers, "big-users", 10000, "users in the large plan and rate-limited refresh (bigplan, bigrefresh)")
+	flag.IntVar(&o.groupSize, "group-size", 1000, "members of the large group")
 	flag.IntVar(&o.rateUsers, "rate-users", 500, "users in the rate-limited scenario")
 	flag.IntVar(&o.rateLimit, "rate-limit", 20, "requests per second the rate-limited server allows")
-	flag.StringVar(&o.out, "out", ".bench/results.json", "JSON results file")
-	flag.StringVar(&o.scenarios, "scenarios", "users,bigplan,group,ratelimit", "comma-separated scenarios to run")
+	flag.IntVar(&o.faultUsers, "fault-users", 1000, "users created and destroyed through random faults")
+	flag.Float64Var(&o.faultShare, "fault-share", 0.3, "share of requests answered with a fault in the faults scenario")
+	flag.StringVar(&o.out, "out", ".bench/results.json", "JSON results file (the Markdown table and SVG chart go beside it)")
+	flag.StringVar(&o.scenarios, "scenarios", "users,refresh,group,ratelimit,faults", "comma-separated scenarios: "+
+		"users, refresh, group, ratelimit, faults, bigplan, bigrefresh, schema")
 	flag.Parse()
+	for _, v := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 10 {
+			log.Fatalf("bench: -sizes %q: want numbers of at least 10", *sizes)
+		}
+		o.sizes = append(o.sizes, n)
+	}
+	sort.Ints(o.sizes)
 	if o.providerBin == "" || o.floorBin == "" {
 		log.Fatal("bench: -provider and -floor are required (make bench builds them)")
 	}
@@ -62,12 +79,13 @@ func main() {
 	b := &bench{opts: o}
 	start := time.Now()
 	scenarios := map[string]func(){
-		"users": b.usersLifecycle, "bigplan": b.bigPlan, "group": b.bigGroup, "ratelimit": b.rateLimited,
+		"users": b.usersLifecycle, "refresh": b.refreshFew, "group": b.bigGroup, "ratelimit": b.rateLimited,
+		"faults": b.faults, "bigplan": b.bigPlan, "bigrefresh": b.bigRefresh, "schema": b.schemaVariants,
 	}
 	for _, name := range strings.Split(o.scenarios, ",") {
 		run, ok := scenarios[strings.TrimSpace(name)]
 		if !ok {
-			log.Fatalf("bench: unknown scenario %q (want users, bigplan, group or ratelimit)", name)
+			log.Fatalf("bench: unknown scenario %q", name)
 		}
 		run()
 	}
@@ -76,8 +94,10 @@ func main() {
 
 // measurement is one figure of one scenario for one provider.
 type measurement struct {
-	Scenario  string    `json:"scenario"`
-	Provider  string    `json:"provider"` // scim, floor or terraform_data
+	Scenario string `json:"scenario"`
+	// Step is the scenario's step without its size, such as "create".
+	Step     string `json:"step"`
+	Provider string `json:"provider"` // scim, floor (real schema), minimal (7-attribute schema), floor:<variant>
 	Resources int       `json:"resources"`
 	WallS     float64   `json:"wall_seconds_median"`
 	RunsS     []float64 `json:"wall_seconds_runs"`
@@ -111,40 +131,52 @@ func median(xs []float64) float64 {
 }
 
 func (b *bench) report(total time.Duration) {
-	floors := map[string]float64{}
+	byKey := map[string]float64{}
+	key := func(m measurement, provider string) string {
+		return fmt.Sprintf("%s|%d|%s", m.Scenario, m.Resources, provider)
+	}
 	for _, m := range b.results {
-		if m.Provider == "floor" {
-			floors[m.Scenario] = m.WallS
+		byKey[key(m, m.Provider)] = m.WallS
+	}
+	ratio := func(m measurement, provider string) string {
+		if f := byKey[key(m, provider)]; f > 0 && m.Provider != provider {
+			return fmt.Sprintf("%.2fx", m.WallS/f)
 		}
+		return ""
 	}
 	for i, m := range b.results {
-		if f := floors[m.Scenario]; f > 0 && m.Provider != "floor" {
+		if f := byKey[key(m, "floor")]; f > 0 && m.Provider != "floor" {
 			b.results[i].RatioToFloor = m.WallS / f
 		}
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "| Scenario | Provider | Resources | Wall (median of %d) | Ratio to floor | Requests/resource | Provider peak |\n", b.opts.runs)
-	sb.WriteString("|---|---|---:|---:|---:|---:|---:|\n")
+	sb.WriteString(b.targets())
+	fmt.Fprintf(&sb, "\n### All figures\n\n| Scenario | Provider | Resources | Wall (median of %d) | ÷ floor, real schema | ÷ floor, minimal schema | Requests | Requests/resource | Provider peak |\n", b.opts.runs)
+	sb.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, m := range b.results {
-		ratio, reqs, peak := "", "", ""
-		if m.RatioToFloor > 0 {
-			ratio = fmt.Sprintf("%.2fx", m.RatioToFloor)
-		}
+		reqs, perRes, peak := "", "", ""
 		if m.Provider == "scim" {
-			reqs = fmt.Sprintf("%.2f", m.RequestsPerResource)
+			reqs, perRes = fmt.Sprint(m.Requests), fmt.Sprintf("%.3f", m.RequestsPerResource)
 		}
 		if m.PeakMiB > 0 {
 			peak = fmt.Sprintf("%.0f MiB", m.PeakMiB)
 		}
-		fmt.Fprintf(&sb, "| %s | %s | %d | %.2f s | %s | %s | %s |\n", m.Scenario, m.Provider, m.Resources, m.WallS, ratio, reqs, peak)
+		fmt.Fprintf(&sb, "| %s | %s | %d | %.2f s | %s | %s | %s | %s | %s |\n", m.Scenario, m.Provider, m.Resources, m.WallS,
+			ratio(m, "floor"), ratio(m, "minimal"), reqs, perRes, peak)
 	}
+	sb.WriteString("\n")
 	for _, m := range b.results {
-		for k, v := range m.Extra {
-			fmt.Fprintf(&sb, "\n%s / %s: %s = %.3f", m.Scenario, m.Provider, k, v)
+		var keys []string
+		for k := range m.Extra {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(&sb, "- %s (%d) / %s: %s = %.3f\n", m.Scenario, m.Resources, m.Provider, k, m.Extra[k])
 		}
 	}
-	// What the same sizes cost without this provider: the floor's and
-	// terraform_data's runs alone, i.e. Terraform and the plugin protocol.
+	// What the same sizes cost without this provider: the floors' runs
+	// alone, i.e. Terraform and the plugin protocol.
 	var withoutSCIM float64
 	for _, m := range b.results {
 		if m.Provider != "scim" {
@@ -153,8 +185,8 @@ func (b *bench) report(total time.Duration) {
 			}
 		}
 	}
-	fmt.Fprintf(&sb, "\n\nTotal bench time: %s, of which Terraform with the floor provider and terraform_data: %s; %s\n",
-		total.Round(time.Second), (time.Duration(withoutSCIM * float64(time.Second))).Round(time.Second), machine())
+	fmt.Fprintf(&sb, "\nTotal bench time: %s, of which Terraform with the floor providers: %s; %s; %s\n",
+		total.Round(time.Second), (time.Duration(withoutSCIM * float64(time.Second))).Round(time.Second), machine(), b.terraformVersion())
 	fmt.Println()
 	fmt.Print(sb.String())
 	data, err := json.MarshalIndent(map[string]any{"machine": machine(), "results": b.results}, "", "  ")
@@ -164,13 +196,25 @@ func (b *bench) report(total time.Duration) {
 	if err == nil {
 		err = os.WriteFile(b.opts.out, data, 0o644)
 	}
+	base := strings.TrimSuffix(b.opts.out, ".json")
 	if err == nil {
-		err = os.WriteFile(strings.TrimSuffix(b.opts.out, ".json")+".md", []byte(sb.String()), 0o644)
+		err = os.WriteFile(base+".md", []byte(sb.String()), 0o644)
+	}
+	if err == nil {
+		err = writeChart(base+".svg", b.results)
 	}
 	if err != nil {
 		log.Fatalf("writing the results: %v", err)
 	}
-	fmt.Printf("JSON: %s\n", b.opts.out)
+	fmt.Printf("JSON: %s, Markdown: %s.md, chart: %s.svg\n", b.opts.out, base, base)
+}
+
+func (b *bench) terraformVersion() string {
+	out, err := exec.Command(b.opts.terraform, "version").Output()
+	if err != nil {
+		return "Terraform version unknown"
+	}
+	return strings.SplitN(strings.TrimSpace(string(out)), "\n", 2)[0]
 }
 
 func machine() string {

@@ -116,7 +116,7 @@ type workspace struct {
 	*tfcli.Dir
 }
 
-func newWorkspace(o options, name string, server *localServer) (*workspace, error) {
+func newWorkspace(o options, name string, server *localServer, extraEnv ...string) (*workspace, error) {
 	path := filepath.Join(o.workDir, name)
 	if err := os.RemoveAll(path); err != nil {
 		return nil, err
@@ -125,6 +125,7 @@ func newWorkspace(o options, name string, server *localServer) (*workspace, erro
 	if server != nil {
 		env = append(env, "SCIM_ENDPOINT="+server.url, "SCIM_TOKEN="+benchToken)
 	}
+	env = append(env, extraEnv...)
 	dir, err := tfcli.New(path, o.terraform, "plugin_cache_dir = \"\"\n", env...)
 	if err != nil {
 		return nil, err
@@ -133,6 +134,14 @@ func newWorkspace(o options, name string, server *localServer) (*workspace, erro
 }
 
 func (w *workspace) write(name, content string) error { return w.Write(name, content) }
+
+// with returns the workspace with more environment for its commands and
+// the providers started for them.
+func (w *workspace) with(env ...string) *workspace {
+	d := *w.Dir
+	d.Env = append(append([]string(nil), w.Env...), env...)
+	return &workspace{&d}
+}
 
 // run runs one Terraform command, attached to provider when given, and
 // returns its wall time. Its output is kept in last-<command>.log.

@@ -56,47 +56,60 @@ type step struct {
 	wantCode int
 }
 
+// binary returns the provider binary and its extra environment for a kind:
+// the real provider, or the floor with the real or another scim_user schema.
+func (b *bench) binary(kind string) (string, []string) {
+	switch {
+	case kind == "scim":
+		return b.opts.providerBin, nil
+	case kind == "floor":
+		return b.opts.floorBin, []string{"FLOOR_SCHEMA=real"}
+	case kind == "minimal":
+		return b.opts.floorBin, []string{"FLOOR_SCHEMA=minimal"}
+	case strings.HasPrefix(kind, "floor:"):
+		return b.opts.floorBin, []string{"FLOOR_SCHEMA=" + strings.TrimPrefix(kind, "floor:")}
+	}
+	log.Fatalf("bench: unknown provider kind %q", kind)
+	return "", nil
+}
+
 // lifecycle runs create, no-change plan, 10% update and destroy, runs times,
-// for one provider kind, and records the medians.
-func (b *bench) lifecycle(kind string, n int) {
-	bin := map[string]string{"scim": b.opts.providerBin, "floor": b.opts.floorBin}[kind]
+// for one provider kind, and records the medians. The real provider also
+// plans once with paged_refresh = "never", to show what paged refresh saves.
+func (b *bench) lifecycle(kind string, n int, withDestroy bool) {
 	config := usersConfig
-	if kind == "terraform_data" {
-		config = terraformDataConfig
-	}
 	steps := []step{
-		{"users: create (apply)", config(n, 0), []string{"apply", "-auto-approve"}, 0},
-		{"users: no-change plan", config(n, 0), []string{"plan", "-detailed-exitcode"}, 0},
-		{"users: update 10%", config(n, n/10), []string{"apply", "-auto-approve"}, 0},
-		{"users: destroy", config(n, n/10), []string{"destroy", "-auto-approve"}, 0},
+		{"create", config(n, 0), []string{"apply", "-auto-approve"}, 0},
+		{"plan", config(n, 0), []string{"plan", "-detailed-exitcode"}, 0},
 	}
-	if kind == "terraform_data" {
-		// Terraform's own destroy of 1,000 counted terraform_data takes
-		// minutes on a small machine; it is reported for the other steps only.
-		steps = steps[:3]
+	if kind == "scim" {
+		steps = append(steps, step{"plan, one GET each", config(n, 0), []string{"plan", "-detailed-exitcode"}, 0})
 	}
+	steps = append(steps, step{"update 10%", config(n, n/10), []string{"apply", "-auto-approve"}, 0})
+	if withDestroy {
+		steps = append(steps, step{"destroy", config(n, n/10), []string{"destroy", "-auto-approve"}, 0})
+	}
+	bin, env := b.binary(kind)
 	walls := make([][]float64, len(steps))
 	peaks := make([]float64, len(steps))
 	reqs := make([]int, len(steps))
 	methods := make([]map[string]int, len(steps))
 	for run := 0; run < b.opts.runs; run++ {
-		ws, server := b.workspace(kind, fmt.Sprintf("lifecycle-%s-%d", kind, run))
-		if bin != "" {
-			if err := ws.write("main.tf", steps[0].config); err != nil {
-				log.Fatal(err)
-			}
-			if _, _, err := ws.timed(bin, 0, "init"); err != nil {
-				log.Fatal(err)
-			}
+		ws, server := b.workspace(kind, fmt.Sprintf("lifecycle-%s-%d-%d", strings.ReplaceAll(kind, ":", "-"), n, run), env...)
+		must(ws.write("main.tf", steps[0].config))
+		if _, _, err := ws.timed(bin, 0, "init"); err != nil {
+			log.Fatal(err)
 		}
 		for i, st := range steps {
-			if err := ws.write("main.tf", st.config); err != nil {
-				log.Fatal(err)
-			}
+			must(ws.write("main.tf", st.config))
 			if server != nil {
 				server.ResetCounts()
 			}
-			took, peak, err := ws.timed(bin, st.wantCode, st.args...)
+			stepWS := ws
+			if st.name == "plan, one GET each" {
+				stepWS = ws.with("SCIM_PAGED_REFRESH=never")
+			}
+			took, peak, err := stepWS.timed(bin, st.wantCode, st.args...)
 			if err != nil {
 				log.Fatalf("%s/%s: %v", kind, st.name, err)
 			}
@@ -120,7 +133,8 @@ func (b *bench) lifecycle(kind string, n int) {
 // provider, its requests per resource: writes are per changed user, reads
 // (Terraform's refresh) per user.
 func lifecycleMeasurement(kind, name string, n int, walls []float64, peak float64, reqs int, methods map[string]int) measurement {
-	m := measurement{Scenario: name, Provider: kind, Resources: n, WallS: median(walls), RunsS: walls, PeakMiB: peak}
+	m := measurement{Scenario: fmt.Sprintf("users: %s", name), Step: name, Provider: kind, Resources: n,
+		WallS: median(walls), RunsS: walls, PeakMiB: peak}
 	if kind != "scim" {
 		return m
 	}
@@ -137,44 +151,57 @@ func lifecycleMeasurement(kind, name string, n int, walls []float64, peak float6
 	return m
 }
 
+// usersLifecycle runs the lifecycle at each size for the real provider and
+// both floors; destroy only at the largest size (the chart needs create
+// and plan).
 func (b *bench) usersLifecycle() {
-	for _, kind := range []string{"scim", "floor", "terraform_data"} {
-		b.lifecycle(kind, b.opts.users)
+	for i, n := range b.opts.sizes {
+		for _, kind := range []string{"scim", "floor", "minimal"} {
+			b.lifecycle(kind, n, i == len(b.opts.sizes)-1)
+		}
 	}
 }
 
-// seededState writes a state holding n users as scim_user stores them, and
-// seeds the server with the same users, so the large plan needs no
-// lengthy apply first.
-func seededState(n int, server *localServer) string {
+// schemaVariants measures create and plan of the largest size against the
+// floor with each variant of the scim_user schema.
+func (b *bench) schemaVariants() {
+	n := b.opts.sizes[len(b.opts.sizes)-1]
+	for _, v := range []string{"real", "minimal", "no-modifiers", "lists", "optional-only", "no-timeouts"} {
+		b.lifecycle("floor:"+v, n, false)
+	}
+}
+
+// seededState writes a state holding n users as scim_user stores them
+// (or, for the minimal floor, as its seven attributes hold them), with the
+// given ids, so that a large plan needs no lengthy apply first.
+func seededState(ids []string, minimal bool) string {
 	type instance struct {
 		IndexKey      int            `json:"index_key"`
 		SchemaVersion int            `json:"schema_version"`
 		Attributes    map[string]any `json:"attributes"`
 		Sensitive     []any          `json:"sensitive_attributes"`
 	}
-	instances := make([]instance, n)
-	for i := 0; i < n; i++ {
+	instances := make([]instance, len(ids))
+	for i, id := range ids {
 		userName := fmt.Sprintf("user%d@example.com", i)
-		doc := map[string]any{
-			"userName": userName, "displayName": fmt.Sprintf("User %d", i), "title": "v1", "active": true,
-			"name":   map[string]any{"givenName": "User", "familyName": fmt.Sprintf("N%d", i)},
+		attrs := map[string]any{
+			"id": id, "user_name": userName, "display_name": fmt.Sprintf("User %d", i), "title": "v1", "active": nil,
+			"name":   map[string]any{"family_name": fmt.Sprintf("N%d", i), "given_name": "User"},
 			"emails": []any{map[string]any{"value": userName, "type": "work", "primary": true}},
 		}
-		id := fmt.Sprintf("seed-%06d", i)
-		if server != nil {
-			id = server.Put("Users", doc)
+		if !minimal {
+			attrs["active"] = true
+			for _, k := range []string{"external_id", "nick_name", "profile_url", "user_type", "preferred_language", "locale",
+				"timezone", "phone_numbers", "roles", "entitlements", "enterprise", "extensions", "password_wo",
+				"password_wo_version", "timeouts"} {
+				attrs[k] = nil
+			}
+			attrs["destroy_mode"], attrs["adopt_existing"] = "deactivate", false
+			attrs["name"] = map[string]any{"formatted": nil, "family_name": fmt.Sprintf("N%d", i), "given_name": "User",
+				"middle_name": nil, "honorific_prefix": nil, "honorific_suffix": nil}
+			attrs["emails"] = []any{map[string]any{"value": userName, "type": "work", "display": nil, "primary": true}}
 		}
-		instances[i] = instance{IndexKey: i, Attributes: map[string]any{
-			"id": id, "user_name": userName, "external_id": nil, "display_name": fmt.Sprintf("User %d", i),
-			"nick_name": nil, "profile_url": nil, "title": "v1", "user_type": nil, "preferred_language": nil,
-			"locale": nil, "timezone": nil, "active": true,
-			"name": map[string]any{"formatted": nil, "family_name": fmt.Sprintf("N%d", i), "given_name": "User",
-				"middle_name": nil, "honorific_prefix": nil, "honorific_suffix": nil},
-			"emails":        []any{map[string]any{"value": userName, "type": "work", "display": nil, "primary": true}},
-			"phone_numbers": nil, "roles": nil, "entitlements": nil, "enterprise": nil, "extensions": nil,
-			"password_wo": nil, "password_wo_version": nil, "destroy_mode": "deactivate", "adopt_existing": false,
-		}, Sensitive: []any{}}
+		instances[i] = instance{IndexKey: i, Attributes: attrs, Sensitive: []any{}}
 	}
 	state := map[string]any{
 		"version": 4, "terraform_version": "1.8.5", "serial": 1, "lineage": "bench-seeded-state", "outputs": map[string]any{},
@@ -187,41 +214,108 @@ func seededState(n int, server *localServer) string {
 	return string(data)
 }
 
-// bigPlan measures a no-change plan over many users, and the provider's memory.
+// seedUsers stores users 0..n-1 on the server as the configuration
+// declares them, and returns their ids (made-up ones without a server).
+func seedUsers(server *localServer, n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		userName := fmt.Sprintf("user%d@example.com", i)
+		ids[i] = fmt.Sprintf("seed-%06d", i)
+		if server != nil {
+			ids[i] = server.Put("Users", map[string]any{
+				"userName": userName, "displayName": fmt.Sprintf("User %d", i), "title": "v1", "active": true,
+				"name":   map[string]any{"givenName": "User", "familyName": fmt.Sprintf("N%d", i)},
+				"emails": []any{map[string]any{"value": userName, "type": "work", "primary": true}},
+			})
+		}
+	}
+	return ids
+}
+
+// seededPlan plans, without changes, `managed` users of a tenant of
+// `tenant` users, from a seeded state, and returns the wall time, the
+// provider's peak memory and the server's request log.
+func (b *bench) seededPlan(kind, name string, managed, tenant int, opts scimtest.Options) (time.Duration, float64, *localServer) {
+	bin, env := b.binary(kind)
+	var server *localServer
+	if kind == "scim" {
+		var err error
+		if server, err = startServer(opts); err != nil {
+			log.Fatal(err)
+		}
+	}
+	ids := seedUsers(server, tenant)[:managed]
+	ws, err := newWorkspace(b.opts, name, server, env...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	must(ws.write("main.tf", usersConfig(managed, 0)))
+	must(ws.write("terraform.tfstate", seededState(ids, kind == "minimal")))
+	if _, _, err := ws.timed(bin, 0, "init"); err != nil {
+		log.Fatal(err)
+	}
+	if server != nil {
+		server.ResetCounts()
+	}
+	took, peak, err := ws.timed(bin, 0, "plan", "-detailed-exitcode")
+	if err != nil {
+		log.Fatalf("%s %s: %v", name, kind, err)
+	}
+	return took, peak, server
+}
+
+// bigPlan measures a no-change plan over many users, and the provider's
+// memory, against both floors.
 func (b *bench) bigPlan() {
 	n := b.opts.bigUsers
-	for _, kind := range []string{"scim", "floor"} {
-		bin := map[string]string{"scim": b.opts.providerBin, "floor": b.opts.floorBin}[kind]
+	for _, kind := range []string{"scim", "floor", "minimal"} {
 		var walls []float64
 		var peak float64
 		var reqs int
 		for run := 0; run < b.opts.runs; run++ {
-			ws, server := b.workspace(kind, fmt.Sprintf("bigplan-%s-%d", kind, run))
-			must(ws.write("main.tf", usersConfig(n, 0)))
-			must(ws.write("terraform.tfstate", seededState(n, server)))
-			if _, _, err := ws.timed(bin, 0, "init"); err != nil {
-				log.Fatal(err)
-			}
-			if server != nil {
-				server.ResetCounts()
-			}
-			took, p, err := ws.timed(bin, 0, "plan", "-detailed-exitcode")
-			if err != nil {
-				log.Fatalf("bigplan %s: %v", kind, err)
-			}
+			took, p, server := b.seededPlan(kind, fmt.Sprintf("bigplan-%s-%d", kind, run), n, n, scimtest.Options{})
 			walls, peak = append(walls, took.Seconds()), max(peak, p)
 			if server != nil {
 				reqs = server.apiRequests()
 				server.close()
 			}
 		}
-		m := measurement{Scenario: fmt.Sprintf("users: no-change plan (%d)", n), Provider: kind, Resources: n,
+		m := measurement{Scenario: fmt.Sprintf("users: plan (%d)", n), Step: "plan", Provider: kind, Resources: n,
 			WallS: median(walls), RunsS: walls, PeakMiB: peak}
 		if kind == "scim" {
 			m.Requests, m.RequestsPerResource = reqs, float64(reqs)/float64(n)
 		}
 		b.add(m)
 	}
+}
+
+// refresh measures what refresh costs in requests: a few managed users
+// in a large tenant (no listing should happen), and, behind a real rate
+// limit, every user of a large tenant (bigrefresh: pages, and how long
+// the requests take).
+func (b *bench) refreshFew() {
+	took, _, server := b.seededPlan("scim", "refresh-few", 10, b.opts.tenant, scimtest.Options{})
+	defer server.close()
+	b.add(measurement{Scenario: fmt.Sprintf("refresh: 10 managed users in a tenant of %d", b.opts.tenant), Step: "refresh-few",
+		Provider: "scim", Resources: 10, WallS: took.Seconds(), RunsS: []float64{took.Seconds()},
+		Requests: server.apiRequests(), RequestsPerResource: float64(server.apiRequests()) / 10,
+		Extra: map[string]float64{"listing requests": float64(server.Count("list"))}})
+}
+
+func (b *bench) bigRefresh() {
+	n, limit := b.opts.bigUsers, b.opts.rateLimit
+	took, _, server := b.seededPlan("scim", "bigrefresh", n, n, scimtest.Options{Quirks: scimtest.Quirks{RateLimit: limit}})
+	defer server.close()
+	log := apiLog(server.Requests())
+	span := 0.0
+	if len(log) > 1 {
+		span = log[len(log)-1].At.Sub(log[0].At).Seconds()
+	}
+	b.add(measurement{Scenario: fmt.Sprintf("refresh: %d users behind %d requests/s", n, limit), Step: "refresh-limited",
+		Provider: "scim", Resources: n, WallS: took.Seconds(), RunsS: []float64{took.Seconds()},
+		Requests: len(log), RequestsPerResource: float64(len(log)) / float64(n),
+		Extra: map[string]float64{"seconds from first to last request": span, "rejected_429": float64(server.Count("429")),
+			"listing requests": float64(server.Count("list")), "pages needed (ceil(N/100))": float64((n + 99) / 100)}})
 }
 
 // groupConfig writes the member ids out literally: Terraform's range()
@@ -254,12 +348,12 @@ func (b *bench) bigGroup() {
 		{"group: no-change plan", groupConfig(n, true), []string{"plan", "-detailed-exitcode"}, 0},
 	}
 	for _, kind := range []string{"scim", "floor"} {
-		bin := map[string]string{"scim": b.opts.providerBin, "floor": b.opts.floorBin}[kind]
+		bin, env := b.binary(kind)
 		walls := make([][]float64, len(steps))
 		peaks := make([]float64, len(steps))
 		reqs := make([]map[string]int, len(steps))
 		for run := 0; run < b.opts.runs; run++ {
-			ws, server := b.workspace(kind, fmt.Sprintf("group-%s-%d", kind, run))
+			ws, server := b.workspace(kind, fmt.Sprintf("group-%s-%d", kind, run), env...)
 			must(ws.write("main.tf", steps[0].config))
 			if _, _, err := ws.timed(bin, 0, "init"); err != nil {
 				log.Fatal(err)
@@ -284,7 +378,7 @@ func (b *bench) bigGroup() {
 			}
 		}
 		for i, st := range steps {
-			m := measurement{Scenario: fmt.Sprintf("%s (%d members)", st.name, n), Provider: kind, Resources: 1,
+			m := measurement{Scenario: fmt.Sprintf("%s (%d members)", st.name, n), Step: st.name, Provider: kind, Resources: 1,
 				WallS: median(walls[i]), RunsS: walls[i], PeakMiB: peaks[i]}
 			if kind == "scim" {
 				m.Requests, m.RequestsPerResource = reqs[i]["all"], float64(reqs[i]["all"])
@@ -339,7 +433,7 @@ func (b *bench) rateLimited() {
 		effs = append(effs, (float64(requests)/float64(limit))/took.Seconds())
 		server.close()
 	}
-	b.add(measurement{Scenario: fmt.Sprintf("rate-limited apply (%d/s)", limit), Provider: "scim", Resources: n,
+	b.add(measurement{Scenario: fmt.Sprintf("rate-limited apply (%d/s)", limit), Step: "rate-limited", Provider: "scim", Resources: n,
 		WallS: median(walls), RunsS: walls, Requests: requests, RequestsPerResource: float64(requests) / float64(n),
 		Extra: map[string]float64{"efficiency": median(effs), "rejected_429": float64(rejected),
 			"seconds before the first request": median(leads), "efficiency while requests flow": median(windowEffs), "seconds after the last request": median(tails)}})
@@ -364,7 +458,7 @@ func must(err error) {
 
 // workspace prepares a fresh working directory for one run, with a local
 // SCIM server when the real provider is measured (nil otherwise).
-func (b *bench) workspace(kind, name string) (*workspace, *localServer) {
+func (b *bench) workspace(kind, name string, env ...string) (*workspace, *localServer) {
 	var server *localServer
 	if kind == "scim" {
 		var err error
@@ -372,7 +466,7 @@ func (b *bench) workspace(kind, name string) (*workspace, *localServer) {
 			log.Fatal(err)
 		}
 	}
-	ws, err := newWorkspace(b.opts, name, server)
+	ws, err := newWorkspace(b.opts, name, server, env...)
 	if err != nil {
 		log.Fatal(err)
 	}

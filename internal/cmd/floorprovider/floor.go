@@ -13,18 +13,21 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	scimprovider "github.com/scim-terraform/terraform-provider-scim/internal/provider"
 )
 
-// newFloor returns the floor provider, named like the real one.
-func newFloor() provider.Provider {
-	return &floorProvider{real: scimprovider.New("floor")()}
+// newFloor returns the floor provider, named like the real one; variant
+// changes the schema of scim_user (see variants.go).
+func newFloor(variant func(schema.Schema) schema.Schema) provider.Provider {
+	return &floorProvider{real: scimprovider.New("floor")(), variant: variant}
 }
 
 type floorProvider struct {
-	real provider.Provider
+	real    provider.Provider
+	variant func(schema.Schema) schema.Schema
 }
 
 func (p *floorProvider) Metadata(ctx context.Context, req provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -42,16 +45,18 @@ func (p *floorProvider) Configure(context.Context, provider.ConfigureRequest, *p
 func (p *floorProvider) Resources(ctx context.Context) []func() resource.Resource {
 	var out []func() resource.Resource
 	for _, build := range p.real.Resources(ctx) {
-		out = append(out, func() resource.Resource { return &noIO{real: build()} })
+		out = append(out, func() resource.Resource { return &noIO{real: build(), variant: p.variant} })
 	}
 	return out
 }
 
 func (p *floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
 
-// noIO has a real resource's name and schema; its CRUD copies the plan.
+// noIO has a real resource's name and schema (scim_user's changed by
+// variant); its CRUD copies the plan.
 type noIO struct {
-	real resource.Resource
+	real    resource.Resource
+	variant func(schema.Schema) schema.Schema
 }
 
 func (r *noIO) Metadata(ctx context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -60,6 +65,11 @@ func (r *noIO) Metadata(ctx context.Context, req resource.MetadataRequest, resp 
 
 func (r *noIO) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
 	r.real.Schema(ctx, req, resp)
+	var meta resource.MetadataResponse
+	r.real.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "scim"}, &meta)
+	if meta.TypeName == "scim_user" {
+		resp.Schema = r.variant(resp.Schema)
+	}
 }
 
 func (r *noIO) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

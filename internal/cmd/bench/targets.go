@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// find returns the measurement of a step for a provider at n resources
+// (n = 0: the largest measured).
+func (b *bench) find(step, provider string, n int) (measurement, bool) {
+	var best measurement
+	found := false
+	for _, m := range b.results {
+		if m.Step != step || m.Provider != provider || (n > 0 && m.Resources != n) {
+			continue
+		}
+		if !found || m.Resources > best.Resources {
+			best, found = m, true
+		}
+	}
+	return best, found
+}
+
+// targets is the table of the performance targets, each with the figure
+// this run measured (rows whose scenario did not run are left out).
+func (b *bench) targets() string {
+	var rows []string
+	row := func(target, figure string, holds bool) {
+		verdict := "yes"
+		if !holds {
+			verdict = "**no**"
+		}
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s |", target, figure, verdict))
+	}
+	wallRatio := func(step, a, c string) (float64, int, bool) {
+		x, ok1 := b.find(step, a, 0)
+		y, ok2 := b.find(step, c, x.Resources)
+		if !ok1 || !ok2 || y.WallS == 0 {
+			return 0, 0, false
+		}
+		return x.WallS / y.WallS, x.Resources, true
+	}
+	if r, n, ok := wallRatio("create", "scim", "floor"); ok {
+		row(fmt.Sprintf("apply ≤ 1.2x the real-schema floor (%d users)", n), fmt.Sprintf("%.2fx", r), r <= 1.2)
+	}
+	if r, n, ok := wallRatio("plan", "scim", "floor"); ok {
+		row(fmt.Sprintf("plan ≤ 1.3x the real-schema floor (%d users)", n), fmt.Sprintf("%.2fx", r), r <= 1.3)
+	}
+	if r, n, ok := wallRatio("create", "floor", "minimal"); ok {
+		row(fmt.Sprintf("schema cost on apply ≤ 1.4x (real-schema floor ÷ minimal floor, %d users)", n), fmt.Sprintf("%.2fx", r), r <= 1.4)
+	}
+	if r, n, ok := wallRatio("plan", "floor", "minimal"); ok {
+		row(fmt.Sprintf("schema cost on plan ≤ 1.15x (%d users)", n), fmt.Sprintf("%.2fx", r), r <= 1.15)
+	}
+	if m, ok := b.find("plan", "scim", 0); ok && m.Requests > 0 {
+		limit := int(math.Ceil(float64(m.Resources)/100)) + 10
+		row(fmt.Sprintf("refresh of %d users that are the tenant ≤ ceil(N/100) + 10 = %d requests", m.Resources, limit),
+			fmt.Sprint(m.Requests), m.Requests <= limit)
+	}
+	if m, ok := b.find("refresh-few", "scim", 0); ok {
+		row(fmt.Sprintf("refresh of 10 users in a tenant of %d: about 10 requests, no listing", b.opts.tenant),
+			fmt.Sprintf("%d requests, %.0f listings", m.Requests, m.Extra["listing requests"]), m.Requests <= 11 && m.Extra["listing requests"] == 0)
+	}
+	if m, ok := b.find("refresh-limited", "scim", 0); ok {
+		span := m.Extra["seconds from first to last request"]
+		row(fmt.Sprintf("refresh of %d users behind %d requests/s in < 30 s of requests", m.Resources, b.opts.rateLimit),
+			fmt.Sprintf("%.1f s, %d requests", span, m.Requests), span < 30)
+	}
+	if r, n, ok := wallRatio("plan", "scim", "floor"); ok && n >= 10000 {
+		row(fmt.Sprintf("no-change plan of %d users ≤ 1.1x the real-schema floor", n), fmt.Sprintf("%.2fx", r), r <= 1.1)
+	}
+	if m, ok := b.find("faults-destroy", "scim", 0); ok {
+		r := m.Extra["destroy / create"]
+		row(fmt.Sprintf("under random faults (%.0f%%, %d users): destroy ≤ 1.5x create", b.opts.faultShare*100, m.Resources),
+			fmt.Sprintf("%.2fx (%.0f s)", r, m.WallS), r > 0 && r <= 1.5)
+	}
+	if m, ok := b.find("rate-limited", "scim", 0); ok {
+		e := m.Extra["efficiency"]
+		row(fmt.Sprintf("apply efficiency ≥ 0.9 behind %d requests/s", b.opts.rateLimit), fmt.Sprintf("%.2f", e), e >= 0.9)
+	}
+	for _, w := range []struct{ step, method, what string }{
+		{"create", "POST per resource", "create"}, {"update 10%", "PATCH per resource", "update"}, {"destroy", "PATCH per resource", "deactivate"},
+	} {
+		if m, ok := b.find(w.step, "scim", 0); ok {
+			v := m.Extra[w.method]
+			row(fmt.Sprintf("1 request per %s", w.what), fmt.Sprintf("%.2f", v), v <= 1.0)
+		}
+	}
+	for _, mem := range []struct {
+		n      int
+		budget float64
+	}{{1000, 100}, {10000, 400}} {
+		peak := 0.0
+		for _, m := range b.results {
+			if m.Provider == "scim" && m.Resources == mem.n {
+				peak = max(peak, m.PeakMiB)
+			}
+		}
+		if peak > 0 {
+			row(fmt.Sprintf("provider memory at %d users ≤ %.0f MiB", mem.n, mem.budget), fmt.Sprintf("%.0f MiB", peak), peak <= mem.budget)
+		}
+	}
+	if len(rows) == 0 {
+		return ""
+	}
+	return "### Targets\n\n| Target | Measured | Holds |\n|---|---:|---|\n" + strings.Join(rows, "\n") + "\n"
+}
