@@ -38,7 +38,11 @@ type adaptiveLimiter struct {
 	ceiling   rate.Limit // the user's rate_limit, or Inf
 	known     rate.Limit // the server's limit as last learned; 0 while unknown
 	successes []time.Time
-	recent429 []time.Time
+	// bestAccepted is the highest rate of successful answers over
+	// acceptedWindow seen so far, updated every second.
+	bestAccepted float64
+	talliedAt    time.Time
+	recent429    []time.Time
 	// last429 is the last 429 not explained by noise.
 	last429  time.Time
 	probedAt time.Time
@@ -58,14 +62,22 @@ type paceTrial struct {
 }
 
 const (
-	outcomeWindow = 50
+	// outcomeWindow and trialAnswers are large enough that a share of 429s
+	// of about 13% is told from no 429s at all with few mistakes (a 1-in-40
+	// chance at 100 answers), small enough to take seconds at 20 requests/s.
+	outcomeWindow = 100
 	// trialInFlight answers after a slowdown are not counted: they were
 	// sent at the old pace (Terraform runs ten operations at once).
 	trialInFlight = 10
-	trialAnswers  = 30
-	// A slowdown that leaves at least this part of the share of 429s was
-	// not about the pace.
-	noiseRetained = 0.6
+	trialAnswers  = 100
+	// A slowdown that leaves at least this part of the share of 429s above
+	// the noise level was not about the pace.
+	noiseRetained = 0.5
+	// farOverShare is the share of 429s that means an unpaced client is
+	// far over the app's limit.
+	farOverShare = 0.3
+	// acceptedWindow is the span over which the successful rate is taken.
+	acceptedWindow = 5 * time.Second
 )
 
 const (
@@ -106,10 +118,16 @@ func (a *adaptiveLimiter) observe(status int, h http.Header) {
 	stated := rate.Limit(headerLimit(h))
 	refused := status == http.StatusTooManyRequests
 	a.record(refused)
+
 	if !refused {
 		a.successes = append(a.successes, now)
 		if len(a.successes) > 4096 {
 			a.successes = a.successes[len(a.successes)-2048:]
+		}
+		if now.Sub(a.talliedAt) >= time.Second {
+			a.talliedAt = now
+			accepted := float64(countSince(a.successes, now, acceptedWindow)) / acceptedWindow.Seconds()
+			a.bestAccepted = max(a.bestAccepted, accepted)
 		}
 		// A stated policy is trusted unless 429s have recently shown the
 		// server enforcing less than it states.
@@ -118,7 +136,7 @@ func (a *adaptiveLimiter) observe(status int, h http.Header) {
 		}
 		return
 	}
-	if stated == 0 && a.explainedByNoise() {
+	if stated == 0 && a.noise > 0 && a.explainedByNoise() {
 		return
 	}
 	a.last429 = now
@@ -140,13 +158,16 @@ func (a *adaptiveLimiter) observe(status int, h http.Header) {
 		a.learn(now, stated)
 	case a.trial != nil:
 		// A slowdown is being judged: wait for its verdict.
+	case current == rate.Inf && a.refusedShare() < farOverShare:
+		// Unpaced and refused now and then: each refused request waits its
+		// own Retry-After. Slowing everyone down would not help if the
+		// 429s are not about the rate, and a real limit exceeded by
+		// Terraform's unpaced requests refuses far more than this.
 	case current == rate.Inf:
-		recent := 0
-		for i := len(a.successes) - 1; i >= 0 && now.Sub(a.successes[i]) < learnWindow; i-- {
-			recent++
-		}
+		// Refused often: far over a limit, which is the rate the app
+		// accepted over the last second.
 		a.startTrial(current)
-		a.learn(now, rate.Limit(max(1, recent)))
+		a.learn(now, rate.Limit(max(1, countSince(a.successes, now, learnWindow))))
 	default:
 		// Paced and still refused: the limit is a little lower than
 		// thought (or shared with another client). Back off 10% now and
@@ -156,7 +177,9 @@ func (a *adaptiveLimiter) observe(status int, h http.Header) {
 			a.known = current / safetyFactor
 		}
 		a.known *= 0.97
-		a.limiter.SetLimitAt(now, max(current*0.9, minimumRate))
+		// Never below the rate that has been succeeding: 429s that a
+		// slower pace does not stop are not cured by going slower still.
+		a.limiter.SetLimitAt(now, max(current*0.9, minimumRate, rate.Limit(0.9*a.bestAccepted)))
 		a.limiter.SetBurstAt(now, 1)
 		a.probedAt = now
 	}
@@ -186,7 +209,11 @@ func (a *adaptiveLimiter) record(refused bool) {
 	// Compared above the noise level already known, if any.
 	if t.shareBefore < 0.5 && shareAfter-a.noise >= noiseRetained*(t.shareBefore-a.noise) {
 		// Slower, and refused as often: the 429s are not about our pace.
-		a.noise = max(a.noise, shareAfter)
+		if a.noise == 0 {
+			a.noise = max(shareAfter, 0.01)
+		} else {
+			a.noise = (a.noise + shareAfter) / 2
+		}
 		a.known = t.known
 		a.limiter.SetLimit(t.pace)
 		if t.pace == rate.Inf {
@@ -212,9 +239,12 @@ func (a *adaptiveLimiter) refusedShare() float64 {
 }
 
 // explainedByNoise is true when the recent share of 429s is within the
-// noise level measured earlier. Called with mu held.
+// noise level measured earlier (up to twice it, or 5 points over it when
+// there is none): random 429s at that level almost never exceed it over
+// outcomeWindow answers, while sending 20% faster than a real limit does.
+// Called with mu held.
 func (a *adaptiveLimiter) explainedByNoise() bool {
-	return a.noise > 0 && a.refusedShare() <= a.noise*1.5+0.03
+	return a.refusedShare() <= a.noise+max(0.05, a.noise)
 }
 
 // pausesEveryone says whether the latest 429 should hold back every
@@ -223,6 +253,9 @@ func (a *adaptiveLimiter) explainedByNoise() bool {
 func (a *adaptiveLimiter) pausesEveryone() bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if a.limiter.Limit() == rate.Inf {
+		return a.refusedShare() >= farOverShare
+	}
 	return !a.explainedByNoise()
 }
 
@@ -284,4 +317,13 @@ func headerLimit(h http.Header) float64 {
 		}
 	}
 	return 0
+}
+
+// countSince counts the times within window before now.
+func countSince(times []time.Time, now time.Time, window time.Duration) int {
+	n := 0
+	for i := len(times) - 1; i >= 0 && now.Sub(times[i]) < window; i-- {
+		n++
+	}
+	return n
 }

@@ -172,6 +172,7 @@ func (p *pagedReads) probe(ctx context.Context) {
 		return
 	}
 	p.state = walkDeferred
+	p.broadcast() // readers waiting for the first page look again
 	p.threshold = 0
 	if p.mode == RefreshAuto {
 		p.threshold = max(autoWarmupReads, p.pagesLeft()/autoPagesPerRead)
@@ -201,6 +202,13 @@ func (p *pagedReads) pagesLeft() int {
 func (p *pagedReads) startWalk(ctx context.Context) {
 	p.state = walkRunning
 	walkCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pagedReadsTimeout)
+	if offsets := p.indexOffsets(); len(offsets) > 0 {
+		go func() {
+			defer cancel()
+			p.fetchOffsets(walkCtx, ctx, offsets)
+		}()
+		return
+	}
 	go func() {
 		defer cancel()
 		for {
@@ -232,9 +240,14 @@ func (p *pagedReads) startWalk(ctx context.Context) {
 // fetch gets the next page and adds its objects. The pager is only ever
 // used by one goroutine at a time: the prober, then the walker.
 func (p *pagedReads) fetch(ctx context.Context) error {
+	return p.fetchWith(ctx, p.pager)
+}
+
+// fetchWith gets pg's next page and adds its objects.
+func (p *pagedReads) fetchWith(ctx context.Context, pg *pager) error {
 	page := map[string]jsonObject{}
 	p.requests.Add(1)
-	err := p.pager.next(ctx, func(o jsonObject) error {
+	err := pg.next(ctx, func(o jsonObject) error {
 		if id := o.str("id"); id != "" {
 			page[id] = o
 		}
@@ -261,4 +274,63 @@ func (p *pagedReads) fail(ctx context.Context, err error) {
 		"path": p.path, "error": fmt.Sprint(err),
 	})
 	p.off()
+}
+
+// walkWorkers is how many index pages are fetched at once: the rate
+// limiter still paces them, and a reader waits for one page, not for all
+// those before it.
+const walkWorkers = 4
+
+// indexOffsets lists the startIndex of every page still to fetch when the
+// app pages by index and stated its total; nil means walk page by page
+// (cursor paging, or no total). Called with mu held.
+func (p *pagedReads) indexOffsets() []int {
+	pg := p.pager
+	if pg.cursor != "" || pg.useCursor || pg.total < 0 || pg.lastSize <= 0 {
+		return nil
+	}
+	var offsets []int
+	end := p.c.dialect.StartIndexBase + pg.total
+	for at := pg.startIndex; at < end && len(offsets) < p.c.dialect.MaxPages; at += pg.lastSize {
+		offsets = append(offsets, at)
+	}
+	return offsets
+}
+
+// fetchOffsets fetches the pages at offsets with walkWorkers at once.
+func (p *pagedReads) fetchOffsets(walkCtx, logCtx context.Context, offsets []int) {
+	next := make(chan int)
+	var failed atomic.Value
+	var wg sync.WaitGroup
+	for range min(walkWorkers, len(offsets)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for at := range next {
+				if failed.Load() != nil {
+					continue
+				}
+				page := p.c.newPager(p.path, ListOptions{})
+				page.startIndex = at
+				if err := p.fetchWith(walkCtx, page); err != nil {
+					failed.Store(err)
+				}
+			}
+		}()
+	}
+	for _, at := range offsets {
+		next <- at
+	}
+	close(next)
+	wg.Wait()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err, _ := failed.Load().(error); err != nil {
+		p.fail(logCtx, err)
+		return
+	}
+	if p.state == walkRunning {
+		p.state = walkDone
+		p.broadcast()
+	}
 }

@@ -48,7 +48,9 @@ func refreshAll(t *testing.T, c *scim.Client, ids []string) map[string]*scim.Use
 		go func() {
 			defer wg.Done()
 			for id := range work {
-				u, err := c.Users.Refresh(context.Background(), id, time.Time{})
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				u, err := c.Users.Refresh(ctx, id, time.Time{})
+				cancel()
 				if errors.Is(err, scim.ErrNotFound) {
 					continue
 				}
@@ -101,6 +103,9 @@ func TestPagedRefreshCostsPagesPlusWarmup(t *testing.T) {
 		{name: "auto, 90% of the tenant", users: 1000, read: 900, mode: scim.RefreshAuto, wantMax: 10 + 10, wantLists: true},
 		// A few users in a large tenant: one GET each, no listing.
 		{name: "auto, 10 of 3000", users: 3000, read: 10, mode: scim.RefreshAuto, wantMax: 10},
+		// Past the warm-up but far from a tenth of the walk: the first page
+		// is fetched, the rest is not; readers that waited for it go on.
+		{name: "auto, 15 of 20000", users: 20000, read: 15, mode: scim.RefreshAuto, wantMax: 16, wantLists: true},
 		{name: "always", users: 250, read: 250, mode: scim.RefreshPages, wantMax: 3, wantLists: true},
 		{name: "never", users: 250, read: 250, mode: scim.RefreshGet, wantMax: 250},
 		// An app that caps pages at 50 whatever the count asked.

@@ -24,6 +24,16 @@ var variants = map[string]func(schema.Schema) schema.Schema{
 	"lists": func(s schema.Schema) schema.Schema { return mapAttributes(s, setsToLists) },
 	// optional-only: nothing computed but id (no attribute the app may fill).
 	"optional-only": func(s schema.Schema) schema.Schema { return mapAttributes(s, optionalOnly) },
+	// used-only: the real definitions of the attributes the configuration
+	// uses (and id), the others left out: what the attribute count costs.
+	"used-only": func(s schema.Schema) schema.Schema {
+		out := s
+		out.Attributes, out.Blocks = map[string]schema.Attribute{}, nil
+		for _, name := range []string{"id", "user_name", "display_name", "title", "active", "name", "emails"} {
+			out.Attributes[name] = s.Attributes[name]
+		}
+		return out
+	},
 	// no-timeouts: without the timeouts block.
 	"no-timeouts": func(s schema.Schema) schema.Schema { s.Blocks = nil; return s },
 }
