@@ -90,7 +90,7 @@ func (p *pagedReads) lookup(ctx context.Context, id string, writtenAt time.Time)
 	}
 	p.mu.Lock()
 	p.reads++
-	p.discardIfStale(writtenAt)
+	p.discardIfStale()
 	switch {
 	case p.state == walkIdle && (p.mode == RefreshPages || p.reads > autoWarmupReads):
 		p.state = walkProbing
@@ -129,7 +129,7 @@ func (p *pagedReads) lookup(ctx context.Context, id string, writtenAt time.Time)
 // discardIfStale drops everything held once this client has written since
 // the first page was fetched: a write to one object can change others
 // (removing a user changes its groups' members). Called with mu held.
-func (p *pagedReads) discardIfStale(writtenAt time.Time) {
+func (p *pagedReads) discardIfStale() {
 	if p.state == walkIdle || p.state == walkOff {
 		return
 	}

@@ -33,22 +33,6 @@ resource "scim_user" "u" {
 `, n, changed)
 }
 
-// terraformDataConfig is the same shape with the built-in terraform_data.
-func terraformDataConfig(n, changed int) string {
-	return fmt.Sprintf(`
-resource "terraform_data" "u" {
-  count = %d
-  input = {
-    user_name    = "user${count.index}@example.com"
-    display_name = "User ${count.index}"
-    title        = count.index < %d ? "v2" : "v1"
-    name         = { given_name = "User", family_name = "N${count.index}" }
-    emails       = [{ value = "user${count.index}@example.com", type = "work", primary = true }]
-  }
-}
-`, n, changed)
-}
-
 type step struct {
 	name     string
 	config   string
