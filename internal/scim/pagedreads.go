@@ -60,8 +60,6 @@ type pagedReads struct {
 	fetchedFrom time.Time
 	// changed is closed and replaced whenever a page arrives or the walk ends.
 	changed chan struct{}
-	// requests counts the listing pages fetched (for tests and logs).
-	requests atomic.Int64
 }
 
 type walkState int
@@ -246,7 +244,6 @@ func (p *pagedReads) fetch(ctx context.Context) error {
 // fetchWith gets pg's next page and adds its objects.
 func (p *pagedReads) fetchWith(ctx context.Context, pg *pager) error {
 	page := map[string]jsonObject{}
-	p.requests.Add(1)
 	err := pg.next(ctx, func(o jsonObject) error {
 		if id := o.str("id"); id != "" {
 			page[id] = o
