@@ -16,11 +16,11 @@ trap 'rm -f "$log" "$rc"' EXIT
 rc=$(mktemp)
 export TF_CLI_CONFIG_FILE=$rc
 export TF_ACC=1 TF_ACC_TERRAFORM_PATH=$bin CHECKPOINT_DISABLE=1
-if "$bin" version | head -n1 | grep -q OpenTofu; then
+if "$bin" version | sed -n 1p | grep -q OpenTofu; then
   # The harness addresses the provider in the registry of the CLI it runs.
   export TF_ACC_PROVIDER_HOST=registry.opentofu.org
 fi
-echo "== acceptance leg: $name ($("$bin" version | head -n1))"
+echo "== acceptance leg: $name ($("$bin" version | sed -n 1p))"
 start=$(date +%s)
 status=0
 go test -count=1 -v -timeout=30m -parallel=4 ./internal/provider/ >"$log" 2>&1 || status=$?

@@ -10,7 +10,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 minimum=1.14.0
 newer_or_equal() { [ "$(printf '%s\n%s\n' "$minimum" "$1" | sort -V | head -n1)" = "$minimum" ]; }
 candidate=$("$root/scripts/terraform.sh")
-version=$("$candidate" version | head -n1 | sed 's/^[^v]*v//')
+# sed reads the whole output: `head -n1` could exit first and, under
+# pipefail, a SIGPIPE to terraform would fail this script now and then.
+version=$(CHECKPOINT_DISABLE=1 "$candidate" version | sed -n '1s/^[^v]*v//p')
 if newer_or_equal "$version"; then
   echo "$candidate"
   exit 0
