@@ -154,7 +154,7 @@ func (p *pagedReads) probe(ctx context.Context) {
 	p.pager = p.c.newPager(p.path, ListOptions{})
 	pageCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pagedReadsTimeout)
 	defer cancel()
-	err := p.fetch(pageCtx)
+	err := p.fetchWith(pageCtx, p.pager)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.state != walkProbing {
@@ -225,7 +225,7 @@ func (p *pagedReads) startWalk(ctx context.Context) {
 				p.mu.Unlock()
 				return
 			}
-			if err := p.fetch(walkCtx); err != nil {
+			if err := p.fetchWith(walkCtx, p.pager); err != nil {
 				p.mu.Lock()
 				p.fail(ctx, err)
 				p.mu.Unlock()
@@ -235,13 +235,8 @@ func (p *pagedReads) startWalk(ctx context.Context) {
 	}()
 }
 
-// fetch gets the next page and adds its objects. The pager is only ever
-// used by one goroutine at a time: the prober, then the walker.
-func (p *pagedReads) fetch(ctx context.Context) error {
-	return p.fetchWith(ctx, p.pager)
-}
-
-// fetchWith gets pg's next page and adds its objects.
+// fetchWith gets pg's next page and adds its objects. p.pager is only
+// ever used by one goroutine at a time: the prober, then the walker.
 func (p *pagedReads) fetchWith(ctx context.Context, pg *pager) error {
 	page := map[string]jsonObject{}
 	err := pg.next(ctx, func(o jsonObject) error {

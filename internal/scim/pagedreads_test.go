@@ -35,12 +35,9 @@ func refreshClient(t *testing.T, srv *scimtest.TestServer, mode scim.RefreshMode
 	return c
 }
 
-// refreshAll reads ids with ten readers at once, as Terraform's refresh
-// does, and returns what each read gave.
-func refreshAll(t *testing.T, c *scim.Client, ids []string) map[string]*scim.User {
-	t.Helper()
-	var mu sync.Mutex
-	out := map[string]*scim.User{}
+// tenAtOnce calls fn for every id with ten callers at once, as Terraform
+// runs ten operations in parallel.
+func tenAtOnce(ids []string, fn func(id string)) {
 	work := make(chan string)
 	var wg sync.WaitGroup
 	for range 10 {
@@ -48,19 +45,7 @@ func refreshAll(t *testing.T, c *scim.Client, ids []string) map[string]*scim.Use
 		go func() {
 			defer wg.Done()
 			for id := range work {
-				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-				u, err := c.Users.Refresh(ctx, id, time.Time{})
-				cancel()
-				if errors.Is(err, scim.ErrNotFound) {
-					continue
-				}
-				if err != nil {
-					t.Errorf("refresh %s: %v", id, err)
-					continue
-				}
-				mu.Lock()
-				out[id] = u
-				mu.Unlock()
+				fn(id)
 			}
 		}()
 	}
@@ -69,6 +54,29 @@ func refreshAll(t *testing.T, c *scim.Client, ids []string) map[string]*scim.Use
 	}
 	close(work)
 	wg.Wait()
+}
+
+// refreshAll reads ids with ten readers at once, as Terraform's refresh
+// does, and returns what each read gave.
+func refreshAll(t *testing.T, c *scim.Client, ids []string) map[string]*scim.User {
+	t.Helper()
+	var mu sync.Mutex
+	out := map[string]*scim.User{}
+	tenAtOnce(ids, func(id string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		u, err := c.Users.Refresh(ctx, id, time.Time{})
+		cancel()
+		if errors.Is(err, scim.ErrNotFound) {
+			return
+		}
+		if err != nil {
+			t.Errorf("refresh %s: %v", id, err)
+			return
+		}
+		mu.Lock()
+		out[id] = u
+		mu.Unlock()
+	})
 	return out
 }
 
