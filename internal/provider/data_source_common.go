@@ -22,9 +22,9 @@ func userData(ctx context.Context, u *scim.User, diags *diag.Diagnostics) userDa
 func emptyUserModel() userResourceModel {
 	return userResourceModel{
 		userDataModel: userDataModel{
-			Name: types.ObjectNull(nameAttrTypes), Emails: types.SetNull(multiValueObjectType),
-			PhoneNumbers: types.SetNull(multiValueObjectType), Roles: types.SetNull(multiValueObjectType),
-			Entitlements: types.SetNull(multiValueObjectType), Enterprise: types.ObjectNull(enterpriseAttrTypes),
+			Name: types.ObjectNull(nameAttrTypes), Emails: types.ListNull(multiValueObjectType),
+			PhoneNumbers: types.ListNull(multiValueObjectType), Roles: types.ListNull(multiValueObjectType),
+			Entitlements: types.ListNull(multiValueObjectType), Enterprise: types.ObjectNull(enterpriseAttrTypes),
 		},
 		Extensions: types.MapNull(extensionsElementType), PasswordWOVersion: types.Int64Null(),
 	}

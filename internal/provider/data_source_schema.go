@@ -72,8 +72,8 @@ func readOnlyAttributes(attrs map[string]rschema.Attribute, names []string) map[
 		case rschema.SingleNestedAttribute:
 			out[name] = dschema.SingleNestedAttribute{MarkdownDescription: desc, Computed: true,
 				Attributes: readOnlyAttributes(t.Attributes, keys(t.Attributes))}
-		case rschema.SetNestedAttribute:
-			out[name] = dschema.SetNestedAttribute{MarkdownDescription: desc, Computed: true,
+		case rschema.ListNestedAttribute:
+			out[name] = dschema.ListNestedAttribute{MarkdownDescription: desc, Computed: true,
 				NestedObject: dschema.NestedAttributeObject{Attributes: readOnlyAttributes(t.NestedObject.Attributes, keys(t.NestedObject.Attributes))}}
 		case rschema.ListAttribute:
 			out[name] = dschema.ListAttribute{MarkdownDescription: desc, Computed: true, CustomType: t.CustomType, ElementType: t.ElementType}

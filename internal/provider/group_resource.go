@@ -86,7 +86,7 @@ func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				CustomType:    newMemberListType(),
 				ElementType:   types.StringType,
 				Validators:    []validator.List{memberIDsValid()},
-				PlanModifiers: []planmodifier.List{keepStateForSameMembers{}},
+				PlanModifiers: []planmodifier.List{keepStateForSameElements{}},
 			},
 			"destroy_mode": schema.StringAttribute{
 				MarkdownDescription: "What destroying the resource does in the app: `delete` (default) removes the group " +

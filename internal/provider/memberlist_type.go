@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -18,7 +17,7 @@ import (
 // set against its configuration pairwise: a 2,000-element set attribute
 // costs Terraform about 20 s of CPU per plan (a 10,000-element one, minutes),
 // the same list 0.2 s. Order and repetition carry no meaning: semantic
-// equality and keepStateForSameMembers compare the lists as sets, so
+// equality and keepStateForSameElements compare the lists as sets, so
 // reordering the configuration or an app returning members in another order
 // shows no difference.
 type memberListType struct {
@@ -167,31 +166,6 @@ func orderLike(prior, current []string) []string {
 		}
 	}
 	return out
-}
-
-// keepStateForSameMembers plans the prior list when the configuration
-// holds the same ids in another order, so reordering is not a change.
-// Terraform accepts a planned value equal to the prior state as the
-// provider's statement that the two are equivalent.
-type keepStateForSameMembers struct{}
-
-func (keepStateForSameMembers) Description(context.Context) string {
-	return "the order of members is not significant"
-}
-
-func (m keepStateForSameMembers) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (keepStateForSameMembers) PlanModifyList(_ context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
-	if req.StateValue.IsNull() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
-		return
-	}
-	planned, plannedKnown := knownIDs(req.PlanValue)
-	prior, _ := knownIDs(req.StateValue)
-	if plannedKnown && sameIDSet(planned, prior) {
-		resp.PlanValue = req.StateValue
-	}
 }
 
 // uniqueIDs returns ids without repetitions, first occurrence kept.

@@ -67,7 +67,7 @@ func TestKeepStateForSameMembers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			req := planmodifier.ListRequest{StateValue: tc.state, PlanValue: tc.plan, ConfigValue: tc.plan}
 			resp := planmodifier.ListResponse{PlanValue: tc.plan}
-			keepStateForSameMembers{}.PlanModifyList(context.Background(), req, &resp)
+			keepStateForSameElements{}.PlanModifyList(context.Background(), req, &resp)
 			if !resp.PlanValue.Equal(tc.want) {
 				t.Fatalf("planned %v, want %v", resp.PlanValue, tc.want)
 			}

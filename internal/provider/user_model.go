@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -32,10 +33,10 @@ type userDataModel struct {
 	Timezone          types.String `tfsdk:"timezone"`
 	Active            types.Bool   `tfsdk:"active"`
 	Name              types.Object `tfsdk:"name"`
-	Emails            types.Set    `tfsdk:"emails"`
-	PhoneNumbers      types.Set    `tfsdk:"phone_numbers"`
-	Roles             types.Set    `tfsdk:"roles"`
-	Entitlements      types.Set    `tfsdk:"entitlements"`
+	Emails            types.List   `tfsdk:"emails"`
+	PhoneNumbers      types.List   `tfsdk:"phone_numbers"`
+	Roles             types.List   `tfsdk:"roles"`
+	Entitlements      types.List   `tfsdk:"entitlements"`
 	Enterprise        types.Object `tfsdk:"enterprise"`
 }
 
@@ -95,10 +96,10 @@ func nestedAttrTypes(name string) map[string]attr.Type {
 
 // multiValueAttrTypes are the attributes of one email, phone number, role or entitlement.
 func multiValueAttrTypes() map[string]attr.Type {
-	set, ok := userResourceSchema().Attributes["emails"].GetType().(types.SetType)
-	obj, isObj := set.ElemType.(types.ObjectType)
+	list, ok := userResourceSchema().Attributes["emails"].GetType().(types.ListType)
+	obj, isObj := list.ElemType.(types.ObjectType)
 	if !ok || !isObj {
-		panic("scim_user.emails is not a set of objects")
+		panic("scim_user.emails is not a list of objects")
 	}
 	return obj.AttrTypes
 }
@@ -149,18 +150,23 @@ func expandUser(ctx context.Context, m userResourceModel) (*scim.User, diag.Diag
 	return u, diags
 }
 
-func expandMultiValues(ctx context.Context, set types.Set, diags *diag.Diagnostics) []scim.MultiValue {
-	if set.IsNull() || set.IsUnknown() {
+// expandMultiValues sends each configured value once: the list is a set
+// in meaning, so a value listed twice is the same value.
+func expandMultiValues(ctx context.Context, list types.List, diags *diag.Diagnostics) []scim.MultiValue {
+	if list.IsNull() || list.IsUnknown() {
 		return nil
 	}
 	var items []multiValueModel
-	diags.Append(set.ElementsAs(ctx, &items, false)...)
+	diags.Append(list.ElementsAs(ctx, &items, false)...)
 	out := make([]scim.MultiValue, 0, len(items))
 	for _, it := range items {
-		out = append(out, scim.MultiValue{
+		v := scim.MultiValue{
 			Value: it.Value.ValueString(), Type: it.Type.ValueString(),
 			Display: it.Display.ValueString(), Primary: it.Primary.ValueBool(),
-		})
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
 	}
 	return out
 }
@@ -257,16 +263,21 @@ func flattenEnterprise(e scim.Enterprise, prior types.Object, diags *diag.Diagno
 	return obj
 }
 
-func flattenMultiValues(ctx context.Context, values []scim.MultiValue, prior types.Set, diags *diag.Diagnostics) types.Set {
+// flattenMultiValues converts the app's values of a multi-valued attribute.
+// A value that means the same as one in prior (the same value and type,
+// compared case-insensitively) keeps prior's spelling and place, so that
+// neither the app's case nor its order shows as a diff; values prior lacks
+// follow in the app's order. A value prior lists twice is given twice.
+func flattenMultiValues(ctx context.Context, values []scim.MultiValue, prior types.List, diags *diag.Diagnostics) types.List {
 	if len(values) == 0 && (prior.IsNull() || prior.IsUnknown()) {
-		return types.SetNull(multiValueObjectType)
+		return types.ListNull(multiValueObjectType)
 	}
 	var priorItems []multiValueModel
 	if !prior.IsNull() && !prior.IsUnknown() {
 		diags.Append(prior.ElementsAs(ctx, &priorItems, false)...)
 	}
-	used := make([]bool, len(priorItems))
-	items := make([]multiValueModel, 0, len(values))
+	matched := make([]*multiValueModel, len(priorItems)) // the app's value for each prior item
+	var unmatched []multiValueModel
 	for _, v := range values {
 		item := multiValueModel{
 			Value: types.StringValue(v.Value), Type: optionalStringValue(v.Type),
@@ -275,26 +286,52 @@ func flattenMultiValues(ctx context.Context, values []scim.MultiValue, prior typ
 		if v.Primary {
 			item.Primary = types.BoolValue(true)
 		}
-		for i, p := range priorItems {
-			if used[i] || !strings.EqualFold(p.Value.ValueString(), v.Value) || !strings.EqualFold(p.Type.ValueString(), v.Type) {
-				continue
+		i := -1
+		for j, p := range priorItems {
+			if matched[j] == nil && strings.EqualFold(p.Value.ValueString(), v.Value) && strings.EqualFold(p.Type.ValueString(), v.Type) {
+				i = j
+				break
 			}
-			used[i] = true
-			item.Value, item.Type = p.Value, p.Type
-			if p.Primary.ValueBool() == v.Primary {
-				item.Primary = p.Primary
-			}
-			// display is managed only when set: apps often derive it.
-			if !p.Display.IsNull() {
-				item.Display = optionalStringValue(v.Display)
-			}
-			break
 		}
-		items = append(items, item)
+		if i < 0 {
+			unmatched = append(unmatched, item)
+			continue
+		}
+		p := priorItems[i]
+		item.Value, item.Type = p.Value, p.Type
+		if p.Primary.ValueBool() == v.Primary {
+			item.Primary = p.Primary
+		}
+		// display is managed only when set: apps often derive it.
+		if !p.Display.IsNull() {
+			item.Display = optionalStringValue(v.Display)
+		}
+		matched[i] = &item
 	}
-	set, d := types.SetValueFrom(ctx, multiValueObjectType, items)
+	items := make([]multiValueModel, 0, len(values))
+	for i, m := range matched {
+		if m == nil {
+			m = sameAsEarlier(priorItems, matched, i)
+		}
+		if m != nil {
+			items = append(items, *m)
+		}
+	}
+	items = append(items, unmatched...)
+	list, d := types.ListValueFrom(ctx, multiValueObjectType, items)
 	diags.Append(d...)
-	return set
+	return list
+}
+
+// sameAsEarlier returns the app's value for an earlier prior item equal to
+// priorItems[i] (the configuration listed it twice; it was sent once).
+func sameAsEarlier(priorItems []multiValueModel, matched []*multiValueModel, i int) *multiValueModel {
+	for j := range i {
+		if matched[j] != nil && priorItems[j] == priorItems[i] {
+			return matched[j]
+		}
+	}
+	return nil
 }
 
 // flattenExtensions reads back only the URNs and keys the configuration

@@ -57,10 +57,7 @@ func TestFlattenKeepsPriorSpelling(t *testing.T) {
 	ctx := context.Background()
 	prior := emptyUserModel()
 	prior.UserName = types.StringValue("Alice@Example.com")
-	prior.Emails = types.SetValueMust(multiValueObjectType, []attr.Value{types.ObjectValueMust(multiValueObjectType.AttrTypes, map[string]attr.Value{
-		"value": types.StringValue("Alice@Example.com"), "type": types.StringValue("work"),
-		"display": types.StringNull(), "primary": types.BoolValue(false),
-	})})
+	prior.Emails = multiValues(withPrimary(multiValue("Alice@Example.com", "work"), false))
 	server := &scim.User{ID: "1", UserName: "alice@example.com",
 		Emails: []scim.MultiValue{{Value: "ALICE@EXAMPLE.COM", Type: "Work", Display: "derived"}}}
 	m, diags := flattenUser(ctx, server, prior)
@@ -78,6 +75,72 @@ func TestFlattenKeepsPriorSpelling(t *testing.T) {
 	m, _ = flattenUser(ctx, server, prior)
 	if m.UserName.ValueString() != "bob@example.com" {
 		t.Errorf("rename hidden: %v", m.UserName)
+	}
+}
+
+func multiValue(value, kind string) attr.Value {
+	return types.ObjectValueMust(multiValueObjectType.AttrTypes, map[string]attr.Value{
+		"value": types.StringValue(value), "type": optionalStringValue(kind),
+		"display": types.StringNull(), "primary": types.BoolNull(),
+	})
+}
+
+func withPrimary(v attr.Value, primary bool) attr.Value {
+	attrs := v.(types.Object).Attributes()
+	attrs["primary"] = types.BoolValue(primary)
+	return types.ObjectValueMust(multiValueObjectType.AttrTypes, attrs)
+}
+
+func multiValues(elems ...attr.Value) types.List {
+	return types.ListValueMust(multiValueObjectType, elems)
+}
+
+// Multi-valued attributes are lists that mean sets: the app's order and
+// case do not move values around, values the app added come last, and a
+// value the configuration lists twice (sent once) is given back twice.
+func TestFlattenMultiValuesKeepsPriorOrder(t *testing.T) {
+	ctx := context.Background()
+	a, b, c := multiValue("a@example.com", "work"), multiValue("b@example.com", "home"), multiValue("c@example.com", "")
+	server := func(values ...string) []scim.MultiValue {
+		var out []scim.MultiValue
+		for i := 0; i < len(values); i += 2 {
+			out = append(out, scim.MultiValue{Value: values[i], Type: values[i+1]})
+		}
+		return out
+	}
+	tests := map[string]struct {
+		prior types.List
+		app   []scim.MultiValue
+		want  types.List
+	}{
+		"app reverses":            {multiValues(a, b), server("b@example.com", "home", "a@example.com", "work"), multiValues(a, b)},
+		"app changes case":        {multiValues(a, b), server("B@EXAMPLE.COM", "Home", "A@example.com", "work"), multiValues(a, b)},
+		"app adds one":            {multiValues(b), server("c@example.com", "", "b@example.com", "home"), multiValues(b, c)},
+		"app drops one":           {multiValues(a, b, c), server("c@example.com", "", "a@example.com", "work"), multiValues(a, c)},
+		"listed twice, sent once": {multiValues(a, b, a), server("b@example.com", "home", "a@example.com", "work"), multiValues(a, b, a)},
+		"no prior: app order":     {types.ListNull(multiValueObjectType), server("b@example.com", "home", "a@example.com", "work"), multiValues(b, a)},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var diags diag.Diagnostics
+			got := flattenMultiValues(ctx, tc.app, tc.prior, &diags)
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			if !got.Equal(tc.want) {
+				t.Errorf("got %v\nwant %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestExpandMultiValuesSendsEachOnce(t *testing.T) {
+	var diags diag.Diagnostics
+	a, b := multiValue("a@example.com", "work"), multiValue("b@example.com", "work")
+	got := expandMultiValues(context.Background(), multiValues(a, b, a), &diags)
+	want := []scim.MultiValue{{Value: "a@example.com", Type: "work"}, {Value: "b@example.com", Type: "work"}}
+	if diags.HasError() || !cmp.Equal(got, want) {
+		t.Errorf("got %v %v, want %v", got, diags, want)
 	}
 }
 

@@ -103,7 +103,7 @@ func TestAccUserResource_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("user_name"), knownvalue.StringExact("alice@example.com")),
 					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("destroy_mode"), knownvalue.StringExact("deactivate")),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("emails"), knownvalue.SetExact([]knownvalue.Check{
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("emails"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"value": knownvalue.StringExact("alice@example.com"), "type": knownvalue.StringExact("work"),
 							"primary": knownvalue.Bool(true), "display": knownvalue.Null(),

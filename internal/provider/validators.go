@@ -68,23 +68,24 @@ func (atMostOnePrimary) Description(context.Context) string {
 }
 func (v atMostOnePrimary) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (v atMostOnePrimary) ValidateSet(ctx context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+func (v atMostOnePrimary) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	primaries := 0
+	// A value listed twice is one value (the list is a set in meaning).
+	primaries := map[string]bool{}
 	for _, elem := range req.ConfigValue.Elements() {
 		obj, ok := elem.(types.Object)
 		if !ok || obj.IsUnknown() {
 			continue
 		}
 		if p, ok := obj.Attributes()["primary"].(types.Bool); ok && p.ValueBool() {
-			primaries++
+			primaries[obj.String()] = true
 		}
 	}
-	if primaries > 1 {
+	if len(primaries) > 1 {
 		resp.Diagnostics.AddAttributeError(req.Path, "More than one primary value",
-			fmt.Sprintf("%d values have primary = true, but %s (RFC 7643 section 2.4). Keep primary = true on one of them.", primaries, v.Description(ctx)))
+			fmt.Sprintf("%d values have primary = true, but %s (RFC 7643 section 2.4). Keep primary = true on one of them.", len(primaries), v.Description(ctx)))
 	}
 }
 

@@ -58,6 +58,9 @@ type Result struct {
 	Code   int
 	Output string
 	Took   time.Duration
+	// CPU is the user and system time of the terraform process itself
+	// (providers it attaches to are other processes).
+	CPU time.Duration
 }
 
 // Run runs terraform with args, -no-color, and -input=false for the
@@ -87,6 +90,7 @@ func (d *Dir) Run(extraEnv []string, args ...string) (Result, error) {
 		return res, fmt.Errorf("running terraform %s: %w", args[0], err)
 	}
 	res.Code = cmd.ProcessState.ExitCode()
+	res.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return res, nil
 }
 

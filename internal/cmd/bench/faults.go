@@ -25,14 +25,15 @@ func (b *bench) faults() {
 		log.Fatal(err)
 	}
 	must(ws.write("main.tf", usersConfig(n, 0)))
-	if _, _, err := ws.timed(b.opts.providerBin, 0, "init"); err != nil {
+	if _, err := ws.timed(b.opts.providerBin, 0, "init"); err != nil {
 		log.Fatal(err)
 	}
 	var create float64
 	for _, st := range []struct{ name, command string }{{"create", "apply"}, {"destroy", "destroy"}} {
 		server.ResetCounts()
 		before := mix.Counts()
-		took, _, err := ws.timed(b.opts.providerBin, 0, st.command, "-auto-approve")
+		u, err := ws.timed(b.opts.providerBin, 0, st.command, "-auto-approve")
+		took := u.took
 		if err != nil {
 			log.Fatalf("faults %s: %v", st.name, err)
 		}

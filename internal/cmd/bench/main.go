@@ -103,16 +103,36 @@ type measurement struct {
 	RunsS     []float64 `json:"wall_seconds_runs"`
 	// RequestsPerResource counts HTTP requests to the SCIM API per resource
 	// (discovery, once per Terraform command, excluded).
-	RequestsPerResource float64            `json:"requests_per_resource,omitempty"`
-	Requests            int                `json:"requests,omitempty"`
-	PeakMiB             float64            `json:"provider_peak_mib,omitempty"`
-	RatioToFloor        float64            `json:"ratio_to_floor,omitempty"`
-	Extra               map[string]float64 `json:"extra,omitempty"`
+	RequestsPerResource float64 `json:"requests_per_resource,omitempty"`
+	Requests            int     `json:"requests,omitempty"`
+	PeakMiB             float64 `json:"provider_peak_mib,omitempty"`
+	// CPU seconds of the terraform process and of the provider process
+	// (users lifecycle steps): where a schema's cost is paid.
+	TerraformCPUS float64            `json:"terraform_cpu_seconds,omitempty"`
+	ProviderCPUS  float64            `json:"provider_cpu_seconds,omitempty"`
+	RatioToFloor  float64            `json:"ratio_to_floor,omitempty"`
+	Extra         map[string]float64 `json:"extra,omitempty"`
 }
 
 type bench struct {
 	opts    options
 	results []measurement
+}
+
+// cpuTable splits the users steps' CPU time between the terraform process
+// and the provider process: what each pays for a schema.
+func cpuTable(results []measurement) string {
+	var sb strings.Builder
+	for _, m := range results {
+		if m.TerraformCPUS == 0 {
+			continue
+		}
+		if sb.Len() == 0 {
+			sb.WriteString("\n### CPU by process (median)\n\n| Scenario | Provider | Resources | Wall | Terraform CPU | Provider CPU |\n|---|---|---:|---:|---:|---:|\n")
+		}
+		fmt.Fprintf(&sb, "| %s | %s | %d | %.2f s | %.2f s | %.2f s |\n", m.Scenario, m.Provider, m.Resources, m.WallS, m.TerraformCPUS, m.ProviderCPUS)
+	}
+	return sb.String()
 }
 
 func (b *bench) add(m measurement) {
@@ -164,6 +184,7 @@ func (b *bench) report(total time.Duration) {
 		fmt.Fprintf(&sb, "| %s | %s | %d | %.2f s | %s | %s | %s | %s | %s |\n", m.Scenario, m.Provider, m.Resources, m.WallS,
 			ratio(m, "floor"), ratio(m, "minimal"), reqs, perRes, peak)
 	}
+	sb.WriteString(cpuTable(b.results))
 	sb.WriteString("\n")
 	for _, m := range b.results {
 		var keys []string

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"net"
 	"net/http"
@@ -71,6 +72,24 @@ func (p *providerProcess) peakMiB() float64 {
 		}
 	}
 	return 0
+}
+
+// cpuSeconds reads the process's user and system time so far, in clock
+// ticks of 1/100 s (USER_HZ, 100 on Linux).
+func (p *providerProcess) cpuSeconds() float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses: utime and
+	// stime are the 12th and 13th of them.
+	fields := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseFloat(fields[11], 64)
+	stime, _ := strconv.ParseFloat(fields[12], 64)
+	return (utime + stime) / 100
 }
 
 func (p *providerProcess) stop() {
@@ -143,37 +162,49 @@ func (w *workspace) with(env ...string) *workspace {
 	return &workspace{&d}
 }
 
+// usage is what one Terraform command cost: wall time, and the provider's
+// peak memory and CPU beside Terraform's own CPU (0 without a provider
+// process).
+type usage struct {
+	took         time.Duration
+	peakMiB      float64
+	terraformCPU float64 // seconds
+	providerCPU  float64 // seconds
+}
+
 // run runs one Terraform command, attached to provider when given, and
-// returns its wall time. Its output is kept in last-<command>.log.
-func (w *workspace) run(provider *providerProcess, wantCode int, args ...string) (time.Duration, error) {
+// returns its wall time and Terraform's CPU time. Its output is kept in
+// last-<command>.log.
+func (w *workspace) run(provider *providerProcess, wantCode int, args ...string) (usage, error) {
 	var env []string
 	if provider != nil {
 		env = append(env, "TF_REATTACH_PROVIDERS="+provider.reattach)
 	}
 	res, err := w.Run(env, args...)
+	u := usage{took: res.Took, terraformCPU: res.CPU.Seconds()}
 	if err != nil {
-		return res.Took, err
+		return u, err
 	}
 	if err := w.Write("last-"+args[0]+".log", res.Output); err != nil {
-		return res.Took, err
+		return u, err
 	}
-	return res.Took, res.Want(wantCode, args...)
+	return u, res.Want(wantCode, args...)
 }
 
 // timed runs a command with a fresh provider process (if bin is set) and
-// reports wall time and the provider's peak memory.
-func (w *workspace) timed(bin string, wantCode int, args ...string) (time.Duration, float64, error) {
+// reports what it cost.
+func (w *workspace) timed(bin string, wantCode int, args ...string) (usage, error) {
 	if bin == "" {
-		took, err := w.run(nil, wantCode, args...)
-		return took, 0, err
+		return w.run(nil, wantCode, args...)
 	}
 	p, err := startProvider(bin, w.Env)
 	if err != nil {
-		return 0, 0, err
+		return usage{}, err
 	}
 	defer p.stop()
-	took, err := w.run(p, wantCode, args...)
-	return took, p.peakMiB(), err
+	u, err := w.run(p, wantCode, args...)
+	u.peakMiB, u.providerCPU = p.peakMiB(), p.cpuSeconds()
+	return u, err
 }
 
 // methodCounts returns API requests by method, discovery left out.

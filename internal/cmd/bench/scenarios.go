@@ -74,14 +74,14 @@ func (b *bench) lifecycle(kind string, n int, withDestroy bool) {
 		steps = append(steps, step{"destroy", config(n, n/10), []string{"destroy", "-auto-approve"}, 0})
 	}
 	bin, env := b.binary(kind)
-	walls := make([][]float64, len(steps))
+	walls, cpus := make([][]float64, len(steps)), make([][2][]float64, len(steps))
 	peaks := make([]float64, len(steps))
 	reqs := make([]int, len(steps))
 	methods := make([]map[string]int, len(steps))
 	for run := 0; run < b.opts.runs; run++ {
 		ws, server := b.workspace(kind, fmt.Sprintf("lifecycle-%s-%d-%d", strings.ReplaceAll(kind, ":", "-"), n, run), env...)
 		must(ws.write("main.tf", steps[0].config))
-		if _, _, err := ws.timed(bin, 0, "init"); err != nil {
+		if _, err := ws.timed(bin, 0, "init"); err != nil {
 			log.Fatal(err)
 		}
 		for i, st := range steps {
@@ -93,12 +93,13 @@ func (b *bench) lifecycle(kind string, n int, withDestroy bool) {
 			if st.name == "plan, one GET each" {
 				stepWS = ws.with("SCIM_PAGED_REFRESH=never")
 			}
-			took, peak, err := stepWS.timed(bin, st.wantCode, st.args...)
+			u, err := stepWS.timed(bin, st.wantCode, st.args...)
 			if err != nil {
 				log.Fatalf("%s/%s: %v", kind, st.name, err)
 			}
-			walls[i] = append(walls[i], took.Seconds())
-			peaks[i] = max(peaks[i], peak)
+			walls[i] = append(walls[i], u.took.Seconds())
+			cpus[i][0], cpus[i][1] = append(cpus[i][0], u.terraformCPU), append(cpus[i][1], u.providerCPU)
+			peaks[i] = max(peaks[i], u.peakMiB)
 			if server != nil {
 				reqs[i] = server.apiRequests()
 				methods[i] = server.methodCounts()
@@ -109,7 +110,9 @@ func (b *bench) lifecycle(kind string, n int, withDestroy bool) {
 		}
 	}
 	for i, st := range steps {
-		b.add(lifecycleMeasurement(kind, st.name, n, walls[i], peaks[i], reqs[i], methods[i]))
+		m := lifecycleMeasurement(kind, st.name, n, walls[i], peaks[i], reqs[i], methods[i])
+		m.TerraformCPUS, m.ProviderCPUS = median(cpus[i][0]), median(cpus[i][1])
+		b.add(m)
 	}
 }
 
@@ -150,7 +153,7 @@ func (b *bench) usersLifecycle() {
 // floor with each variant of the scim_user schema.
 func (b *bench) schemaVariants() {
 	n := b.opts.sizes[len(b.opts.sizes)-1]
-	for _, v := range []string{"real", "minimal", "used-only", "no-modifiers", "lists", "optional-only", "no-timeouts"} {
+	for _, v := range []string{"real", "minimal", "used-only", "no-modifiers", "sets", "optional-only", "no-timeouts"} {
 		b.lifecycle("floor:"+v, n, false)
 	}
 }
@@ -235,17 +238,17 @@ func (b *bench) seededPlan(kind, name string, managed, tenant int, opts scimtest
 	}
 	must(ws.write("main.tf", usersConfig(managed, 0)))
 	must(ws.write("terraform.tfstate", seededState(ids, kind == "minimal")))
-	if _, _, err := ws.timed(bin, 0, "init"); err != nil {
+	if _, err := ws.timed(bin, 0, "init"); err != nil {
 		log.Fatal(err)
 	}
 	if server != nil {
 		server.ResetCounts()
 	}
-	took, peak, err := ws.timed(bin, 0, "plan", "-detailed-exitcode")
+	u, err := ws.timed(bin, 0, "plan", "-detailed-exitcode")
 	if err != nil {
 		log.Fatalf("%s %s: %v", name, kind, err)
 	}
-	return took, peak, server
+	return u.took, u.peakMiB, server
 }
 
 // bigPlan measures a no-change plan over many users, and the provider's
@@ -339,7 +342,7 @@ func (b *bench) bigGroup() {
 		for run := 0; run < b.opts.runs; run++ {
 			ws, server := b.workspace(kind, fmt.Sprintf("group-%s-%d", kind, run), env...)
 			must(ws.write("main.tf", steps[0].config))
-			if _, _, err := ws.timed(bin, 0, "init"); err != nil {
+			if _, err := ws.timed(bin, 0, "init"); err != nil {
 				log.Fatal(err)
 			}
 			for i, st := range steps {
@@ -347,11 +350,11 @@ func (b *bench) bigGroup() {
 				if server != nil {
 					server.ResetCounts()
 				}
-				took, peak, err := ws.timed(bin, st.wantCode, st.args...)
+				u, err := ws.timed(bin, st.wantCode, st.args...)
 				if err != nil {
 					log.Fatalf("group %s/%s: %v", kind, st.name, err)
 				}
-				walls[i], peaks[i] = append(walls[i], took.Seconds()), max(peaks[i], peak)
+				walls[i], peaks[i] = append(walls[i], u.took.Seconds()), max(peaks[i], u.peakMiB)
 				if server != nil {
 					reqs[i] = map[string]int{"GET": server.Count("GET") - server.Count("discovery"), "PATCH": server.Count("PATCH"),
 						"POST": server.Count("POST"), "all": server.apiRequests()}
@@ -390,12 +393,13 @@ func (b *bench) rateLimited() {
 			log.Fatal(err)
 		}
 		must(ws.write("main.tf", usersConfig(n, 0)))
-		if _, _, err := ws.timed(b.opts.providerBin, 0, "init"); err != nil {
+		if _, err := ws.timed(b.opts.providerBin, 0, "init"); err != nil {
 			log.Fatal(err)
 		}
 		server.ResetCounts()
 		start := time.Now()
-		took, _, err := ws.timed(b.opts.providerBin, 0, "apply", "-auto-approve")
+		u, err := ws.timed(b.opts.providerBin, 0, "apply", "-auto-approve")
+		took := u.took
 		if err != nil {
 			log.Fatalf("rate-limited apply failed: %v", err)
 		}

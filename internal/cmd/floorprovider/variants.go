@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 )
 
@@ -20,8 +21,9 @@ var variants = map[string]func(schema.Schema) schema.Schema{
 	"minimal": func(schema.Schema) schema.Schema { return minimalUserSchema() },
 	// no-modifiers: no plan modifiers and no defaults.
 	"no-modifiers": func(s schema.Schema) schema.Schema { return mapAttributes(s, stripModifiers) },
-	// lists: nested sets as nested lists.
-	"lists": func(s schema.Schema) schema.Schema { return mapAttributes(s, setsToLists) },
+	// sets: the multi-valued attributes as nested sets, as they were before
+	// they became lists.
+	"sets": func(s schema.Schema) schema.Schema { return mapAttributes(s, listsToSets) },
 	// optional-only: nothing computed but id (no attribute the app may fill).
 	"optional-only": func(s schema.Schema) schema.Schema { return mapAttributes(s, optionalOnly) },
 	// used-only: the real definitions of the attributes the configuration
@@ -106,7 +108,7 @@ func stripModifiers(a schema.Attribute) schema.Attribute {
 	case schema.SingleNestedAttribute:
 		v.PlanModifiers, v.Default = nil, nil
 		return v
-	case schema.SetNestedAttribute:
+	case schema.ListNestedAttribute:
 		v.PlanModifiers, v.Default = nil, nil
 		return v
 	case schema.MapAttribute:
@@ -116,10 +118,11 @@ func stripModifiers(a schema.Attribute) schema.Attribute {
 	return a
 }
 
-func setsToLists(a schema.Attribute) schema.Attribute {
-	if v, ok := a.(schema.SetNestedAttribute); ok {
-		return schema.ListNestedAttribute{MarkdownDescription: v.MarkdownDescription, Optional: v.Optional,
-			Computed: v.Computed, NestedObject: v.NestedObject}
+func listsToSets(a schema.Attribute) schema.Attribute {
+	if v, ok := a.(schema.ListNestedAttribute); ok {
+		return schema.SetNestedAttribute{MarkdownDescription: v.MarkdownDescription, Optional: v.Optional,
+			Computed: v.Computed, NestedObject: v.NestedObject,
+			PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()}}
 	}
 	return a
 }
@@ -139,7 +142,7 @@ func optionalOnly(a schema.Attribute) schema.Attribute {
 			v.Attributes[n] = optionalOnly(sub)
 		}
 		return v
-	case schema.SetNestedAttribute:
+	case schema.ListNestedAttribute:
 		v.Computed, v.Optional = false, true
 		return v
 	}
