@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the acceptance lifecycle (TestAccInterop) against two SCIM server
+# Runs the acceptance lifecycle (TestAccInterop, with TestAccInteropPagedReads
+# and TestAccInteropMultiValueOrder) against two SCIM server
 # implementations this project did not write:
 #   - SCIMMY (npm "scimmy" + "scimmy-routers", pinned in interop/scimmy/package-lock.json)
 #   - elimity-com/scim (Go module, pinned in interop/elimity/go.mod and go.sum)
@@ -53,7 +54,7 @@ export SCIM_INTEROP_ENDPOINTS="scimmy=http://127.0.0.1:$(cat "$run/scimmy.port")
 echo "interop: $SCIM_INTEROP_ENDPOINTS" >&2
 cd "$root"
 set +e
-TF_ACC=1 TF_ACC_TERRAFORM_PATH="$("$root/scripts/terraform.sh")" go test -count=1 -v -run '^TestAccInterop(PagedReads)?$' ./internal/provider/ >"$run/test.log" 2>&1
+TF_ACC=1 TF_ACC_TERRAFORM_PATH="$("$root/scripts/terraform.sh")" go test -count=1 -v -run '^TestAccInterop(PagedReads|MultiValueOrder)?$' ./internal/provider/ >"$run/test.log" 2>&1
 status=$?
 # Identity and terraform query need Terraform 1.12 and 1.14: use the newest
 # Terraform available (CI machines have 1.15.9 in ../shared/tools).
