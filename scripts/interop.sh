@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs the acceptance lifecycle (TestAccInterop, with TestAccInteropPagedReads
-# and TestAccInteropMultiValueOrder) against two SCIM server
-# implementations this project did not write:
-#   - SCIMMY (npm "scimmy" + "scimmy-routers", pinned in interop/scimmy/package-lock.json)
+# Runs the acceptance lifecycle (TestAccInterop, with TestAccInteropPagedReads,
+# TestAccInteropMultiValueOrder and TestAccInteropRateLimited) against two SCIM
+# server implementations this project did not write, and the client's rate
+# limiter (TestInteropRateLimiter) against a third-party limiter:
+#   - SCIMMY (npm "scimmy" + "scimmy-routers", pinned in interop/scimmy/package-lock.json),
+#     also behind express-rate-limit (npm, pinned there too)
 #   - elimity-com/scim (Go module, pinned in interop/elimity/go.mod and go.sum)
 # Both are installed once (npm cache, Go module cache, a binary cached under
 # ~/.cache), started on 127.0.0.1 with ports of their own choosing, and
@@ -51,10 +53,18 @@ if [ ! -s "$run/elimity.port" ] || [ ! -s "$run/scimmy.port" ]; then
 fi
 
 export SCIM_INTEROP_ENDPOINTS="scimmy=http://127.0.0.1:$(cat "$run/scimmy.port")/scim/v2,elimity=http://127.0.0.1:$(cat "$run/elimity.port")/scim/v2"
-echo "interop: $SCIM_INTEROP_ENDPOINTS" >&2
+# The same SCIMMY store behind express-rate-limit (interop/scimmy/server.js):
+# RATE_LIMIT requests per second, announced in X-RateLimit-* headers only, or
+# in a draft-8 RateLimit-Policy.
+scimmy_base="http://127.0.0.1:$(cat "$run/scimmy.port")"
+export SCIM_INTEROP_RATE_LIMITED="legacy=$scimmy_base/limited/scim/v2,draft8=$scimmy_base/limited-draft8/scim/v2"
+export SCIM_INTEROP_RATE_LIMIT="$(sed -n 's/^export const RATE_LIMIT = \([0-9]*\);$/\1/p' "$scimmy_dir/server.js")"
+echo "interop: $SCIM_INTEROP_ENDPOINTS; rate-limited ($SCIM_INTEROP_RATE_LIMIT/s): $SCIM_INTEROP_RATE_LIMITED" >&2
 cd "$root"
 set +e
-TF_ACC=1 TF_ACC_TERRAFORM_PATH="$("$root/scripts/terraform.sh")" go test -count=1 -v -run '^TestAccInterop(PagedReads|MultiValueOrder)?$' ./internal/provider/ >"$run/test.log" 2>&1
+go test -count=1 -v -run '^TestInteropRateLimiter$' ./internal/scim/ >"$run/test.log" 2>&1 &&
+  TF_ACC=1 TF_ACC_TERRAFORM_PATH="$("$root/scripts/terraform.sh")" go test -count=1 -v \
+    -run '^TestAccInterop(PagedReads|MultiValueOrder|RateLimited)?$' ./internal/provider/ >>"$run/test.log" 2>&1
 status=$?
 # Identity and terraform query need Terraform 1.12 and 1.14: use the newest
 # Terraform available (CI machines have 1.15.9 in ../shared/tools).

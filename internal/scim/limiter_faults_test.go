@@ -2,6 +2,7 @@ package scim_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -35,5 +36,44 @@ func TestLimiterUnderRandomFaults(t *testing.T) {
 		if doc["active"] == true {
 			t.Fatalf("user %v still active", doc["userName"])
 		}
+	}
+}
+
+// TestLimiterBehindRealLimit: behind a server refusing beyond 20 requests
+// per second (a fixed one-second window, Retry-After on each 429), the
+// client is refused only while it learns the limit, then paces just under
+// it (a request delayed on a loaded machine may still be refused and slow
+// the pace by a tenth for a while).
+func TestLimiterBehindRealLimit(t *testing.T) {
+	t.Parallel()
+	const limit = 20
+	srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: scimtest.Quirks{RateLimit: limit}})
+	c, err := scim.New(scim.Config{Endpoint: srv.URL, Token: srv.Token, MaxRetries: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, 8*limit)
+	for i := range names {
+		names[i] = fmt.Sprintf("paced%03d@example.com", i)
+	}
+	tenAtOnce(names, func(name string) {
+		if _, _, err := c.Users.CreateOrTakeOver(context.Background(), &scim.User{UserName: name}, false); err != nil {
+			t.Error(err)
+		}
+	})
+	if got := len(srv.All("Users")); got != len(names) {
+		t.Fatalf("%d users created, want %d", got, len(names))
+	}
+	pace, refused := scim.LimiterPace(c), srv.Count("429")
+	t.Logf("paced at %.2f requests/s; %d of %d requests refused", pace, refused, len(names)+refused)
+	if pace < 0.75*limit || pace > limit {
+		t.Errorf("paced at %.2f requests/s behind a limit of %d; want just under it", pace, limit)
+	}
+	// Ten callers unpaced: the first window accepts 20, about ten more are
+	// refused before the limit is known; later, a request delayed on a
+	// loaded machine may be refused now and then. An unpaced client or one
+	// that slowed down only briefly has half its requests refused.
+	if refused > len(names)/8 {
+		t.Errorf("%d of %d requests refused; want about ten, while the limit is learned", refused, len(names)+refused)
 	}
 }

@@ -128,6 +128,36 @@ func TestAdaptiveLimiterLearnsFromBurstsOnly(t *testing.T) {
 	}
 }
 
+// Both shapes the IETF draft has given RateLimit-Policy are read, and of
+// several policies the slowest binds.
+func TestHeaderLimitReadsEveryDraftShape(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		want  float64
+	}{
+		{"draft 7", []string{"20;w=1"}, 20},
+		{"draft 7, window of 10 s", []string{"50;w=10"}, 5},
+		{"draft 7, no window", []string{"30"}, 30},
+		{"draft 7, two policies", []string{"10;w=1, 300;w=60;comment=\"minute\""}, 5},
+		{"draft 8 (express-rate-limit)", []string{`"scim"; q=10; w=1; pk=:MTI3LjAuMC4x:`}, 10},
+		{"draft 8, two header lines", []string{`"burst";q=100;w=10`, `"day";q=86400;w=86400`}, 1},
+		{"draft 8, bytes not requests", []string{`"body";q=1000;qu="content-bytes";w=1`}, 0},
+		{"draft 8 quota in requests", []string{`"p";q=6;qu="requests";w=2`}, 3},
+		{"garbage", []string{"unlimited", `"name";w=1`}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := http.Header{}
+			for _, l := range tc.lines {
+				h.Add("RateLimit-Policy", l)
+			}
+			if got := headerLimit(h); got != tc.want {
+				t.Errorf("headerLimit(%q) = %v, want %v", tc.lines, got, tc.want)
+			}
+		})
+	}
+}
+
 func TestAdaptiveLimiterAdoptsStatedPolicyFromAnyAnswer(t *testing.T) {
 	a := newAdaptiveLimiter(0)
 	h := http.Header{}

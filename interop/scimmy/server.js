@@ -6,6 +6,7 @@
 import {randomUUID} from "node:crypto";
 import {writeFileSync} from "node:fs";
 import express from "express";
+import {rateLimit} from "express-rate-limit";
 import SCIMMY from "scimmy";
 import SCIMMYRouters from "scimmy-routers";
 
@@ -58,8 +59,7 @@ SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false);
 memoryStore(SCIMMY.Resources.Group, "");
 SCIMMY.Config.set({patch: true, filter: {supported: true, maxResults: 100}});
 
-const app = express();
-app.use("/scim/v2", new SCIMMYRouters({
+const scimRoutes = () => new SCIMMYRouters({
     type: "bearer",
     docUri: "https://github.com/scimmyjs/scimmy",
     // Any bearer token: the interop tests check SCIM behaviour, not auth.
@@ -67,7 +67,26 @@ app.use("/scim/v2", new SCIMMYRouters({
         if (!request.header("Authorization")?.startsWith("Bearer ")) throw new Error("Authorization not detected!");
         return "interop";
     },
-}));
+});
+
+// The same store behind express-rate-limit, a rate limiter this project did
+// not write either: RATE_LIMIT requests per second (a fixed window per
+// client), 429 with Retry-After beyond. Under /limited the limit is
+// announced only in X-RateLimit-* headers (no window stated, so a client
+// must learn it); under /limited-draft8 in a draft-8 RateLimit-Policy.
+export const RATE_LIMIT = 10;
+const limited = (headers) => rateLimit({
+    windowMs: 1000,
+    limit: RATE_LIMIT,
+    identifier: "scim",
+    ...headers,
+    message: "Too many requests, please try again later.",
+});
+
+const app = express();
+app.use("/scim/v2", scimRoutes());
+app.use("/limited/scim/v2", limited({standardHeaders: false, legacyHeaders: true}), scimRoutes());
+app.use("/limited-draft8/scim/v2", limited({standardHeaders: "draft-8", legacyHeaders: false}), scimRoutes());
 
 const server = app.listen(0, "127.0.0.1", () => {
     const {port} = server.address();

@@ -378,12 +378,20 @@ func (b *bench) bigGroup() {
 
 // rateLimited applies users against a server allowing rateLimit requests per
 // second (429 with Retry-After beyond). Efficiency is the best possible
-// time, successful requests / limit, over the measured time.
+// time, successful requests / limit, over the measured time. The bound is
+// what a provider pacing exactly at the limit would reach after the time
+// Terraform spends before the first request (planning every instance) and
+// after the last (writing state), which no provider can send requests in.
 func (b *bench) rateLimited() {
 	n, limit := b.opts.rateUsers, b.opts.rateLimit
-	var walls, effs, windowEffs, leads, tails []float64
+	var walls, effs, windowEffs, leads, tails, bounds, floorPlans []float64
 	var rejected, requests int
 	for run := 0; run < b.opts.runs; run++ {
+		floorPlan, err := b.floorCreatePlan(fmt.Sprintf("ratelimited-floor-%d", run), usersConfig(n, 0))
+		if err != nil {
+			log.Fatal(err)
+		}
+		floorPlans = append(floorPlans, floorPlan)
 		server, err := startServer(scimtest.Options{Quirks: scimtest.Quirks{RateLimit: limit}})
 		if err != nil {
 			log.Fatal(err)
@@ -418,13 +426,36 @@ func (b *bench) rateLimited() {
 			log.Fatalf("rate-limited apply created %d users, want %d", got, n)
 		}
 		walls = append(walls, took.Seconds())
-		effs = append(effs, (float64(requests)/float64(limit))/took.Seconds())
+		ideal := float64(requests) / float64(limit)
+		effs = append(effs, ideal/took.Seconds())
+		if len(leads) > run {
+			bounds = append(bounds, ideal/(ideal+leads[run]+tails[run]))
+		}
 		server.close()
 	}
 	b.add(measurement{Scenario: fmt.Sprintf("rate-limited apply (%d/s)", limit), Step: "rate-limited", Provider: "scim", Resources: n,
 		WallS: median(walls), RunsS: walls, Requests: requests, RequestsPerResource: float64(requests) / float64(n),
 		Extra: map[string]float64{"efficiency": median(effs), "rejected_429": float64(rejected),
-			"seconds before the first request": median(leads), "efficiency while requests flow": median(windowEffs), "seconds after the last request": median(tails)}})
+			"seconds before the first request": median(leads), "efficiency while requests flow": median(windowEffs), "seconds after the last request": median(tails),
+			"efficiency bound after Terraform's own time": median(bounds), "seconds the floor takes to plan the same creates": median(floorPlans)}})
+}
+
+// floorCreatePlan times a plan of config from an empty state with the no-I/O
+// floor provider: what Terraform and the framework spend on planning it
+// whatever the provider does.
+func (b *bench) floorCreatePlan(name, config string) (float64, error) {
+	ws, err := newWorkspace(b.opts, name, nil)
+	if err != nil {
+		return 0, err
+	}
+	if err := ws.write("main.tf", config); err != nil {
+		return 0, err
+	}
+	if _, err := ws.timed(b.opts.floorBin, 0, "init"); err != nil {
+		return 0, err
+	}
+	u, err := ws.timed(b.opts.floorBin, 0, "plan", "-refresh=false", "-out=floor.tfplan")
+	return u.took.Seconds(), err
 }
 
 // apiLog leaves out discovery requests.
