@@ -53,15 +53,8 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	var plan userResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var password types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &password)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	checkUserCapabilities(ctx, r.client, plan, password, &resp.Diagnostics)
-	if req.State.Raw.IsNull() {
+	checkUserCapabilities(ctx, r.client, userCapabilityInputsFrom(req.Plan.Raw, req.Config.Raw), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || req.State.Raw.IsNull() {
 		return // create: what the configuration leaves unset is the app's
 	}
 	planned, err := plannedUser(req.Plan.Raw, req.State.Raw, req.Config.Raw, previouslyManaged(ctx, req.Private))

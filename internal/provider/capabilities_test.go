@@ -1,0 +1,62 @@
+package provider
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// rawUser builds a raw scim_user value with the given attributes set.
+func rawUser(t *testing.T, attrs map[string]attr.Value) tftypes.Value {
+	t.Helper()
+	ctx := context.Background()
+	schema := userResourceSchema()
+	plan := tfsdk.Plan{Schema: schema, Raw: tftypes.NewValue(schema.Type().TerraformType(ctx), nil)}
+	for name, v := range attrs {
+		if diags := plan.SetAttribute(ctx, path.Root(name), v); diags.HasError() {
+			t.Fatalf("%s: %v", name, diags)
+		}
+	}
+	return plan.Raw
+}
+
+func TestUserCapabilityInputsFromRawValues(t *testing.T) {
+	extensions := types.MapValueMust(jsontypes.NormalizedType{}, map[string]attr.Value{
+		"urn:b": jsontypes.NewNormalizedValue(`{"x":1}`),
+		"urn:a": jsontypes.NewNormalizedValue(`{"y":2}`),
+	})
+	tests := map[string]struct {
+		plan, config map[string]attr.Value
+		want         userCapabilityInputs
+	}{
+		"nothing set": {},
+		"delete, password, extensions": {
+			plan:   map[string]attr.Value{"destroy_mode": types.StringValue("delete"), "extensions": extensions},
+			config: map[string]attr.Value{"password_wo": types.StringValue("s3cret")},
+			want:   userCapabilityInputs{destroyMode: "delete", hasPassword: true, extensionURNs: []string{"urn:a", "urn:b"}},
+		},
+		"a password not known until apply counts as set": {
+			config: map[string]attr.Value{"password_wo": types.StringUnknown()},
+			want:   userCapabilityInputs{hasPassword: true},
+		},
+		"unknown destroy_mode and extensions are not checked": {
+			plan: map[string]attr.Value{"destroy_mode": types.StringUnknown(), "extensions": types.MapUnknown(jsontypes.NormalizedType{})},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := userCapabilityInputsFrom(rawUser(t, tt.plan), rawUser(t, tt.config))
+			if got.destroyMode != tt.want.destroyMode || got.hasPassword != tt.want.hasPassword ||
+				!slices.Equal(got.extensionURNs, tt.want.extensionURNs) {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
