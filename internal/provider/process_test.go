@@ -1,6 +1,9 @@
 package provider
 
-import "testing"
+import (
+	"os"
+	"testing"
+)
 
 func TestLogsRequested(t *testing.T) {
 	cases := map[string]struct {
@@ -23,5 +26,37 @@ func TestLogsRequested(t *testing.T) {
 				t.Fatalf("logsRequested(%v) = %v, want %v", tc.env, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestTuneProcessSilencesEverySubsystem: with no level set, every logger
+// of the process is switched off, subsystems included; a subsystem left
+// at no level would still build each message's fields before dropping it.
+func TestTuneProcessSilencesEverySubsystem(t *testing.T) {
+	for _, name := range logLevelVariables {
+		t.Setenv(name, "")
+	}
+	t.Setenv("GOGC", "100")
+	TuneProcess()
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO", "TF_LOG_PROVIDER_SCIM", "TF_LOG_PROVIDER_SCIM_HTTP"} {
+		if got := os.Getenv(name); got != "OFF" {
+			t.Errorf("%s = %q after TuneProcess with no level set; want OFF", name, got)
+		}
+	}
+}
+
+// TestTuneProcessKeepsRequestedLogs: TF_LOG=TRACE (as a user debugging a
+// run sets it) leaves every level as the SDKs would set it.
+func TestTuneProcessKeepsRequestedLogs(t *testing.T) {
+	for _, name := range logLevelVariables {
+		t.Setenv(name, "")
+	}
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("GOGC", "100")
+	TuneProcess()
+	for _, name := range sourceLevelVariables {
+		if got := os.Getenv(name); got != "" {
+			t.Errorf("%s = %q with TF_LOG=TRACE; want it left unset", name, got)
+		}
 	}
 }
