@@ -78,7 +78,7 @@ func (b *bench) targets() string {
 	if m, ok := b.find("rate-limited", "scim", 0); ok {
 		e := m.Extra["efficiency"]
 		row(fmt.Sprintf("apply efficiency ≥ 0.9 behind %d requests/s", b.opts.rateLimit),
-			fmt.Sprintf("%.2f (%.2f while requests flow; %.2f at best after Terraform's %.1f s before the first request; the floor plans the same creates in %.1f s)",
+			fmt.Sprintf("%.3f (%.3f while requests flow; %.3f at best after Terraform's %.1f s before the first request; the floor plans the same creates in %.1f s)",
 				e, m.Extra["efficiency while requests flow"], m.Extra["efficiency bound after Terraform's own time"],
 				m.Extra["seconds before the first request"], m.Extra["seconds the floor takes to plan the same creates"]), e >= 0.9)
 	}
