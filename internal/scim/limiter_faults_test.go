@@ -17,7 +17,7 @@ func TestLimiterUnderRandomFaults(t *testing.T) {
 	t.Parallel()
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	ids := seedUsers(srv, 300)
-	mix := scimtest.NewGatewayFaults(0.3)
+	mix := scimtest.NewGatewayFaults(0.3, 7)
 	srv.SetOptions(scimtest.Options{Token: srv.Token, Fault: mix.Fault})
 	c, err := scim.New(scim.Config{Endpoint: srv.URL, Token: srv.Token, MaxRetries: 10})
 	if err != nil {

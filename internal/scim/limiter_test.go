@@ -3,6 +3,7 @@ package scim
 import (
 	"context"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -118,6 +119,15 @@ func TestAdaptiveLimiterLearnsFromBurstsOnly(t *testing.T) {
 	}
 	if got := a.limiter.Limit(); got < 18 || got > 20 {
 		t.Fatalf("pace %v after a burst of 429s, want about the 20 accepted in the last second", got)
+	}
+	// Three 429s among the first five answers: too few answers to tell a
+	// limit from noise, and the rate accepted so far is no limit at all.
+	early := newAdaptiveLimiter(0)
+	for _, status := range []int{200, 429, 200, 429, 429} {
+		early.observe(status, http.Header{})
+	}
+	if early.limiter.Limit() != rate.Inf {
+		t.Fatalf("three 429s in the first five answers set the pace to %v", early.limiter.Limit())
 	}
 	b := newAdaptiveLimiter(0)
 	h := http.Header{}
@@ -262,5 +272,55 @@ func TestAdaptiveLimiterTellsNoiseFromRate(t *testing.T) {
 	}
 	if a.noise < 0.08 || a.noise > 0.2 {
 		t.Errorf("noise level %.3f, want about 1/8", a.noise)
+	}
+}
+
+// TestBackoffGrowsWithUnscheduledFailuresOnly: waits the server scheduled
+// (429 or 503 with Retry-After) do not count toward the backoff of a later
+// failure, while failures without Retry-After still back off exponentially.
+// (Only one 429, so that the adaptive limiter does not set a pace here.)
+func TestBackoffGrowsWithUnscheduledFailuresOnly(t *testing.T) {
+	for name, tc := range map[string]struct {
+		answers []int // status of each try before the 200
+		gapMin  time.Duration
+		gapMax  time.Duration
+	}{
+		// Counting the five scheduled tries, the 500's wait would be 1.6-3.2 s.
+		"after five Retry-After waits": {answers: []int{429, 503, 503, 503, 503, 500}, gapMin: 50 * time.Millisecond, gapMax: time.Second},
+		// Three unscheduled failures: the third waits 200-400 ms.
+		"three 500s": {answers: []int{500, 500, 500}, gapMin: 200 * time.Millisecond, gapMax: 2 * time.Second},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, mux := setup(t)
+			c.cfg.MaxRetries, c.cfg.RetryWaitMin, c.cfg.RetryWaitMax = 10, 100*time.Millisecond, 10*time.Second
+			var mu sync.Mutex // the handler runs on the server's goroutines
+			var calls []time.Time
+			mux.HandleFunc("/scim/v2/Users/1", func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				defer mu.Unlock()
+				calls = append(calls, time.Now())
+				if n := len(calls); n <= len(tc.answers) {
+					w.Header().Set("Retry-After", "0.001")
+					if tc.answers[n-1] == 500 {
+						w.Header().Del("Retry-After")
+					}
+					writeBody(w, tc.answers[n-1], "text/plain", "not now")
+					return
+				}
+				writeBody(w, 200, "application/scim+json", `{"id":"1","userName":"a"}`)
+			})
+			if _, err := c.Users.Get(context.Background(), "1"); err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(calls) != len(tc.answers)+1 {
+				t.Fatalf("%d tries, want %d", len(calls), len(tc.answers)+1)
+			}
+			gap := calls[len(calls)-1].Sub(calls[len(calls)-2])
+			if gap < tc.gapMin || gap > tc.gapMax {
+				t.Errorf("waited %v after the last failure, want %v to %v", gap, tc.gapMin, tc.gapMax)
+			}
+		})
 	}
 }

@@ -141,8 +141,8 @@ func DropConnection(w http.ResponseWriter) {
 // gateway in front of an app whose quota is shared with other clients: of
 // the faulted requests, 45% get 429 and 25% 503 (both with Retry-After: 1),
 // 30% an HTML 500, all before the server acts. At a share of 0.3, about 13%
-// of all answers are 429s.
-func NewGatewayFaults(share float64) *FaultInjector {
+// of all answers are 429s. The seed fixes the sequence of faults.
+func NewGatewayFaults(share float64, seed uint64) *FaultInjector {
 	var kinds []string
 	for kind, weight := range map[string]int{Fault429: 9, Fault503: 5, FaultHTML500: 6} {
 		for range weight {
@@ -150,5 +150,5 @@ func NewGatewayFaults(share float64) *FaultInjector {
 		}
 	}
 	sort.Strings(kinds) // map order is random; the seeded sequence must not be
-	return NewFaultInjector(share, 7, kinds...)
+	return NewFaultInjector(share, seed, kinds...)
 }
