@@ -180,6 +180,7 @@ func (p *scimProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	cfg.Logger, cfg.HTTPLogger = clientLoggers(os.Getenv)
 	client, err := scim.New(cfg)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid SCIM settings", err.Error())

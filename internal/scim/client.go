@@ -5,10 +5,10 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -65,6 +65,13 @@ type Config struct {
 	// Refresh chooses how Users.Refresh and Groups.Refresh read: by GET, or
 	// from listing pages fetched once per client (the zero value is RefreshAuto).
 	Refresh RefreshMode
+	// Logger receives the client's decisions: fallbacks learned from the
+	// server, listing for refresh, discovery. Nil discards them.
+	Logger *slog.Logger
+	// HTTPLogger receives one record per request and retry at debug level,
+	// and the bodies at LevelTrace. Nil discards them. Both loggers get
+	// records with secrets and password values already masked.
+	HTTPLogger *slog.Logger
 }
 
 // Client talks to one SCIM service provider. It is safe for concurrent use,
@@ -76,7 +83,6 @@ type Client struct {
 	dialect Dialect
 	limiter *adaptiveLimiter
 	gate    *pauseGate
-	secrets []string
 	// usePut and plainJSON remember fallbacks learned from the server
 	// (405/501 on PATCH, 415 on scim+json) for the rest of the run.
 	usePut    atomic.Bool
@@ -87,9 +93,8 @@ type Client struct {
 	lastWriteNanos atomic.Int64
 	userPages      *pagedReads
 	groupPages     *pagedReads
-	// traceBodies is set when TRACE logging may be on: only then are
-	// bodies copied and redacted for the log.
-	traceBodies bool
+	log            *slog.Logger
+	httpLog        *slog.Logger
 
 	Users  *UsersService
 	Groups *GroupsService
@@ -148,12 +153,14 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.usePut.Store(c.dialect.UpdateMethod == UpdatePut)
 	c.limiter = newAdaptiveLimiter(cfg.RateLimit)
-	c.traceBodies = traceLoggingEnabled()
+	var secrets []string
 	for _, s := range append([]string{cfg.Token, cfg.Password}, cfg.Secrets...) {
 		if s != "" {
-			c.secrets = append(c.secrets, s)
+			secrets = append(secrets, s)
 		}
 	}
+	c.log = newMaskedLogger(cfg.Logger, secrets)
+	c.httpLog = newMaskedLogger(cfg.HTTPLogger, secrets)
 	switch cfg.Refresh {
 	case "", RefreshAuto, RefreshPages, RefreshGet:
 	default:
@@ -276,15 +283,4 @@ func IsLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// traceLoggingEnabled reports whether any of the log level variables that
-// reach this subsystem asks for TRACE (or JSON, which is TRACE).
-func traceLoggingEnabled() bool {
-	for _, name := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_SCIM", "TF_LOG_PROVIDER_SCIM_HTTP", "TF_ACC_LOG"} {
-		if v := strings.ToUpper(os.Getenv(name)); v == "TRACE" || v == "JSON" {
-			return true
-		}
-	}
-	return false
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"sync"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // ServiceProviderConfig is what a server says it supports (RFC 7643 section 5).
@@ -76,7 +74,7 @@ func (c *Client) KnownSchemas(ctx context.Context) (map[string]bool, bool) {
 	c.schemas.once.Do(func() {
 		resp, err := c.do(ctx, request{Method: "GET", Path: "Schemas", Idempotent: true, NoRetry: true})
 		if err != nil {
-			tflog.Debug(ctx, "no /Schemas from the server; extension URNs are not checked", map[string]any{"error": err.Error()})
+			c.log.DebugContext(ctx, "no /Schemas from the server; extension URNs are not checked", "error", err.Error())
 			return
 		}
 		obj, ok := parseObject(resp.Body)
@@ -110,7 +108,7 @@ func (c *Client) Discover(ctx context.Context, explicit map[string]bool) {
 	}
 	spc, err := c.serviceProviderConfig(ctx, true)
 	if err != nil {
-		tflog.Debug(ctx, "SCIM discovery skipped", map[string]any{"error": err.Error()})
+		c.log.DebugContext(ctx, "SCIM discovery skipped", "error", err.Error())
 		return
 	}
 	d := c.dialect
@@ -124,7 +122,6 @@ func (c *Client) Discover(ctx context.Context, explicit map[string]bool) {
 		d.PageSize = spc.FilterMaxResults
 	}
 	_ = c.SetDialect(d)
-	tflog.Debug(ctx, "SCIM discovery applied", map[string]any{
-		"update_method": d.UpdateMethod, "etag": d.SupportsETags, "page_size": d.PageSize,
-	})
+	c.log.DebugContext(ctx, "SCIM discovery applied",
+		"update_method", d.UpdateMethod, "etag", d.SupportsETags, "page_size", d.PageSize)
 }

@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // GroupsService handles the /Groups endpoint (RFC 7644 section 3).
@@ -296,7 +294,7 @@ func (s *GroupsService) Update(ctx context.Context, id string, attrs []Operation
 		if !errors.Is(err, ErrUnsupported) {
 			return err
 		}
-		tflog.Info(ctx, "the app does not support PATCH; writing with GET and PUT from now on", map[string]any{"error": err.Error()})
+		s.client.log.InfoContext(ctx, "the app does not support PATCH; writing with GET and PUT from now on", "error", err.Error())
 		s.client.usePut.Store(true)
 	}
 	return s.replace(ctx, id, attrs, add, remove)

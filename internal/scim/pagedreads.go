@@ -6,8 +6,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // RefreshMode chooses how a client answers the refresh reads of one run
@@ -88,7 +86,7 @@ func (p *pagedReads) lookup(ctx context.Context, id string, writtenAt time.Time)
 	}
 	p.mu.Lock()
 	p.reads++
-	p.discardIfStale()
+	p.discardIfStale(ctx)
 	switch {
 	case p.state == walkIdle && (p.mode == RefreshPages || p.reads > autoWarmupReads):
 		p.state = walkProbing
@@ -127,12 +125,12 @@ func (p *pagedReads) lookup(ctx context.Context, id string, writtenAt time.Time)
 // discardIfStale drops everything held once this client has written since
 // the first page was fetched: a write to one object can change others
 // (removing a user changes its groups' members). Called with mu held.
-func (p *pagedReads) discardIfStale() {
+func (p *pagedReads) discardIfStale(ctx context.Context) {
 	if p.state == walkIdle || p.state == walkOff {
 		return
 	}
 	if last := p.c.lastWrite(); last.After(p.fetchedFrom) {
-		tflog.Debug(context.Background(), "discarding listing pages older than this provider's last write", map[string]any{"path": p.path})
+		p.c.log.DebugContext(ctx, "discarding listing pages older than this provider's last write", "path", p.path)
 		p.off()
 	}
 }
@@ -175,10 +173,9 @@ func (p *pagedReads) probe(ctx context.Context) {
 	if p.mode == RefreshAuto {
 		p.threshold = max(autoWarmupReads, p.pagesLeft()/autoPagesPerRead)
 	}
-	tflog.Debug(ctx, "listing pages for refresh reads", map[string]any{
-		"path": p.path, "total_results": p.pager.total, "pages_left": p.pagesLeft(),
-		"walk_after_reads": p.threshold, "reads_so_far": p.reads,
-	})
+	p.c.log.DebugContext(ctx, "listing pages for refresh reads",
+		"path", p.path, "total_results", p.pager.total, "pages_left", p.pagesLeft(),
+		"walk_after_reads", p.threshold, "reads_so_far", p.reads)
 	if p.reads >= p.threshold {
 		p.startWalk(ctx)
 	}
@@ -262,9 +259,7 @@ func (p *pagedReads) fetchWith(ctx context.Context, pg *pager) error {
 
 // fail gives up on pages for the run: reads go back to GET. Called with mu held.
 func (p *pagedReads) fail(ctx context.Context, err error) {
-	tflog.Warn(ctx, "listing for refresh failed; reading one object at a time", map[string]any{
-		"path": p.path, "error": fmt.Sprint(err),
-	})
+	p.c.log.WarnContext(ctx, "listing for refresh failed; reading one object at a time", "path", p.path, "error", fmt.Sprint(err))
 	p.off()
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // ReadAfterWrite runs read until it succeeds and reports the object as
@@ -26,9 +24,8 @@ func (c *Client) ReadAfterWrite(ctx context.Context, writtenAt time.Time, read f
 		if writtenAt.IsZero() || left <= 0 {
 			return err
 		}
-		tflog.Debug(ctx, "the app does not show this provider's last write yet; reading again", map[string]any{
-			"attempt": attempt + 1, "window_left": left.Round(time.Millisecond).String(),
-		})
+		c.log.DebugContext(ctx, "the app does not show this provider's last write yet; reading again",
+			"attempt", attempt+1, "window_left", left.Round(time.Millisecond).String())
 		if err := sleep(ctx, min(c.backoff(attempt), left)); err != nil {
 			return err
 		}

@@ -13,12 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
-
-// logSubsystem is the tflog subsystem of HTTP logs; TF_LOG_PROVIDER_SCIM_HTTP sets its level.
-const logSubsystem = "http"
 
 const mediaType = "application/scim+json"
 
@@ -69,7 +64,6 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 		}
 		body = b
 	}
-	ctx = c.logContext(ctx)
 	if req.Method != http.MethodGet {
 		c.lastWriteNanos.Store(time.Now().UnixNano())
 	}
@@ -83,9 +77,8 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 			}
 			return resp, c.checkResponse(req, resp)
 		}
-		tflog.SubsystemDebug(ctx, logSubsystem, "retrying SCIM request", map[string]any{
-			"method": req.Method, "path": req.Path, "attempt": tries.sent + 1, "wait_ms": wait.Milliseconds(),
-		})
+		c.httpLog.DebugContext(ctx, "retrying SCIM request",
+			"method", req.Method, "path", req.Path, "attempt", tries.sent+1, "wait_ms", wait.Milliseconds())
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err
 		}
@@ -221,9 +214,7 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*response,
 	start := time.Now()
 	httpResp, err := c.http.Do(httpReq)
 	if err != nil {
-		tflog.SubsystemDebug(ctx, logSubsystem, "SCIM request failed", map[string]any{
-			"method": req.Method, "path": u.Path, "error": err.Error(),
-		})
+		c.httpLog.DebugContext(ctx, "SCIM request failed", "method", req.Method, "path", u.Path, "error", err.Error())
 		if strings.Contains(err.Error(), "refusing redirect") {
 			return nil, fmt.Errorf("%s %s: %w: %w", req.Method, u.Path, errRedirectRefused, err)
 		}
@@ -346,40 +337,22 @@ func hasSchema(o jsonObject, urn string) bool {
 	return false
 }
 
-// logContext adds the http subsystem with masks for every secret. Masks are
-// applied per request because terraform-plugin-go gives every RPC a fresh
-// logging context: masks set in Configure do not reach CRUD calls.
-func (c *Client) logContext(ctx context.Context) context.Context {
-	ctx = tflog.NewSubsystem(ctx, logSubsystem)
-	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, logSubsystem, "Authorization", "authorization", "token", "password")
-	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, logSubsystem, passwordJSON)
-	ctx = tflog.SubsystemMaskMessageRegexes(ctx, logSubsystem, passwordJSON)
-	if len(c.secrets) > 0 {
-		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, c.secrets...)
-		ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, c.secrets...)
-	}
-	return ctx
-}
-
 // logExchange logs one request at debug level, and bodies at trace level with
 // password values replaced.
 func (c *Client) logExchange(ctx context.Context, req request, u *url.URL, status int, took time.Duration, reqBody, respBody []byte) {
-	fields := map[string]any{
-		"method": req.Method, "path": u.Path, "http_status": status, "duration_ms": took.Milliseconds(),
-	}
-	tflog.SubsystemDebug(ctx, logSubsystem, "SCIM request", fields)
-	if !c.traceBodies {
+	c.httpLog.DebugContext(ctx, "SCIM request",
+		"method", req.Method, "path", u.Path, "http_status", status, "duration_ms", took.Milliseconds())
+	if !c.httpLog.Enabled(ctx, LevelTrace) {
 		return
 	}
 	requestBody := redactPasswords(reqBody)
 	if req.Sensitive {
 		requestBody = "(omitted: the request carries a password)"
 	}
-	tflog.SubsystemTrace(ctx, logSubsystem, "SCIM exchange", map[string]any{
-		"query":         u.RawQuery,
-		"request_body":  requestBody,
-		"response_body": redactPasswords(truncate(string(respBody), 64<<10)),
-	})
+	c.httpLog.Log(ctx, LevelTrace, "SCIM exchange",
+		"query", u.RawQuery,
+		"request_body", requestBody,
+		"response_body", redactPasswords(truncate(string(respBody), 64<<10)))
 }
 
 // pauseGate holds back every caller until a shared instant, set when any

@@ -5,13 +5,12 @@ import (
 	"context"
 	"encoding/pem"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
 func TestRedirectToOtherHostRefused(t *testing.T) {
@@ -109,31 +108,69 @@ func TestBasicAuth(t *testing.T) {
 }
 
 func TestSecretsAbsentFromLogs(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
-	ctx := tflogtest.RootLogger(context.Background(), &logs)
-	t.Setenv("TF_LOG_PROVIDER_SCIM_HTTP", "TRACE")
-	c, mux := setup(t)
-	const password = "Pa55word-in-body"
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: LevelTrace}))
+	const password, clientSecret = "Pa55word-in-body", "oauth-client-secret"
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	c, err := New(Config{
+		Endpoint: srv.URL + "/scim/v2", Token: testToken, Secrets: []string{clientSecret},
+		Logger: logger, HTTPLogger: logger,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	mux.HandleFunc("/scim/v2/Users", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		// Echo the request, password included, as a careless server might.
 		writeBody(w, 201, "application/scim+json", strings.Replace(string(body), `"schemas"`, `"id":"1","schemas"`, 1))
 	})
 	mux.HandleFunc("/scim/v2/Users/1", func(w http.ResponseWriter, r *http.Request) {
-		writeBody(w, 400, "application/json", `{"status":"400","detail":"token `+testToken+` rejected"}`)
+		writeBody(w, 400, "application/json", `{"status":"400","detail":"token `+testToken+` or `+clientSecret+` rejected"}`)
 	})
+	ctx := context.Background()
 	if _, err := c.Users.create(ctx, &User{UserName: "a", Password: password}); err != nil {
 		t.Fatal(err)
 	}
 	_, _ = c.Users.write(ctx, "1", []Operation{{Op: "replace", Path: "password", Value: password}})
 	out := logs.String()
-	if !strings.Contains(out, "SCIM request") {
-		t.Fatalf("no request logs captured:\n%s", out)
+	for _, want := range []string{`"msg":"SCIM request"`, `"msg":"SCIM exchange"`, "rejected"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("logs lack %s:\n%s", want, out)
+		}
 	}
-	for _, secret := range []string{testToken, password} {
+	for _, secret := range []string{testToken, password, clientSecret} {
 		if strings.Contains(out, secret) {
 			t.Errorf("secret %q found in logs:\n%s", secret, out)
 		}
+	}
+}
+
+// TestBodiesOnlyAtTrace: bodies are copied and redacted for the log only
+// when the HTTP logger takes LevelTrace.
+func TestBodiesOnlyAtTrace(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	c, err := New(Config{
+		Endpoint: srv.URL + "/scim/v2", Token: testToken,
+		HTTPLogger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux.HandleFunc("/scim/v2/Users/1", func(w http.ResponseWriter, r *http.Request) {
+		writeBody(w, 200, "application/scim+json", `{"id":"1","userName":"a"}`)
+	})
+	if _, err := c.Users.Get(context.Background(), "1"); err != nil {
+		t.Fatal(err)
+	}
+	if out := logs.String(); !strings.Contains(out, `"msg":"SCIM request"`) || strings.Contains(out, "response_body") {
+		t.Errorf("want the request logged without bodies at debug level:\n%s", out)
 	}
 }
 

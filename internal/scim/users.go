@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // UsersService handles the /Users endpoint (RFC 7644 section 3).
@@ -332,7 +330,7 @@ func (s *UsersService) settle(ctx context.Context, id string, stored, want *User
 	if len(ops) == 0 {
 		return stored, nil
 	}
-	tflog.Debug(ctx, "the app stored other values than sent; sending them once more", map[string]any{"scim_id": id, "attributes": opPaths(ops)})
+	s.client.log.DebugContext(ctx, "the app stored other values than sent; sending them once more", "scim_id", id, "attributes", opPaths(ops))
 	again, err := s.write(ctx, id, ops)
 	if err != nil {
 		return nil, err
@@ -363,7 +361,7 @@ func (s *UsersService) write(ctx context.Context, id string, ops []Operation) (*
 		if !errors.Is(err, ErrUnsupported) {
 			return u, err
 		}
-		tflog.Info(ctx, "the app does not support PATCH; writing with GET and PUT from now on", map[string]any{"error": err.Error()})
+		s.client.log.InfoContext(ctx, "the app does not support PATCH; writing with GET and PUT from now on", "error", err.Error())
 		s.client.usePut.Store(true)
 	}
 	return s.replace(ctx, id, ops)
