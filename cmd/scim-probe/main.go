@@ -2,7 +2,7 @@
 // prints the terraform-provider-scim provider block that fits it.
 //
 //	go install github.com/scim-terraform/terraform-provider-scim/cmd/scim-probe@latest
-//	SCIM_TOKEN=... scim-probe -endpoint https://app.example.com/scim/v2 [-write] [-json]
+//	SCIM_TOKEN=... scim-probe -endpoint https://app.example.com/scim/v2 [-write] [-json] [-log debug|trace]
 //
 // Credentials come from the provider's environment variables: SCIM_TOKEN,
 // or SCIM_USERNAME and SCIM_PASSWORD, or SCIM_OAUTH2_TOKEN_URL,
@@ -19,6 +19,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -42,6 +43,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	asJSON := flags.Bool("json", false, "print the report as JSON")
 	timeout := flags.Duration("timeout", 30*time.Second, "time limit of each request")
 	quiet := flags.Bool("quiet", false, "no progress lines on stderr")
+	logLevel := flags.String("log", "", `log each request on stderr: "debug", or "trace" to add the bodies (secrets and passwords masked)`)
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -52,6 +54,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cfg, err := clientConfig(*endpoint, *timeout)
 	if err != nil {
 		_, _ = fmt.Fprintln(stderr, "scim-probe:", err)
+		return 2
+	}
+	switch *logLevel {
+	case "":
+	case "debug", "trace":
+		level := map[string]slog.Level{"debug": slog.LevelDebug, "trace": scim.LevelTrace}[*logLevel]
+		cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level, ReplaceAttr: traceLevelName}))
+		cfg.HTTPLogger = cfg.Logger
+	default:
+		_, _ = fmt.Fprintf(stderr, "scim-probe: -log %q: want debug or trace\n", *logLevel)
 		return 2
 	}
 	client, err := scim.New(cfg)
@@ -108,4 +120,12 @@ func clientConfig(endpoint string, timeout time.Duration) (scim.Config, error) {
 		return cfg, fmt.Errorf("no credentials: set SCIM_TOKEN, or SCIM_USERNAME and SCIM_PASSWORD, or SCIM_OAUTH2_TOKEN_URL with client id and secret")
 	}
 	return cfg, nil
+}
+
+// traceLevelName prints scim.LevelTrace as TRACE rather than slog's DEBUG-4.
+func traceLevelName(_ []string, a slog.Attr) slog.Attr {
+	if a.Key == slog.LevelKey && a.Value.Any() == scim.LevelTrace {
+		return slog.String(slog.LevelKey, "TRACE")
+	}
+	return a
 }

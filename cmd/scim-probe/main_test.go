@@ -23,6 +23,8 @@ func TestExitStatusAndOutput(t *testing.T) {
 		{"no credentials", "", []string{"-quiet", "-endpoint", srv.URL}, 2},
 		{"refused token", "wrong-token-value", []string{"-quiet", "-endpoint", srv.URL}, 1},
 		{"manageable", srv.Token, []string{"-quiet", "-json", "-write", "-endpoint", srv.URL}, 0},
+		{"bad log level", srv.Token, []string{"-quiet", "-log", "verbose", "-endpoint", srv.URL}, 2},
+		{"trace log", srv.Token, []string{"-quiet", "-json", "-write", "-log", "trace", "-endpoint", srv.URL}, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -34,6 +36,9 @@ func TestExitStatusAndOutput(t *testing.T) {
 			}
 			if tc.token != "" && strings.Contains(stdout.String()+stderr.String(), tc.token) {
 				t.Error("the token was printed")
+			}
+			if logged := strings.Contains(stderr.String(), `level=TRACE msg="SCIM exchange"`); logged != (tc.name == "trace log") {
+				t.Errorf("request bodies logged: %v\nstderr:\n%s", logged, stderr.String())
 			}
 			if tc.want == 0 {
 				var report struct {
