@@ -16,9 +16,18 @@ const httpLogSubsystem = "http"
 // through log/slog and knows nothing of Terraform. Their records go to
 // terraform-plugin-log: the provider's root logger for the client's
 // decisions, the http subsystem for requests.
+//
+// A logger whose level variable is OFF (as TuneProcess sets them when nobody
+// asked for logs) is disabled here, so the client skips building and
+// masking its records: tflog would drop them anyway.
 func clientLoggers(getenv func(string) string) (decisions, requests *slog.Logger) {
 	trace := traceRequested(getenv)
-	return slog.New(tflogHandler{trace: trace}), slog.New(tflogHandler{subsystem: httpLogSubsystem, trace: trace})
+	return slog.New(tflogHandler{trace: trace, off: levelOff(getenv("TF_LOG_PROVIDER_SCIM"))}),
+		slog.New(tflogHandler{subsystem: httpLogSubsystem, trace: trace, off: levelOff(getenv("TF_LOG_PROVIDER_SCIM_HTTP"))})
+}
+
+func levelOff(level string) bool {
+	return strings.EqualFold(level, "OFF")
 }
 
 // traceRequested reports whether any level variable that reaches the http
@@ -41,12 +50,13 @@ func traceRequested(getenv func(string) string) bool {
 type tflogHandler struct {
 	subsystem string // "" for the provider's root logger
 	trace     bool   // whether records below slog.LevelDebug are wanted
+	off       bool   // the logger's level variable is OFF
 	prefix    string // group names, dot-separated, for attribute keys
 	attrs     map[string]any
 }
 
 func (h tflogHandler) Enabled(_ context.Context, level slog.Level) bool {
-	return level >= slog.LevelDebug || h.trace
+	return !h.off && (level >= slog.LevelDebug || h.trace)
 }
 
 func (h tflogHandler) Handle(ctx context.Context, r slog.Record) error {

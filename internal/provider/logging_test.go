@@ -65,6 +65,21 @@ func TestTraceOnlyWhenRequested(t *testing.T) {
 	}
 }
 
+// TestLoggersOffWhenSwitchedOff: with the level variables TuneProcess sets
+// to OFF, the client does not build records nobody will see.
+func TestLoggersOffWhenSwitchedOff(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"TF_LOG_PROVIDER_SCIM": "OFF", "TF_LOG_PROVIDER_SCIM_HTTP": "off"}
+	decisions, requests := clientLoggers(func(name string) string { return env[name] })
+	if decisions.Enabled(context.Background(), slog.LevelError) || requests.Enabled(context.Background(), slog.LevelError) {
+		t.Error("loggers switched off at the source must be disabled")
+	}
+	env["TF_LOG_PROVIDER_SCIM_HTTP"] = "DEBUG"
+	if _, requests = clientLoggers(func(name string) string { return env[name] }); !requests.Enabled(context.Background(), slog.LevelDebug) {
+		t.Error("the http subsystem has its own level")
+	}
+}
+
 func TestTflogHandlerFlattensGroups(t *testing.T) {
 	t.Parallel()
 	fields := map[string]any{}
