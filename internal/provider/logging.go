@@ -118,32 +118,28 @@ func addField(fields map[string]any, prefix string, a slog.Attr) {
 	fields[prefix+a.Key] = v.Any()
 }
 
-func rootLog(level slog.Level) func(context.Context, string, ...map[string]any) {
-	switch {
-	case level < slog.LevelDebug:
-		return tflog.Trace
-	case level < slog.LevelInfo:
-		return tflog.Debug
-	case level < slog.LevelWarn:
-		return tflog.Info
-	case level < slog.LevelError:
-		return tflog.Warn
-	default:
-		return tflog.Error
+// tflog's functions by Terraform level, lowest first; tflogLevel indexes them.
+var (
+	rootLogs      = [...]func(context.Context, string, ...map[string]any){tflog.Trace, tflog.Debug, tflog.Info, tflog.Warn, tflog.Error}
+	subsystemLogs = [...]func(context.Context, string, string, ...map[string]any){
+		tflog.SubsystemTrace, tflog.SubsystemDebug, tflog.SubsystemInfo, tflog.SubsystemWarn, tflog.SubsystemError,
 	}
+)
+
+// tflogLevel maps a slog level to Terraform's: below Debug is TRACE.
+func tflogLevel(level slog.Level) int {
+	for i, above := range []slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError} {
+		if level < above {
+			return i
+		}
+	}
+	return len(rootLogs) - 1
+}
+
+func rootLog(level slog.Level) func(context.Context, string, ...map[string]any) {
+	return rootLogs[tflogLevel(level)]
 }
 
 func subsystemLog(level slog.Level) func(context.Context, string, string, ...map[string]any) {
-	switch {
-	case level < slog.LevelDebug:
-		return tflog.SubsystemTrace
-	case level < slog.LevelInfo:
-		return tflog.SubsystemDebug
-	case level < slog.LevelWarn:
-		return tflog.SubsystemInfo
-	case level < slog.LevelError:
-		return tflog.SubsystemWarn
-	default:
-		return tflog.SubsystemError
-	}
+	return subsystemLogs[tflogLevel(level)]
 }
