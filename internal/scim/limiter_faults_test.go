@@ -70,10 +70,13 @@ func TestLimiterBehindRealLimit(t *testing.T) {
 		t.Errorf("paced at %.2f requests/s behind a limit of %d; want just under it", pace, limit)
 	}
 	// Ten callers unpaced: the first window accepts 20, about ten more are
-	// refused before the limit is known; later, a request delayed on a
-	// loaded machine may be refused now and then. An unpaced client or one
-	// that slowed down only briefly has half its requests refused.
-	if refused > len(names)/8 {
+	// refused before the limit is known (9-11 on an idle machine); later, a
+	// request delayed on a loaded machine may be refused now and then and
+	// wait its own Retry-After (up to 15 with the package's tests on busy
+	// cores, 23 under the whole of `make test`). A client that never paces
+	// has 59-64 refused (measured with learning switched off), so the bound
+	// sits between the two.
+	if refused > len(names)/4 {
 		t.Errorf("%d of %d requests refused; want about ten, while the limit is learned", refused, len(names)+refused)
 	}
 }
