@@ -32,11 +32,23 @@ import (
 // as the noise level. 429s within the noise level neither slow the pace,
 // nor keep it from climbing, nor pause every caller; each refused request
 // still waits its own Retry-After.
+//
+// The margin under a known limit starts at 1% and widens by a point (up to
+// 5%) with each lone 429 for a request sent at that pace: on a loaded
+// machine, or behind a proxy, requests reach the server less evenly than
+// they leave, and a fixed window then sees 21 where 20 were sent a second
+// apart. It narrows again by a point per quiet spell.
 type adaptiveLimiter struct {
-	mu        sync.Mutex
-	limiter   *rate.Limiter
-	ceiling   rate.Limit // the user's rate_limit, or Inf
-	known     rate.Limit // the server's limit as last learned; 0 while unknown
+	mu      sync.Mutex
+	limiter *rate.Limiter
+	ceiling rate.Limit // the user's rate_limit, or Inf
+	known   rate.Limit // the server's limit as last learned; 0 while unknown
+	// safety is the share of the known limit paced at (see safetyFactor).
+	safety rate.Limit
+	// pacedAt is when the pace under a known limit was last set: 429s
+	// for requests sent before it, or within a second after it, were
+	// scheduled at the old pace.
+	pacedAt   time.Time
 	successes []time.Time
 	// bestAccepted is the highest rate of successful answers over
 	// acceptedWindow seen so far, updated every second.
@@ -57,6 +69,7 @@ type adaptiveLimiter struct {
 // paceTrial is a slowdown being judged: kept if it made 429s rarer.
 type paceTrial struct {
 	pace, known      rate.Limit // before the slowdown
+	safety           rate.Limit
 	shareBefore      float64
 	answers, refused int
 }
@@ -99,8 +112,13 @@ const (
 	// when the 21st request arrives 10 ms early. A rarer late-or-early
 	// arrival refused by a fixed window is a lone 429: that request waits
 	// its Retry-After and nobody slows down. (97% lost 3% of every
-	// rate-limited apply to leave 30 ms that a loaded machine did not need.)
+	// rate-limited apply to leave 30 ms that an idle machine did not need.)
+	// A machine busy enough to be refused now and then widens the margin
+	// towards widestSafety: 95% leaves 50 ms, which holds under the whole
+	// acceptance suite on two cores.
 	safetyFactor = 0.99
+	widestSafety = 0.95
+	safetyStep   = 0.01
 	minimumRate  = rate.Limit(0.5)
 )
 
@@ -109,7 +127,7 @@ func newAdaptiveLimiter(ceiling float64) *adaptiveLimiter {
 	if ceiling > 0 {
 		limit, burst = rate.Limit(ceiling), max(1, int(ceiling))
 	}
-	return &adaptiveLimiter{limiter: rate.NewLimiter(limit, burst), ceiling: limit}
+	return &adaptiveLimiter{limiter: rate.NewLimiter(limit, burst), ceiling: limit, safety: safetyFactor}
 }
 
 func (a *adaptiveLimiter) wait(ctx context.Context) error {
@@ -123,7 +141,9 @@ func (a *adaptiveLimiter) wait(ctx context.Context) error {
 // server accepted over the last second when unpaced so far; when already
 // paced, the pace drops by 10% and the known limit by 3%. Either is a
 // trial (see paceTrial), and 429s within the noise level count for neither.
-func (a *adaptiveLimiter) observe(status int, h http.Header) {
+// sent is when the request left, which tells a 429 earned at the current
+// pace from one for a request sent before it was set.
+func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := time.Now()
@@ -160,6 +180,7 @@ func (a *adaptiveLimiter) observe(status int, h http.Header) {
 	}
 	a.recent429 = append(kept, now)
 	if len(a.recent429) < burstThreshold && stated == 0 {
+		a.widenMargin(now, sent)
 		return
 	}
 	a.recent429 = a.recent429[:0]
@@ -186,8 +207,8 @@ func (a *adaptiveLimiter) observe(status int, h http.Header) {
 		// thought (or shared with another client). Back off 10% now and
 		// climb back towards the slightly lowered limit in probes.
 		a.startTrial(current)
-		if a.known == 0 || current < a.known*safetyFactor*0.9 {
-			a.known = current / safetyFactor
+		if a.known == 0 || current < a.known*a.safety*0.9 {
+			a.known = current / a.safety
 		}
 		a.known *= 0.97
 		// Never below the rate that has been succeeding: 429s that a
@@ -227,7 +248,7 @@ func (a *adaptiveLimiter) record(refused bool) {
 		} else {
 			a.noise = (a.noise + shareAfter) / 2
 		}
-		a.known = t.known
+		a.known, a.safety = t.known, t.safety
 		a.limiter.SetLimit(t.pace)
 		if t.pace == rate.Inf {
 			a.known = 0
@@ -273,22 +294,41 @@ func (a *adaptiveLimiter) pausesEveryone() bool {
 }
 
 func (a *adaptiveLimiter) startTrial(pace rate.Limit) {
-	a.trial = &paceTrial{pace: pace, known: a.known, shareBefore: a.refusedShare()}
+	a.trial = &paceTrial{pace: pace, known: a.known, safety: a.safety, shareBefore: a.refusedShare()}
+}
+
+// widenMargin answers a lone 429 for a request sent at the pace set under a
+// known limit: requests arrive less evenly than they are sent, so the pace
+// keeps a point more room under the limit. Called with mu held.
+func (a *adaptiveLimiter) widenMargin(now, sent time.Time) {
+	current := a.limiter.Limit()
+	if a.known == 0 || sent.Before(a.pacedAt.Add(learnWindow)) || a.safety <= widestSafety+1e-9 ||
+		current < a.known*a.safety*0.999 {
+		// No known limit; a request sent within a second of the pace being
+		// set (its slot was reserved at the old pace, and the server's
+		// window that refused it is the same one); the widest margin
+		// already; or a pace already lowered below it.
+		return
+	}
+	a.safety -= safetyStep
+	a.limiter.SetLimitAt(now, max(min(a.known*a.safety, a.ceiling), minimumRate))
+	a.pacedAt = now
 }
 
 // learn records the server's limit and paces just under it (never above
 // the user's rate_limit).
 func (a *adaptiveLimiter) learn(now time.Time, limit rate.Limit) {
 	a.known = limit
-	pace := max(min(limit*safetyFactor, a.ceiling), minimumRate)
+	pace := max(min(limit*a.safety, a.ceiling), minimumRate)
 	a.limiter.SetLimitAt(now, pace)
 	a.limiter.SetBurstAt(now, 1)
-	a.probedAt = now
+	a.probedAt, a.pacedAt = now, now
 }
 
 // maybeProbe raises a pace lowered by repeated 429s back towards the known
-// limit, 5% per probeInterval; after exploreAfter without a 429 it assumes
-// the limit may have been raised and tries 5% above it.
+// limit, 5% per probeInterval; after exploreAfter without a 429 it first
+// narrows a widened margin by a point, then assumes the limit may have been
+// raised and tries 5% above it.
 func (a *adaptiveLimiter) maybeProbe() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -297,13 +337,17 @@ func (a *adaptiveLimiter) maybeProbe() {
 	if current == rate.Inf || a.known == 0 || now.Sub(a.probedAt) < probeInterval {
 		return
 	}
-	target := a.known * safetyFactor
+	target := a.known * a.safety
 	if current >= target {
 		if now.Sub(a.last429) < exploreAfter || now.Sub(a.probedAt) < exploreAfter {
 			return
 		}
-		a.known *= 1.05
-		target = a.known * safetyFactor
+		if a.safety < safetyFactor-1e-9 {
+			a.safety += safetyStep
+		} else {
+			a.known *= 1.05
+		}
+		target = a.known * a.safety
 	}
 	a.probedAt = now
 	a.limiter.SetLimitAt(now, min(current*1.05, target, a.ceiling))

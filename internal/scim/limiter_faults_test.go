@@ -42,8 +42,8 @@ func TestLimiterUnderRandomFaults(t *testing.T) {
 // TestLimiterBehindRealLimit: behind a server refusing beyond 20 requests
 // per second (a fixed one-second window, Retry-After on each 429), the
 // client is refused only while it learns the limit, then paces just under
-// it (a request delayed on a loaded machine may still be refused and slow
-// the pace by a tenth for a while).
+// it (a request delayed on a loaded machine may still be refused and widen
+// the margin under the limit by a point).
 func TestLimiterBehindRealLimit(t *testing.T) {
 	t.Parallel()
 	const limit = 20
@@ -71,12 +71,12 @@ func TestLimiterBehindRealLimit(t *testing.T) {
 	}
 	// Ten callers unpaced: the first window accepts 20, about ten more are
 	// refused before the limit is known (9-11 on an idle machine); later, a
-	// request delayed on a loaded machine may be refused now and then and
-	// wait its own Retry-After (up to 15 with the package's tests on busy
-	// cores, 23 under the whole of `make test`). A client that never paces
-	// has 59-64 refused (measured with learning switched off), so the bound
-	// sits between the two.
-	if refused > len(names)/4 {
+	// request delayed on a loaded machine may be refused now and then, wait
+	// its own Retry-After and widen the margin a point. Under the acceptance
+	// suite on two cores that made 9-13 in 28 runs (a fixed 1% margin: up
+	// to 33). A client that never paces has 59-64 refused (measured with
+	// learning switched off).
+	if refused > len(names)/5 {
 		t.Errorf("%d of %d requests refused; want about ten, while the limit is learned", refused, len(names)+refused)
 	}
 }

@@ -2,6 +2,7 @@ package scim
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -106,16 +107,16 @@ func TestIdempotentRetryOn5xx(t *testing.T) {
 func TestAdaptiveLimiterLearnsFromBurstsOnly(t *testing.T) {
 	a := newAdaptiveLimiter(0)
 	for i := 0; i < 20; i++ {
-		a.observe(200, nil)
+		a.observe(time.Now(), 200, nil)
 	}
-	a.observe(429, http.Header{})
+	a.observe(time.Now(), 429, http.Header{})
 	if a.limiter.Limit() != rate.Inf {
 		t.Fatalf("a lone 429 set the pace to %v", a.limiter.Limit())
 	}
 	// A few 429s among many answers are left to Retry-After; a share of
 	// 30% means a limit far exceeded.
 	for i := 0; i < 10; i++ {
-		a.observe(429, http.Header{})
+		a.observe(time.Now(), 429, http.Header{})
 	}
 	if got := a.limiter.Limit(); got < 18 || got > 20 {
 		t.Fatalf("pace %v after a burst of 429s, want about the 20 accepted in the last second", got)
@@ -124,7 +125,7 @@ func TestAdaptiveLimiterLearnsFromBurstsOnly(t *testing.T) {
 	// limit from noise, and the rate accepted so far is no limit at all.
 	early := newAdaptiveLimiter(0)
 	for _, status := range []int{200, 429, 200, 429, 429} {
-		early.observe(status, http.Header{})
+		early.observe(time.Now(), status, http.Header{})
 	}
 	if early.limiter.Limit() != rate.Inf {
 		t.Fatalf("three 429s in the first five answers set the pace to %v", early.limiter.Limit())
@@ -132,7 +133,7 @@ func TestAdaptiveLimiterLearnsFromBurstsOnly(t *testing.T) {
 	b := newAdaptiveLimiter(0)
 	h := http.Header{}
 	h.Set("RateLimit-Policy", "50;w=10")
-	b.observe(429, h)
+	b.observe(time.Now(), 429, h)
 	if got := b.limiter.Limit(); got < 4.5 || got > 5 {
 		t.Fatalf("pace %v, want about 5/s from RateLimit-Policy 50;w=10", got)
 	}
@@ -172,12 +173,12 @@ func TestAdaptiveLimiterAdoptsStatedPolicyFromAnyAnswer(t *testing.T) {
 	a := newAdaptiveLimiter(0)
 	h := http.Header{}
 	h.Set("RateLimit-Policy", "20;w=1")
-	a.observe(200, h)
+	a.observe(time.Now(), 200, h)
 	if got := a.limiter.Limit(); got < 19 || got >= 20 {
 		t.Fatalf("pace %v after an answer stating 20/s, want just under 20", got)
 	}
 	capped := newAdaptiveLimiter(5)
-	capped.observe(200, h)
+	capped.observe(time.Now(), 200, h)
 	if got := capped.limiter.Limit(); got != 5 {
 		t.Fatalf("pace %v, want the user's rate_limit of 5 to win over a stated 20", got)
 	}
@@ -186,10 +187,10 @@ func TestAdaptiveLimiterAdoptsStatedPolicyFromAnyAnswer(t *testing.T) {
 func TestAdaptiveLimiterDoesNotProbeAboveKnownLimit(t *testing.T) {
 	a := newAdaptiveLimiter(0)
 	for i := 0; i < 20; i++ {
-		a.observe(200, nil)
+		a.observe(time.Now(), 200, nil)
 	}
 	for i := 0; i < 10; i++ {
-		a.observe(429, http.Header{})
+		a.observe(time.Now(), 429, http.Header{})
 	}
 	learned := a.limiter.Limit()
 	// Quiet for longer than the probe interval but not the explore interval.
@@ -200,14 +201,14 @@ func TestAdaptiveLimiterDoesNotProbeAboveKnownLimit(t *testing.T) {
 	}
 	// The slowdown is a trial: answers without 429s at the new pace keep it.
 	for i := 0; i < trialInFlight+trialAnswers; i++ {
-		a.observe(200, nil)
+		a.observe(time.Now(), 200, nil)
 	}
 	if a.trial != nil || a.limiter.Limit() != learned {
 		t.Fatalf("trial %+v, pace %v; want the learned pace %v kept", a.trial, a.limiter.Limit(), learned)
 	}
 	// A pace lowered by 429s while paced climbs back, but not past the limit.
 	for i := 0; i < 3; i++ {
-		a.observe(429, http.Header{})
+		a.observe(time.Now(), 429, http.Header{})
 	}
 	lowered := a.limiter.Limit()
 	if lowered >= learned {
@@ -217,15 +218,56 @@ func TestAdaptiveLimiterDoesNotProbeAboveKnownLimit(t *testing.T) {
 		a.probedAt = time.Now().Add(-2 * probeInterval)
 		a.maybeProbe()
 	}
-	if got := a.limiter.Limit(); got <= lowered || got > a.known*safetyFactor+1e-9 {
-		t.Fatalf("pace %v after probes, want above %v and at most %v", got, lowered, a.known*safetyFactor)
+	if got := a.limiter.Limit(); got <= lowered || got > a.known*a.safety+1e-9 {
+		t.Fatalf("pace %v after probes, want above %v and at most %v", got, lowered, a.known*a.safety)
 	}
-	// After a long quiet spell the limit is tried a little higher.
+	// After long quiet spells the margin the lone 429s widened narrows back
+	// a point at a time, and then the limit is tried a little higher.
 	before := a.known
-	a.probedAt, a.last429 = time.Now().Add(-2*exploreAfter), time.Now().Add(-2*exploreAfter)
-	a.maybeProbe()
-	if a.known <= before {
-		t.Fatalf("known limit %v not explored upward after %v without 429s", a.known, exploreAfter)
+	for i := 0; i < 10 && a.known <= before; i++ {
+		if a.safety < safetyFactor-1e-9 && a.known != before {
+			t.Fatalf("known limit raised to %v while the margin was still %v", a.known, a.safety)
+		}
+		a.probedAt, a.last429 = time.Now().Add(-2*exploreAfter), time.Now().Add(-2*exploreAfter)
+		a.maybeProbe()
+	}
+	if a.known <= before || a.safety != safetyFactor {
+		t.Fatalf("known limit %v (margin %v) not explored upward after %v without 429s", a.known, a.safety, exploreAfter)
+	}
+}
+
+// A lone 429 for a request sent at the pace set under a known limit means
+// requests reach the server less evenly than they leave: the margin widens
+// a point, never past widestSafety. 429s for requests sent before the pace
+// was set (Terraform's ten operations in flight), or scheduled in the second
+// after it, do not count.
+func TestAdaptiveLimiterWidensMarginForLoneRefusals(t *testing.T) {
+	a := newAdaptiveLimiter(0)
+	inFlight := time.Now()
+	h := http.Header{}
+	h.Set("RateLimit-Policy", "20;w=1")
+	a.observe(time.Now(), 200, h)
+	paced := a.limiter.Limit()
+	for _, sent := range []time.Time{inFlight, time.Now()} {
+		a.observe(sent, 429, http.Header{})
+		if got := a.limiter.Limit(); got != paced {
+			t.Fatalf("a 429 for a request sent %v after the pace was set moved it from %v to %v", sent.Sub(a.pacedAt), paced, got)
+		}
+	}
+	lone := func() rate.Limit {
+		// Seconds apart: lone, not a burst, and sent at the latest pace.
+		a.recent429, a.pacedAt = nil, time.Now().Add(-2*learnWindow)
+		a.observe(time.Now(), 429, http.Header{})
+		return a.limiter.Limit()
+	}
+	for step := 1; step <= 6; step++ {
+		got, want := lone(), max(a.known*rate.Limit(safetyFactor-safetyStep*float64(step)), a.known*widestSafety)
+		if math.Abs(float64(got-want)) > 1e-9 {
+			t.Fatalf("pace %v after %d lone 429s at the pace, want %v", got, step, want)
+		}
+	}
+	if a.safety < widestSafety-1e-9 || a.known != 20 {
+		t.Fatalf("margin %v, known limit %v; want the widest margin %v under 20", a.safety, a.known, widestSafety)
 	}
 }
 
@@ -239,9 +281,9 @@ func TestAdaptiveLimiterTellsNoiseFromRate(t *testing.T) {
 	answer := func(n int, every int) {
 		for i := 1; i <= n; i++ {
 			if i%every == 0 {
-				a.observe(429, http.Header{})
+				a.observe(time.Now(), 429, http.Header{})
 			} else {
-				a.observe(200, nil)
+				a.observe(time.Now(), 200, nil)
 			}
 		}
 	}

@@ -229,7 +229,7 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*response,
 		return nil, fmt.Errorf("%s %s: %w: response body larger than %d bytes; refusing to read it", req.Method, u.Path,
 			errBodyTooLarge, c.cfg.MaxBodyBytes)
 	}
-	c.limiter.observe(httpResp.StatusCode, httpResp.Header)
+	c.limiter.observe(start, httpResp.StatusCode, httpResp.Header)
 	c.logExchange(ctx, req, u, httpResp.StatusCode, time.Since(start), body, data)
 	return &response{StatusCode: effectiveStatus(httpResp.StatusCode, data), Header: httpResp.Header, Body: data}, nil
 }
