@@ -2,6 +2,7 @@ package scim
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -38,9 +39,15 @@ import (
 // machine, or behind a proxy, requests reach the server less evenly than
 // they leave, and a fixed window then sees 21 where 20 were sent a second
 // apart. It narrows again by a point per quiet spell.
+//
+// A limit learned from 429s alone is only what the app accepted while
+// every caller was held back by Retry-After: behind a token bucket with a
+// small burst (nginx's limit_req, Envoy, API gateways) that is one or two
+// requests a second whatever the rate. So it is searched upwards (see
+// limitSearch) until a pace draws a 429.
 type adaptiveLimiter struct {
 	mu      sync.Mutex
-	limiter *rate.Limiter
+	limiter *pacer
 	ceiling rate.Limit // the user's rate_limit, or Inf
 	known   rate.Limit // the server's limit as last learned; 0 while unknown
 	// safety is the share of the known limit paced at (see safetyFactor).
@@ -64,6 +71,25 @@ type adaptiveLimiter struct {
 	// noise is the share of 429s seen whatever the pace (0 until measured).
 	noise float64
 	trial *paceTrial
+	// search is the upward search for a limit learned from 429s alone;
+	// nil once the limit is stated, confirmed or lowered by 429s at a pace.
+	search *limitSearch
+	// pausedAt is when a 429 last held every caller back.
+	pausedAt time.Time
+}
+
+// limitSearch looks for the highest pace that draws no 429 over
+// searchQuiet, from a limit learned from 429s: doubling while every
+// step holds, then halfway (geometrically) between the highest pace that
+// held and the lowest that drew a 429, until the two are within
+// searchPrecision. Behind a fixed window, which the first estimate already
+// measures right, that costs a few refused requests; behind a token bucket
+// it turns an estimate of 1/s into about 19/s of a 20/s limit in twenty
+// seconds.
+type limitSearch struct {
+	held   rate.Limit // the highest limit paced under without a 429
+	drew   rate.Limit // the lowest limit tried that drew one; 0 while none has
+	trying bool       // known is a candidate above held
 }
 
 // paceTrial is a slowdown being judged: kept if it made 429s rarer.
@@ -120,6 +146,14 @@ const (
 	widestSafety = 0.95
 	safetyStep   = 0.01
 	minimumRate  = rate.Limit(0.5)
+	// searchQuiet is how long a candidate pace must draw no 429 to hold:
+	// past a one-second window's limit, a 429 comes within a second.
+	searchQuiet = 2 * time.Second
+	// searchGrowth is the step while every candidate holds;
+	// searchPrecision ends the search once the highest pace that held is
+	// within that factor of the lowest that drew a 429.
+	searchGrowth    = 2
+	searchPrecision = 1.1
 )
 
 func newAdaptiveLimiter(ceiling float64) *adaptiveLimiter {
@@ -127,7 +161,7 @@ func newAdaptiveLimiter(ceiling float64) *adaptiveLimiter {
 	if ceiling > 0 {
 		limit, burst = rate.Limit(ceiling), max(1, int(ceiling))
 	}
-	return &adaptiveLimiter{limiter: rate.NewLimiter(limit, burst), ceiling: limit, safety: safetyFactor}
+	return &adaptiveLimiter{limiter: newPacer(limit, burst), ceiling: limit, safety: safetyFactor}
 }
 
 func (a *adaptiveLimiter) wait(ctx context.Context) error {
@@ -164,6 +198,7 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 		// A stated policy is trusted unless 429s have recently shown the
 		// server enforcing less than it states.
 		if stated > 0 && stated != a.known && (a.last429.IsZero() || now.Sub(a.last429) > exploreAfter) {
+			a.search = nil
 			a.learn(now, stated)
 		}
 		return
@@ -172,6 +207,9 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 		return
 	}
 	a.last429 = now
+	if stated == 0 && a.search != nil && a.searchRefused(now, sent) {
+		return
+	}
 	kept := a.recent429[:0]
 	for _, t := range a.recent429 {
 		if now.Sub(t) < burstWindow {
@@ -187,7 +225,7 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 	current := a.limiter.Limit()
 	switch {
 	case stated > 0:
-		a.trial = nil
+		a.trial, a.search = nil, nil
 		a.learn(now, stated)
 	case a.trial != nil:
 		// A slowdown is being judged: wait for its verdict.
@@ -202,11 +240,17 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 		// accepted over the last second.
 		a.startTrial(current)
 		a.learn(now, rate.Limit(max(1, countSince(a.successes, now, learnWindow))))
+		if !a.pausedAt.IsZero() {
+			// The second counted had callers held back by Retry-After:
+			// the app accepted fewer than it would have.
+			a.search = &limitSearch{held: a.known}
+		}
 	default:
 		// Paced and still refused: the limit is a little lower than
 		// thought (or shared with another client). Back off 10% now and
 		// climb back towards the slightly lowered limit in probes.
 		a.startTrial(current)
+		a.search = nil
 		if a.known == 0 || current < a.known*a.safety*0.9 {
 			a.known = current / a.safety
 		}
@@ -287,10 +331,14 @@ func (a *adaptiveLimiter) explainedByNoise() bool {
 func (a *adaptiveLimiter) pausesEveryone() bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	pause := !a.explainedByNoise()
 	if a.limiter.Limit() == rate.Inf {
-		return a.refusedShare() >= farOverShare
+		pause = a.refusedShare() >= farOverShare
 	}
-	return !a.explainedByNoise()
+	if pause {
+		a.pausedAt = time.Now()
+	}
+	return pause
 }
 
 func (a *adaptiveLimiter) startTrial(pace rate.Limit) {
@@ -315,14 +363,65 @@ func (a *adaptiveLimiter) widenMargin(now, sent time.Time) {
 	a.pacedAt = now
 }
 
+// searchRefused takes a 429 during a limit search and says whether the
+// search accounted for it. A 429 for a request sent at a candidate pace
+// means the candidate is too high: the pace goes back to the one that
+// held. Ones for requests sent within a second of the pace being set are
+// the same window's (their slots were reserved at the old pace). A 429 at
+// a pace that held before means the estimate was not a floor after all:
+// the search ends and the usual slowdown applies. Called with mu held.
+func (a *adaptiveLimiter) searchRefused(now, sent time.Time) bool {
+	s := a.search
+	switch {
+	case s.trying && !sent.Before(a.pacedAt):
+		s.drew, s.trying = a.known, false
+		a.known = s.held
+		a.setPace(now)
+		return true
+	case s.trying || sent.Before(a.pacedAt.Add(learnWindow)):
+		return true
+	}
+	a.search = nil
+	return false
+}
+
+// searchHigher moves the limit search on once the current pace has drawn
+// no 429 for searchQuiet: a candidate that held becomes the floor, and the
+// next one is tried, until the search is precise enough or the user's
+// rate_limit is reached. Called with mu held.
+func (a *adaptiveLimiter) searchHigher(now time.Time) {
+	s := a.search
+	if now.Sub(a.pacedAt) < searchQuiet || now.Sub(a.last429) < searchQuiet {
+		return
+	}
+	if s.trying {
+		s.held, s.trying = a.known, false
+	}
+	next := s.held * searchGrowth
+	if s.drew > 0 {
+		next = rate.Limit(math.Sqrt(float64(s.held * s.drew)))
+	}
+	if (s.drew > 0 && s.drew < s.held*searchPrecision) || s.held*a.safety >= a.ceiling {
+		a.search = nil
+		return
+	}
+	a.known, s.trying = next, true
+	a.setPace(now)
+}
+
+// setPace paces just under the known limit (never above the user's
+// rate_limit) from now on. Called with mu held.
+func (a *adaptiveLimiter) setPace(now time.Time) {
+	a.limiter.SetLimitAt(now, max(min(a.known*a.safety, a.ceiling), minimumRate))
+	a.limiter.SetBurstAt(now, 1)
+	a.probedAt, a.pacedAt = now, now
+}
+
 // learn records the server's limit and paces just under it (never above
 // the user's rate_limit).
 func (a *adaptiveLimiter) learn(now time.Time, limit rate.Limit) {
 	a.known = limit
-	pace := max(min(limit*a.safety, a.ceiling), minimumRate)
-	a.limiter.SetLimitAt(now, pace)
-	a.limiter.SetBurstAt(now, 1)
-	a.probedAt, a.pacedAt = now, now
+	a.setPace(now)
 }
 
 // maybeProbe raises a pace lowered by repeated 429s back towards the known
@@ -334,7 +433,14 @@ func (a *adaptiveLimiter) maybeProbe() {
 	defer a.mu.Unlock()
 	now := time.Now()
 	current := a.limiter.Limit()
-	if current == rate.Inf || a.known == 0 || now.Sub(a.probedAt) < probeInterval {
+	if current == rate.Inf || a.known == 0 {
+		return
+	}
+	if a.search != nil {
+		a.searchHigher(now)
+		return
+	}
+	if now.Sub(a.probedAt) < probeInterval {
 		return
 	}
 	target := a.known * a.safety

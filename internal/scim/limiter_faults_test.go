@@ -3,8 +3,12 @@ package scim_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
@@ -78,5 +82,56 @@ func TestLimiterBehindRealLimit(t *testing.T) {
 	// learning switched off).
 	if refused > len(names)/5 {
 		t.Errorf("%d of %d requests refused; want about ten, while the limit is learned", refused, len(names)+refused)
+	}
+}
+
+// TestLimiterBehindTokenBucket: behind a token bucket with a small burst
+// (golang.org/x/time/rate's, a limiter this project did not write, in the
+// shape of nginx's limit_req or an API gateway's), two requests closer than
+// 1/rate apart are refused however few there are in a second. The limit
+// learned from the first 429s is then what the app accepted while callers
+// waited out Retry-After, about one request a second; the client searches
+// upwards from it and ends just under the real rate (before the search it
+// stayed at 1.26/s: 400 creates took six minutes instead of twenty seconds).
+func TestLimiterBehindTokenBucket(t *testing.T) {
+	t.Parallel()
+	const limit = 20
+	for _, burst := range []int{1, 5} {
+		t.Run(fmt.Sprintf("burst%d", burst), func(t *testing.T) {
+			t.Parallel()
+			bucket := rate.NewLimiter(limit, burst)
+			var refused atomic.Int32
+			srv := scimtest.NewTestServer(t, scimtest.Options{})
+			srv.SetOptions(scimtest.Options{Token: srv.Token, Fault: func(w http.ResponseWriter, _ *http.Request, _ func() *scimtest.Response) bool {
+				if bucket.Allow() {
+					return false
+				}
+				refused.Add(1)
+				w.Header().Set("Retry-After", "1")
+				http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
+				return true
+			}})
+			c, err := scim.New(scim.Config{Endpoint: srv.URL, Token: srv.Token, MaxRetries: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			names := make([]string, 15*limit)
+			for i := range names {
+				names[i] = fmt.Sprintf("bucket%03d@example.com", i)
+			}
+			tenAtOnce(names, func(name string) {
+				if _, _, err := c.Users.CreateOrTakeOver(context.Background(), &scim.User{UserName: name}, false); err != nil {
+					t.Error(err)
+				}
+			})
+			if got := len(srv.All("Users")); got != len(names) {
+				t.Fatalf("%d users created, want %d", got, len(names))
+			}
+			pace := scim.LimiterPace(c)
+			t.Logf("paced at %.2f requests/s; %d of %d requests refused", pace, refused.Load(), len(names)+int(refused.Load()))
+			if pace < 0.75*limit || pace > 1.1*limit {
+				t.Errorf("paced at %.2f requests/s behind a token bucket of %d/s (burst %d); want just under it", pace, limit, burst)
+			}
+		})
 	}
 }

@@ -366,3 +366,87 @@ func TestBackoffGrowsWithUnscheduledFailuresOnly(t *testing.T) {
 		})
 	}
 }
+
+// A limit learned from 429s while every caller was paused by Retry-After is
+// searched upwards: doubled while each candidate draws no 429 for
+// searchQuiet, then narrowed between the highest that held and the lowest
+// that drew one. 429s for requests sent before a candidate's pace, or while
+// one is being tried at the old pace, are not held against it; a 429 at a
+// pace that held ends the search, and the usual slowdown applies.
+func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
+	a := newAdaptiveLimiter(0)
+	for range 2 {
+		a.observe(time.Now(), 200, nil)
+	}
+	a.pausedAt = time.Now()
+	for range 15 {
+		a.observe(time.Now(), 429, http.Header{})
+	}
+	if a.search == nil || a.known != 2 {
+		t.Fatalf("known %v, search %+v after a paused second with 2 accepted; want a search from 2", a.known, a.search)
+	}
+	a.trial = nil
+	quiet := func() {
+		a.pacedAt, a.last429 = a.pacedAt.Add(-2*searchQuiet), a.last429.Add(-2*searchQuiet)
+		a.maybeProbe()
+	}
+	for _, want := range []rate.Limit{4, 8, 16} {
+		quiet()
+		if a.known != want || !a.search.trying {
+			t.Fatalf("candidate %v (search %+v), want %v", a.known, a.search, want)
+		}
+	}
+	// A 429 for a request sent before the candidate's pace was set.
+	a.observe(a.pacedAt.Add(-time.Millisecond), 429, http.Header{})
+	if a.known != 16 {
+		t.Fatalf("a 429 for a request sent at the old pace moved the candidate to %v", a.known)
+	}
+	// The 16/s candidate draws a 429: back to 8, then between 8 and 16.
+	a.observe(time.Now(), 429, http.Header{})
+	if a.known != 8 || a.search.drew != 16 || a.search.trying {
+		t.Fatalf("known %v, search %+v after the 16/s candidate drew a 429; want 8 held, 16 drew", a.known, a.search)
+	}
+	for i := 0; a.search != nil; i++ {
+		if i == 10 {
+			t.Fatalf("search %+v not over after ten quiet spells", a.search)
+		}
+		quiet()
+	}
+	if a.known < 8 || a.known > 16 {
+		t.Fatalf("search ended at %v; want between 8 that held and 16 that drew", a.known)
+	}
+	if pace := a.limiter.Limit(); pace != a.known*a.safety {
+		t.Fatalf("pace %v after the search, want just under %v", pace, a.known)
+	}
+
+	// Once a candidate has held for a second, a 429 at its pace means it
+	// was not a floor: the search ends, and the pace goes down.
+	b := newAdaptiveLimiter(0)
+	for range 2 {
+		b.observe(time.Now(), 200, nil)
+	}
+	b.pausedAt = time.Now()
+	for range 15 {
+		b.observe(time.Now(), 429, http.Header{})
+	}
+	b.trial, b.pacedAt = nil, time.Now().Add(-2*learnWindow)
+	before := b.limiter.Limit()
+	for range burstThreshold {
+		b.observe(time.Now(), 429, http.Header{})
+	}
+	if b.search != nil || b.limiter.Limit() >= before {
+		t.Fatalf("search %+v, pace %v after 429s at the pace %v that held", b.search, b.limiter.Limit(), before)
+	}
+
+	// Without a pause the accepted second is a true measure: no search.
+	c := newAdaptiveLimiter(0)
+	for range 20 {
+		c.observe(time.Now(), 200, nil)
+	}
+	for range 10 {
+		c.observe(time.Now(), 429, http.Header{})
+	}
+	if c.search != nil {
+		t.Fatalf("searching (%+v) above a limit measured without a pause", c.search)
+	}
+}

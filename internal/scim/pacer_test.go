@@ -1,0 +1,90 @@
+package scim
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Slots are evenly spaced at the pace current when each is taken, a change
+// of pace applies from the next slot on, and a burst is only allowed after
+// a quiet spell.
+func TestPacerSpacesSlotsAcrossChanges(t *testing.T) {
+	p := newPacer(10, 3)
+	start := time.Now()
+	var slots []time.Time
+	for range 5 {
+		slots = append(slots, p.take(start))
+	}
+	want := []time.Duration{0, 0, 0, 100 * time.Millisecond, 200 * time.Millisecond}
+	for i, slot := range slots {
+		if got := slot.Sub(start); got != want[i] {
+			t.Fatalf("slot %d at %v, want %v (a burst of three, then 10/s)", i, got, want[i])
+		}
+	}
+	// Without the burst, the next slot is an interval after the latest
+	// theoretical one (the burst's credit is gone).
+	p.SetBurstAt(start, 1)
+	previous := p.take(start)
+	if got := previous.Sub(start); got != 500*time.Millisecond {
+		t.Fatalf("slot at %v once the burst is 1, want 500ms", got)
+	}
+	p.SetLimit(40)
+	if slot := p.take(start); slot.Sub(previous) != 25*time.Millisecond {
+		t.Fatalf("the first slot after the change to 40/s came %v after the one before; want 25ms", slot.Sub(previous))
+	}
+	previous = previous.Add(25 * time.Millisecond)
+	for i := range 10 {
+		slot := p.take(start)
+		if gap := slot.Sub(previous); gap < 25*time.Millisecond {
+			t.Fatalf("slot %d after the change to 40/s came %v after the one before; want at least 25ms", i, gap)
+		}
+		previous = slot
+	}
+	// A quiet spell: the next slot is now, not in the past.
+	later := previous.Add(time.Minute)
+	if slot := p.take(later); !slot.Equal(later) {
+		t.Fatalf("after a quiet minute the slot is %v from now", slot.Sub(later))
+	}
+}
+
+// Waiters queued at a slow pace take the new pace as soon as it is set:
+// none of them has reserved a slot at the old one.
+func TestPacerQueuedWaitersTakeANewPace(t *testing.T) {
+	p := newPacer(1, 1)
+	if err := p.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := p.Wait(context.Background()); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	p.SetLimit(100)
+	wg.Wait()
+	// At 1/s the ten would take ten seconds (as with rate.Limiter, whose
+	// waiters reserve their slots when they start waiting); at 100/s after
+	// the first, which waits out the old interval, about 1.1. The
+	// deterministic check of a change of pace is in the test above.
+	if took := time.Since(start); took > 3*time.Second {
+		t.Fatalf("ten queued waiters took %v after the pace went from 1/s to 100/s", took)
+	}
+}
+
+func TestPacerWaitHonoursContext(t *testing.T) {
+	p := newPacer(0.5, 1)
+	_ = p.Wait(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := p.Wait(ctx); err == nil {
+		t.Fatal("Wait returned nil for a slot two seconds away and a context ending in 20ms")
+	}
+}
