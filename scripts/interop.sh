@@ -4,7 +4,8 @@
 # server implementations this project did not write, and the client's rate
 # limiter (TestInteropRateLimiter) against a third-party limiter:
 #   - SCIMMY (npm "scimmy" + "scimmy-routers", pinned in interop/scimmy/package-lock.json),
-#     also behind express-rate-limit (npm, pinned there too)
+#     also behind express-rate-limit and behind limiter's token bucket (npm,
+#     pinned there too)
 #   - elimity-com/scim (Go module, pinned in interop/elimity/go.mod and go.sum)
 # Both are installed once (npm cache, Go module cache, a binary cached under
 # ~/.cache), started on 127.0.0.1 with ports of their own choosing, and
@@ -55,9 +56,10 @@ fi
 export SCIM_INTEROP_ENDPOINTS="scimmy=http://127.0.0.1:$(cat "$run/scimmy.port")/scim/v2,elimity=http://127.0.0.1:$(cat "$run/elimity.port")/scim/v2"
 # The same SCIMMY store behind express-rate-limit (interop/scimmy/server.js):
 # RATE_LIMIT requests per second, announced in X-RateLimit-* headers only, or
-# in a draft-8 RateLimit-Policy.
+# in a draft-8 RateLimit-Policy; and behind a token bucket with a burst of
+# one (npm "limiter"), which announces nothing.
 scimmy_base="http://127.0.0.1:$(cat "$run/scimmy.port")"
-export SCIM_INTEROP_RATE_LIMITED="legacy=$scimmy_base/limited/scim/v2,draft8=$scimmy_base/limited-draft8/scim/v2"
+export SCIM_INTEROP_RATE_LIMITED="legacy=$scimmy_base/limited/scim/v2,draft8=$scimmy_base/limited-draft8/scim/v2,bucket=$scimmy_base/bucket/scim/v2"
 export SCIM_INTEROP_RATE_LIMIT="$(sed -n 's/^export const RATE_LIMIT = \([0-9]*\);$/\1/p' "$scimmy_dir/server.js")"
 echo "interop: $SCIM_INTEROP_ENDPOINTS; rate-limited ($SCIM_INTEROP_RATE_LIMIT/s): $SCIM_INTEROP_RATE_LIMITED" >&2
 cd "$root"

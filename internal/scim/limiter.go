@@ -74,8 +74,8 @@ type adaptiveLimiter struct {
 	// search is the upward search for a limit learned from 429s alone;
 	// nil once the limit is stated, confirmed or lowered by 429s at a pace.
 	search *limitSearch
-	// pausedAt is when a 429 last held every caller back.
-	pausedAt time.Time
+	// pausedSince is when a 429 first held every caller back.
+	pausedSince time.Time
 }
 
 // limitSearch looks for the highest pace that draws no 429 over
@@ -240,9 +240,11 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 		// accepted over the last second.
 		a.startTrial(current)
 		a.learn(now, rate.Limit(max(1, countSince(a.successes, now, learnWindow))))
-		if !a.pausedAt.IsZero() {
-			// The second counted had callers held back by Retry-After:
-			// the app accepted fewer than it would have.
+		if !a.pausedSince.IsZero() && now.Sub(a.pausedSince) > learnWindow/2 {
+			// Most of the second counted had callers held back by
+			// Retry-After: the app accepted fewer than it would have.
+			// (Behind a fixed window, the limit is learned from the
+			// answers to the first burst, as the pause begins.)
 			a.search = &limitSearch{held: a.known}
 		}
 	default:
@@ -335,8 +337,8 @@ func (a *adaptiveLimiter) pausesEveryone() bool {
 	if a.limiter.Limit() == rate.Inf {
 		pause = a.refusedShare() >= farOverShare
 	}
-	if pause {
-		a.pausedAt = time.Now()
+	if pause && a.pausedSince.IsZero() {
+		a.pausedSince = time.Now()
 	}
 	return pause
 }

@@ -378,7 +378,7 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 	for range 2 {
 		a.observe(time.Now(), 200, nil)
 	}
-	a.pausedAt = time.Now()
+	a.pausedSince = time.Now().Add(-learnWindow)
 	for range 15 {
 		a.observe(time.Now(), 429, http.Header{})
 	}
@@ -425,7 +425,7 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 	for range 2 {
 		b.observe(time.Now(), 200, nil)
 	}
-	b.pausedAt = time.Now()
+	b.pausedSince = time.Now().Add(-learnWindow)
 	for range 15 {
 		b.observe(time.Now(), 429, http.Header{})
 	}
@@ -438,15 +438,17 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 		t.Fatalf("search %+v, pace %v after 429s at the pace %v that held", b.search, b.limiter.Limit(), before)
 	}
 
-	// Without a pause the accepted second is a true measure: no search.
+	// A pause that begins as the limit is learned (a fixed window's first
+	// burst) leaves the accepted second a true measure: no search.
 	c := newAdaptiveLimiter(0)
 	for range 20 {
 		c.observe(time.Now(), 200, nil)
 	}
+	c.pausedSince = time.Now()
 	for range 10 {
 		c.observe(time.Now(), 429, http.Header{})
 	}
-	if c.search != nil {
-		t.Fatalf("searching (%+v) above a limit measured without a pause", c.search)
+	if c.search != nil || c.known != 20 {
+		t.Fatalf("known %v, searching (%+v) above a limit measured as the pause began", c.known, c.search)
 	}
 }

@@ -7,6 +7,7 @@ import {randomUUID} from "node:crypto";
 import {writeFileSync} from "node:fs";
 import express from "express";
 import {rateLimit} from "express-rate-limit";
+import {TokenBucket} from "limiter";
 import SCIMMY from "scimmy";
 import SCIMMYRouters from "scimmy-routers";
 
@@ -83,10 +84,22 @@ const limited = (headers) => rateLimit({
     message: "Too many requests, please try again later.",
 });
 
+// The same store behind a token bucket with a burst of one (npm "limiter",
+// also not written here), in the shape of nginx's limit_req with
+// limit_req_status 429: RATE_LIMIT requests per second evenly spaced, any
+// two requests closer than 1/RATE_LIMIT apart refused, nothing announced
+// (no Retry-After, no rate-limit headers).
+const bucket = new TokenBucket({bucketSize: 1, tokensPerInterval: RATE_LIMIT, interval: "second"});
+const evenlySpaced = (request, response, next) => {
+    if (bucket.tryRemoveTokens(1)) return next();
+    response.status(429).type("text/plain").send("Too Many Requests");
+};
+
 const app = express();
 app.use("/scim/v2", scimRoutes());
 app.use("/limited/scim/v2", limited({standardHeaders: false, legacyHeaders: true}), scimRoutes());
 app.use("/limited-draft8/scim/v2", limited({standardHeaders: "draft-8", legacyHeaders: false}), scimRoutes());
+app.use("/bucket/scim/v2", evenlySpaced, scimRoutes());
 
 const server = app.listen(0, "127.0.0.1", () => {
     const {port} = server.address();
