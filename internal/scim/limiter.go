@@ -74,7 +74,8 @@ type adaptiveLimiter struct {
 	// search is the upward search for a limit learned from 429s alone;
 	// nil once the limit is stated, confirmed or lowered by 429s at a pace.
 	search *limitSearch
-	// pausedSince is when a 429 first held every caller back.
+	// pausedSince is when a 429 first held every caller back since the
+	// limit was last learned from 429s.
 	pausedSince time.Time
 }
 
@@ -82,14 +83,16 @@ type adaptiveLimiter struct {
 // searchQuiet, from a limit learned from 429s: doubling while every
 // step holds, then halfway (geometrically) between the highest pace that
 // held and the lowest that drew a 429, until the two are within
-// searchPrecision. Behind a fixed window, which the first estimate already
-// measures right, that costs a few refused requests; behind a token bucket
-// it turns an estimate of 1/s into about 19/s of a 20/s limit in twenty
-// seconds.
+// searchPrecision. Behind a token bucket with a burst of one that turns an
+// estimate of 1/s into about 19/s of a 20/s limit in fifteen seconds. A
+// pace may hold for searchQuiet only while a bucket's burst lasts (a burst
+// of 20 at 10/s lets 12/s through for ten seconds): a 429 at a pace that
+// held lowers it 10% and the search goes on, settled or not.
 type limitSearch struct {
-	held   rate.Limit // the highest limit paced under without a 429
-	drew   rate.Limit // the lowest limit tried that drew one; 0 while none has
-	trying bool       // known is a candidate above held
+	held    rate.Limit // the highest limit paced under without a 429
+	drew    rate.Limit // the lowest limit tried that drew one; 0 while none has
+	trying  bool       // known is a candidate above held
+	settled bool       // held and drew are within searchPrecision
 }
 
 // paceTrial is a slowdown being judged: kept if it made 429s rarer.
@@ -203,11 +206,16 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 		}
 		return
 	}
-	if stated == 0 && a.noise > 0 && a.explainedByNoise() {
+	// A 429 while a search tries a higher pace is the search's to judge,
+	// even at the noise level: a pace above the limit draws 429s at any
+	// share, and dismissing them let the search double past the limit.
+	trying := stated == 0 && a.search != nil && a.search.trying
+	if stated == 0 && a.noise > 0 && a.explainedByNoise() && !trying {
 		return
 	}
 	a.last429 = now
-	if stated == 0 && a.search != nil && a.searchRefused(now, sent) {
+	if stated == 0 && a.search != nil {
+		a.searchRefused(now, sent)
 		return
 	}
 	kept := a.recent429[:0]
@@ -247,12 +255,12 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 			// answers to the first burst, as the pause begins.)
 			a.search = &limitSearch{held: a.known}
 		}
+		a.pausedSince = time.Time{}
 	default:
 		// Paced and still refused: the limit is a little lower than
 		// thought (or shared with another client). Back off 10% now and
 		// climb back towards the slightly lowered limit in probes.
 		a.startTrial(current)
-		a.search = nil
 		if a.known == 0 || current < a.known*a.safety*0.9 {
 			a.known = current / a.safety
 		}
@@ -295,6 +303,7 @@ func (a *adaptiveLimiter) record(refused bool) {
 			a.noise = (a.noise + shareAfter) / 2
 		}
 		a.known, a.safety = t.known, t.safety
+		a.search = nil // what it searched above is undone too
 		a.limiter.SetLimit(t.pace)
 		if t.pace == rate.Inf {
 			a.known = 0
@@ -370,27 +379,28 @@ func (a *adaptiveLimiter) widenMargin(now, sent time.Time) {
 // means the candidate is too high: the pace goes back to the one that
 // held. Ones for requests sent within a second of the pace being set are
 // the same window's (their slots were reserved at the old pace). A 429 at
-// a pace that held before means the estimate was not a floor after all:
-// the search ends and the usual slowdown applies. Called with mu held.
-func (a *adaptiveLimiter) searchRefused(now, sent time.Time) bool {
+// a pace that held before means it held only while a burst allowance
+// lasted, or the limit fell: the pace is lowered 10% and the search goes on
+// between there and the pace that drew the 429. Called with mu held.
+func (a *adaptiveLimiter) searchRefused(now, sent time.Time) {
 	s := a.search
 	switch {
 	case s.trying && !sent.Before(a.pacedAt):
 		s.drew, s.trying = a.known, false
 		a.known = s.held
 		a.setPace(now)
-		return true
-	case s.trying || sent.Before(a.pacedAt.Add(learnWindow)):
-		return true
+	case !s.trying && !sent.Before(a.pacedAt.Add(learnWindow)):
+		s.drew, s.held, s.settled = a.known, a.known*0.9, false
+		a.known = s.held
+		a.setPace(now)
 	}
-	a.search = nil
-	return false
 }
 
 // searchHigher moves the limit search on once the current pace has drawn
 // no 429 for searchQuiet: a candidate that held becomes the floor, and the
 // next one is tried, until the search is precise enough or the user's
-// rate_limit is reached. Called with mu held.
+// rate_limit is reached; then it is settled, and the pace is probed as any
+// known limit is. Called with mu held.
 func (a *adaptiveLimiter) searchHigher(now time.Time) {
 	s := a.search
 	if now.Sub(a.pacedAt) < searchQuiet || now.Sub(a.last429) < searchQuiet {
@@ -404,7 +414,7 @@ func (a *adaptiveLimiter) searchHigher(now time.Time) {
 		next = rate.Limit(math.Sqrt(float64(s.held * s.drew)))
 	}
 	if (s.drew > 0 && s.drew < s.held*searchPrecision) || s.held*a.safety >= a.ceiling {
-		a.search = nil
+		s.settled = true
 		return
 	}
 	a.known, s.trying = next, true
@@ -438,7 +448,7 @@ func (a *adaptiveLimiter) maybeProbe() {
 	if current == rate.Inf || a.known == 0 {
 		return
 	}
-	if a.search != nil {
+	if a.search != nil && !a.search.settled {
 		a.searchHigher(now)
 		return
 	}
