@@ -52,22 +52,7 @@ func TestLimiterBehindRealLimit(t *testing.T) {
 	t.Parallel()
 	const limit = 20
 	srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: scimtest.Quirks{RateLimit: limit}})
-	c, err := scim.New(scim.Config{Endpoint: srv.URL, Token: srv.Token, MaxRetries: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := make([]string, 8*limit)
-	for i := range names {
-		names[i] = fmt.Sprintf("paced%03d@example.com", i)
-	}
-	tenAtOnce(names, func(name string) {
-		if _, _, err := c.Users.CreateOrTakeOver(context.Background(), &scim.User{UserName: name}, false); err != nil {
-			t.Error(err)
-		}
-	})
-	if got := len(srv.All("Users")); got != len(names) {
-		t.Fatalf("%d users created, want %d", got, len(names))
-	}
+	c, names := createTenAtOnce(t, srv, 8*limit)
 	pace, refused := scim.LimiterPace(c), srv.Count("429")
 	t.Logf("paced at %.2f requests/s; %d of %d requests refused", pace, refused, len(names)+refused)
 	if pace < 0.75*limit || pace > limit {
@@ -119,22 +104,7 @@ func TestLimiterBehindTokenBucket(t *testing.T) {
 				http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
 				return true
 			}})
-			c, err := scim.New(scim.Config{Endpoint: srv.URL, Token: srv.Token, MaxRetries: 10})
-			if err != nil {
-				t.Fatal(err)
-			}
-			names := make([]string, 300)
-			for i := range names {
-				names[i] = fmt.Sprintf("bucket%03d@example.com", i)
-			}
-			tenAtOnce(names, func(name string) {
-				if _, _, err := c.Users.CreateOrTakeOver(context.Background(), &scim.User{UserName: name}, false); err != nil {
-					t.Error(err)
-				}
-			})
-			if got := len(srv.All("Users")); got != len(names) {
-				t.Fatalf("%d users created, want %d", got, len(names))
-			}
+			c, names := createTenAtOnce(t, srv, 300)
 			pace := scim.LimiterPace(c)
 			t.Logf("paced at %.2f requests/s; %d of %d requests refused", pace, refused.Load(), len(names)+int(refused.Load()))
 			highest := 1.1 * bucket.limit
@@ -146,4 +116,27 @@ func TestLimiterBehindTokenBucket(t *testing.T) {
 			}
 		})
 	}
+}
+
+// createTenAtOnce creates n users through a new client, ten at a time as
+// Terraform does, and checks that each was created once.
+func createTenAtOnce(t *testing.T, srv *scimtest.TestServer, n int) (*scim.Client, []string) {
+	t.Helper()
+	c, err := scim.New(scim.Config{Endpoint: srv.URL, Token: srv.Token, MaxRetries: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("paced%03d@example.com", i)
+	}
+	tenAtOnce(names, func(name string) {
+		if _, _, err := c.Users.CreateOrTakeOver(context.Background(), &scim.User{UserName: name}, false); err != nil {
+			t.Error(err)
+		}
+	})
+	if got := len(srv.All("Users")); got != len(names) {
+		t.Fatalf("%d users created, want %d", got, len(names))
+	}
+	return c, names
 }
