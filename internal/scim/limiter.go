@@ -74,9 +74,15 @@ type adaptiveLimiter struct {
 	// search is the upward search for a limit learned from 429s alone;
 	// nil once the limit is stated, confirmed or lowered by 429s at a pace.
 	search *limitSearch
-	// pausedSince is when a 429 first held every caller back since the
-	// limit was last learned from 429s.
-	pausedSince time.Time
+	// refusingSince is the first 429 since the limit was last learned
+	// from 429s; acceptedWhileRefusing counts the requests sent after it
+	// that the app accepted all the same.
+	refusingSince         time.Time
+	acceptedWhileRefusing int
+	// refusedFrom and refusedUntil are when the app was refusing before
+	// the limit was last learned without a search: a request sent then
+	// and accepted after the limit was learned starts the search late.
+	refusedFrom, refusedUntil time.Time
 }
 
 // limitSearch looks for the highest pace that draws no 429 over
@@ -87,12 +93,11 @@ type adaptiveLimiter struct {
 // estimate of 1/s into about 19/s of a 20/s limit in fifteen seconds. A
 // pace may hold for searchQuiet only while a bucket's burst lasts (a burst
 // of 20 at 10/s lets 12/s through for ten seconds): a 429 at a pace that
-// held lowers it 10% and the search goes on, settled or not.
+// held ends the search, and the usual slowdown brings the pace down.
 type limitSearch struct {
-	held    rate.Limit // the highest limit paced under without a 429
-	drew    rate.Limit // the lowest limit tried that drew one; 0 while none has
-	trying  bool       // known is a candidate above held
-	settled bool       // held and drew are within searchPrecision
+	held   rate.Limit // the highest limit paced under without a 429
+	drew   rate.Limit // the lowest limit tried that drew one; 0 while none has
+	trying bool       // known is a candidate above held
 }
 
 // paceTrial is a slowdown being judged: kept if it made 429s rarer.
@@ -189,6 +194,15 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 	a.record(refused)
 
 	if !refused {
+		if !a.refusingSince.IsZero() && !sent.Before(a.refusingSince) {
+			a.acceptedWhileRefusing++
+		}
+		if !a.refusedUntil.IsZero() && !sent.Before(a.refusedFrom) && sent.Before(a.refusedUntil) {
+			a.refusedUntil = time.Time{}
+			if a.search == nil && a.trial != nil {
+				a.search = &limitSearch{held: a.known}
+			}
+		}
 		a.successes = append(a.successes, now)
 		if len(a.successes) > 4096 {
 			a.successes = a.successes[len(a.successes)-2048:]
@@ -214,8 +228,10 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 		return
 	}
 	a.last429 = now
-	if stated == 0 && a.search != nil {
-		a.searchRefused(now, sent)
+	if a.refusingSince.IsZero() {
+		a.refusingSince = now
+	}
+	if stated == 0 && a.search != nil && a.searchRefused(now, sent) {
 		return
 	}
 	kept := a.recent429[:0]
@@ -248,14 +264,18 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 		// accepted over the last second.
 		a.startTrial(current)
 		a.learn(now, rate.Limit(max(1, countSince(a.successes, now, learnWindow))))
-		if !a.pausedSince.IsZero() && now.Sub(a.pausedSince) > learnWindow/2 {
-			// Most of the second counted had callers held back by
-			// Retry-After: the app accepted fewer than it would have.
-			// (Behind a fixed window, the limit is learned from the
-			// answers to the first burst, as the pause begins.)
+		if a.acceptedWhileRefusing > 0 {
+			// The app went on accepting some requests while refusing
+			// others: it refills as it goes (a token bucket), and the
+			// second counted had callers held back by Retry-After, so it
+			// accepted fewer than it would have. A fixed window, once
+			// spent, accepts nothing until it ends, and the answers to
+			// its first burst measure it.
 			a.search = &limitSearch{held: a.known}
+		} else {
+			a.refusedFrom, a.refusedUntil = a.refusingSince, now
 		}
-		a.pausedSince = time.Time{}
+		a.refusingSince, a.acceptedWhileRefusing = time.Time{}, 0
 	default:
 		// Paced and still refused: the limit is a little lower than
 		// thought (or shared with another client). Back off 10% now and
@@ -342,14 +362,10 @@ func (a *adaptiveLimiter) explainedByNoise() bool {
 func (a *adaptiveLimiter) pausesEveryone() bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	pause := !a.explainedByNoise()
 	if a.limiter.Limit() == rate.Inf {
-		pause = a.refusedShare() >= farOverShare
+		return a.refusedShare() >= farOverShare
 	}
-	if pause && a.pausedSince.IsZero() {
-		a.pausedSince = time.Now()
-	}
-	return pause
+	return !a.explainedByNoise()
 }
 
 func (a *adaptiveLimiter) startTrial(pace rate.Limit) {
@@ -380,27 +396,29 @@ func (a *adaptiveLimiter) widenMargin(now, sent time.Time) {
 // held. Ones for requests sent within a second of the pace being set are
 // the same window's (their slots were reserved at the old pace). A 429 at
 // a pace that held before means it held only while a burst allowance
-// lasted, or the limit fell: the pace is lowered 10% and the search goes on
-// between there and the pace that drew the 429. Called with mu held.
-func (a *adaptiveLimiter) searchRefused(now, sent time.Time) {
+// lasted, or the limit fell, or the 429 is noise: the search ends and the
+// usual slowdown, judged by a trial against the noise, applies. Called
+// with mu held.
+func (a *adaptiveLimiter) searchRefused(now, sent time.Time) bool {
 	s := a.search
 	switch {
 	case s.trying && !sent.Before(a.pacedAt):
 		s.drew, s.trying = a.known, false
 		a.known = s.held
 		a.setPace(now)
-	case !s.trying && !sent.Before(a.pacedAt.Add(learnWindow)):
-		s.drew, s.held, s.settled = a.known, a.known*0.9, false
-		a.known = s.held
-		a.setPace(now)
+		return true
+	case s.trying || sent.Before(a.pacedAt.Add(learnWindow)):
+		return true
 	}
+	a.search = nil
+	return false
 }
 
 // searchHigher moves the limit search on once the current pace has drawn
 // no 429 for searchQuiet: a candidate that held becomes the floor, and the
 // next one is tried, until the search is precise enough or the user's
-// rate_limit is reached; then it is settled, and the pace is probed as any
-// known limit is. Called with mu held.
+// rate_limit is reached; then the pace is probed as any known limit is.
+// Called with mu held.
 func (a *adaptiveLimiter) searchHigher(now time.Time) {
 	s := a.search
 	if now.Sub(a.pacedAt) < searchQuiet || now.Sub(a.last429) < searchQuiet {
@@ -414,7 +432,7 @@ func (a *adaptiveLimiter) searchHigher(now time.Time) {
 		next = rate.Limit(math.Sqrt(float64(s.held * s.drew)))
 	}
 	if (s.drew > 0 && s.drew < s.held*searchPrecision) || s.held*a.safety >= a.ceiling {
-		s.settled = true
+		a.search = nil
 		return
 	}
 	a.known, s.trying = next, true
@@ -448,7 +466,7 @@ func (a *adaptiveLimiter) maybeProbe() {
 	if current == rate.Inf || a.known == 0 {
 		return
 	}
-	if a.search != nil && !a.search.settled {
+	if a.search != nil {
 		a.searchHigher(now)
 		return
 	}
