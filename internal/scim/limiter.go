@@ -104,6 +104,7 @@ type limitSearch struct {
 type paceTrial struct {
 	pace, known      rate.Limit // before the slowdown
 	safety           rate.Limit
+	slower           rate.Limit // the pace the slowdown set
 	shareBefore      float64
 	answers, refused int
 }
@@ -117,8 +118,9 @@ const (
 	// sent at the old pace (Terraform runs ten operations at once).
 	trialInFlight = 10
 	trialAnswers  = 100
-	// A slowdown that leaves at least this part of the share of 429s above
-	// the noise level was not about the pace.
+	// noiseRetained places the verdict between the share of 429s noise
+	// would leave after a slowdown and the share a rate limit would (see
+	// paceTrial.noiseThreshold): halfway.
 	noiseRetained = 0.5
 	// farOverShare is the share of 429s that means an unpaced client is
 	// far over the app's limit, once farOverSample answers have come back:
@@ -131,8 +133,11 @@ const (
 	// cost express-rate-limit's 10/s five more 429s), at 20/s 9 of 29.
 	farOverShare  = 0.3
 	farOverSample = 15
-	// acceptedWindow is the span over which the successful rate is taken.
-	acceptedWindow = 5 * time.Second
+	// acceptedWindow is the span over which the successful rate is taken,
+	// the floor of a slowdown: long enough that a token bucket's burst adds
+	// little to it (a burst of 20 at 10/s added 4/s over five seconds, and
+	// the pace could not come down to the rate).
+	acceptedWindow = 20 * time.Second
 )
 
 const (
@@ -204,8 +209,8 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 			}
 		}
 		a.successes = append(a.successes, now)
-		if len(a.successes) > 4096 {
-			a.successes = a.successes[len(a.successes)-2048:]
+		if len(a.successes) > 16384 {
+			a.successes = a.successes[len(a.successes)-8192:]
 		}
 		if now.Sub(a.talliedAt) >= time.Second {
 			a.talliedAt = now
@@ -289,6 +294,7 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 		// slower pace does not stop are not cured by going slower still.
 		a.limiter.SetLimitAt(now, max(current*0.9, minimumRate, rate.Limit(0.9*a.bestAccepted)))
 		a.limiter.SetBurstAt(now, 1)
+		a.trial.slower = a.limiter.Limit()
 		a.probedAt = now
 	}
 }
@@ -315,7 +321,7 @@ func (a *adaptiveLimiter) record(refused bool) {
 	a.trial = nil
 	shareAfter := float64(t.refused) / float64(trialAnswers)
 	// Compared above the noise level already known, if any.
-	if t.shareBefore < 0.5 && shareAfter-a.noise >= noiseRetained*(t.shareBefore-a.noise) {
+	if t.shareBefore < 0.5 && shareAfter-a.noise >= t.noiseThreshold(a.noise) {
 		// Slower, and refused as often: the 429s are not about our pace.
 		if a.noise == 0 {
 			a.noise = max(shareAfter, 0.01)
@@ -368,8 +374,28 @@ func (a *adaptiveLimiter) pausesEveryone() bool {
 	return !a.explainedByNoise()
 }
 
+// startTrial begins judging a slowdown from pace; the caller then sets the
+// slower pace. Called with mu held.
 func (a *adaptiveLimiter) startTrial(pace rate.Limit) {
 	a.trial = &paceTrial{pace: pace, known: a.known, safety: a.safety, shareBefore: a.refusedShare()}
+}
+
+// noiseThreshold is the share of 429s above the noise level at the slower
+// pace from which they are judged not about the pace: halfway between the
+// share before (noise keeps it) and the share a rate limit would leave.
+// A limit accepts the same number of requests a second at any pace over
+// it, so going from p0 to p1 leaves 1-(1-s)*p0/p1 of a share s refused:
+// from 14/s to 12.6/s behind 10/s, 29% become 21%, which a fixed "half
+// of it" rule took for noise (behind a bucket whose burst had made the
+// pace overshoot, the 429s were then ignored for good). Near the limit,
+// or when the slowdown is from an unpaced client, that is about half.
+func (t *paceTrial) noiseThreshold(noise float64) float64 {
+	before := t.shareBefore - noise
+	underLimit := 0.0
+	if t.pace != rate.Inf && t.slower > 0 && t.slower < t.pace {
+		underLimit = max(0, 1-(1-before)*float64(t.pace/t.slower))
+	}
+	return noiseRetained * (before + underLimit)
 }
 
 // widenMargin answers a lone 429 for a request sent at the pace set under a

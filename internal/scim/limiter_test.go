@@ -474,3 +474,34 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 		t.Fatal("no search after a request sent while the app refused was accepted")
 	}
 }
+
+// TestAdaptiveLimiterFollowsALimitThatFell: paced under 20/s, the app's
+// limit falls to 14/s (a quota now shared with another client). A rate
+// limit accepts the same number of requests at any pace over it, so each
+// 10% slowdown takes only part of the 429s away (29% at 19.8/s, 21% at
+// 17.8/s): the trials must judge that a limit, not noise, and the pace must
+// come down to it. (Judged as noise when the share did not halve, the pace
+// went back to 19.8/s and 429s up to twice that share were ignored.)
+func TestAdaptiveLimiterFollowsALimitThatFell(t *testing.T) {
+	a := newAdaptiveLimiter(0)
+	a.learn(time.Now(), 20)
+	const limit = 14.0
+	credit := 0.0
+	for range 2000 {
+		// The share of requests a 14/s limit accepts at the current pace,
+		// spread evenly.
+		credit += min(1, limit/float64(a.limiter.Limit()))
+		if credit >= 1 {
+			credit--
+			a.observe(time.Now(), 200, nil)
+		} else {
+			a.observe(time.Now(), 429, http.Header{})
+		}
+	}
+	if a.noise != 0 {
+		t.Errorf("429s from a limit that fell taken for noise (level %.2f)", a.noise)
+	}
+	if pace := a.limiter.Limit(); pace > limit*1.05 || pace < limit*0.7 {
+		t.Errorf("paced at %.2f/s after the limit fell from 20/s to %.0f/s; want just under it", pace, limit)
+	}
+}
