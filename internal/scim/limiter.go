@@ -292,8 +292,8 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 		a.known *= 0.97
 		// Never below the rate that has been succeeding: 429s that a
 		// slower pace does not stop are not cured by going slower still.
-		a.limiter.SetLimitAt(now, max(current*0.9, minimumRate, rate.Limit(0.9*a.bestAccepted)))
-		a.limiter.SetBurstAt(now, 1)
+		a.limiter.SetLimit(max(current*0.9, minimumRate, rate.Limit(0.9*a.bestAccepted)))
+		a.limiter.SetBurst(1)
 		a.trial.slower = a.limiter.Limit()
 		a.probedAt = now
 	}
@@ -412,7 +412,7 @@ func (a *adaptiveLimiter) widenMargin(now, sent time.Time) {
 		return
 	}
 	a.safety -= safetyStep
-	a.limiter.SetLimitAt(now, max(min(a.known*a.safety, a.ceiling), minimumRate))
+	a.limiter.SetLimit(a.paceUnderKnown())
 	a.pacedAt = now
 }
 
@@ -468,9 +468,15 @@ func (a *adaptiveLimiter) searchHigher(now time.Time) {
 // setPace paces just under the known limit (never above the user's
 // rate_limit) from now on. Called with mu held.
 func (a *adaptiveLimiter) setPace(now time.Time) {
-	a.limiter.SetLimitAt(now, max(min(a.known*a.safety, a.ceiling), minimumRate))
-	a.limiter.SetBurstAt(now, 1)
+	a.limiter.SetLimit(a.paceUnderKnown())
+	a.limiter.SetBurst(1)
 	a.probedAt, a.pacedAt = now, now
+}
+
+// paceUnderKnown is the pace the known limit and margin call for, within
+// the user's rate_limit. Called with mu held.
+func (a *adaptiveLimiter) paceUnderKnown() rate.Limit {
+	return max(min(a.known*a.safety, a.ceiling), minimumRate)
 }
 
 // learn records the server's limit and paces just under it (never above
@@ -512,7 +518,7 @@ func (a *adaptiveLimiter) maybeProbe() {
 		target = a.known * a.safety
 	}
 	a.probedAt = now
-	a.limiter.SetLimitAt(now, min(current*1.05, target, a.ceiling))
+	a.limiter.SetLimit(min(current*1.05, target, a.ceiling))
 }
 
 // headerLimit reads the tightest requests-per-second limit the answer's

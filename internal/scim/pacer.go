@@ -46,18 +46,15 @@ func (p *pacer) Limit() rate.Limit {
 	return p.limit
 }
 
-// SetLimitAt changes the pace for every slot not yet taken.
-func (p *pacer) SetLimitAt(_ time.Time, limit rate.Limit) {
+// SetLimit changes the pace for every slot not yet taken.
+func (p *pacer) SetLimit(limit rate.Limit) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.limit = limit
 }
 
-// SetLimit changes the pace for every slot not yet taken.
-func (p *pacer) SetLimit(limit rate.Limit) { p.SetLimitAt(time.Now(), limit) }
-
-// SetBurstAt changes how many requests may go at once after a quiet spell.
-func (p *pacer) SetBurstAt(_ time.Time, burst int) {
+// SetBurst changes how many requests may go at once after a quiet spell.
+func (p *pacer) SetBurst(burst int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.burst = max(1, burst)

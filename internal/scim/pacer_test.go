@@ -25,7 +25,7 @@ func TestPacerSpacesSlotsAcrossChanges(t *testing.T) {
 	}
 	// Without the burst, the next slot is an interval after the latest
 	// theoretical one (the burst's credit is gone).
-	p.SetBurstAt(start, 1)
+	p.SetBurst(1)
 	previous := p.take(start)
 	if got := previous.Sub(start); got != 500*time.Millisecond {
 		t.Fatalf("slot at %v once the burst is 1, want 500ms", got)
