@@ -12,6 +12,8 @@
 # stopped when the tests end. Once installed, nothing is downloaded.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lib/scimmy.sh
+. "$root/scripts/lib/scimmy.sh"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-scim/interop"
 mkdir -p "$cache"
 run=$(mktemp -d)
@@ -32,26 +34,15 @@ if [ ! -x "$elimity" ]; then
 fi
 
 scimmy_dir="$root/interop/scimmy"
-stamp="$scimmy_dir/node_modules/.lock-$(sha256sum "$scimmy_dir/package-lock.json" | cut -c1-16)"
-if [ ! -f "$stamp" ]; then
-  echo "interop: installing SCIMMY from package-lock.json" >&2
-  (cd "$scimmy_dir" && npm ci --no-audit --no-fund --prefer-offline >&2)
-  touch "$stamp"
-fi
+scimmy_install "$root"
 
 "$elimity" -port-file "$run/elimity.port" >"$run/elimity.log" 2>&1 &
 pids+=($!)
-node "$scimmy_dir/server.js" "$run/scimmy.port" >"$run/scimmy.log" 2>&1 &
+# The rate-limited routes allow this many requests per second.
+rate_limit=10
+SCIMMY_RATE_LIMIT=$rate_limit node "$scimmy_dir/server.js" "$run/scimmy.port" >"$run/scimmy.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do
-  [ -s "$run/elimity.port" ] && [ -s "$run/scimmy.port" ] && break
-  sleep 0.1
-done
-if [ ! -s "$run/elimity.port" ] || [ ! -s "$run/scimmy.port" ]; then
-  echo "interop: a server did not start" >&2
-  cat "$run"/*.log >&2
-  exit 1
-fi
+wait_for_ports "$run/elimity.port" "$run/scimmy.port"
 
 export SCIM_INTEROP_ENDPOINTS="scimmy=http://127.0.0.1:$(cat "$run/scimmy.port")/scim/v2,elimity=http://127.0.0.1:$(cat "$run/elimity.port")/scim/v2"
 # The same SCIMMY store behind express-rate-limit (interop/scimmy/server.js):
@@ -60,7 +51,7 @@ export SCIM_INTEROP_ENDPOINTS="scimmy=http://127.0.0.1:$(cat "$run/scimmy.port")
 # one (npm "limiter"), which announces nothing.
 scimmy_base="http://127.0.0.1:$(cat "$run/scimmy.port")"
 export SCIM_INTEROP_RATE_LIMITED="legacy=$scimmy_base/limited/scim/v2,draft8=$scimmy_base/limited-draft8/scim/v2,bucket=$scimmy_base/bucket/scim/v2"
-export SCIM_INTEROP_RATE_LIMIT="$(sed -n 's/^export const RATE_LIMIT = \([0-9]*\);$/\1/p' "$scimmy_dir/server.js")"
+export SCIM_INTEROP_RATE_LIMIT=$rate_limit
 echo "interop: $SCIM_INTEROP_ENDPOINTS; rate-limited ($SCIM_INTEROP_RATE_LIMIT/s): $SCIM_INTEROP_RATE_LIMITED" >&2
 cd "$root"
 set +e

@@ -75,7 +75,9 @@ const scimRoutes = () => new SCIMMYRouters({
 // client), 429 with Retry-After beyond. Under /limited the limit is
 // announced only in X-RateLimit-* headers (no window stated, so a client
 // must learn it); under /limited-draft8 in a draft-8 RateLimit-Policy.
-export const RATE_LIMIT = 10;
+// RATE_LIMIT is 10 unless the environment sets SCIMMY_RATE_LIMIT (the
+// benchmark's third-party scenario uses 20).
+const RATE_LIMIT = Number(process.env.SCIMMY_RATE_LIMIT || 10);
 const limited = (headers) => rateLimit({
     windowMs: 1000,
     limit: RATE_LIMIT,
@@ -104,5 +106,5 @@ app.use("/bucket/scim/v2", evenlySpaced, scimRoutes());
 const server = app.listen(0, "127.0.0.1", () => {
     const {port} = server.address();
     if (portFile) writeFileSync(portFile, String(port));
-    console.log(`SCIMMY serving http://127.0.0.1:${port}/scim/v2`);
+    console.log(`SCIMMY serving http://127.0.0.1:${port}/scim/v2 (rate-limited routes: ${RATE_LIMIT}/s)`);
 });

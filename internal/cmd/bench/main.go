@@ -37,6 +37,7 @@ type options struct {
 	faultShare  float64
 	out         string
 	scenarios   string
+	thirdParty  string
 }
 
 func main() {
@@ -56,7 +57,9 @@ func main() {
 	flag.Float64Var(&o.faultShare, "fault-share", 0.3, "share of requests answered with a fault in the faults scenario")
 	flag.StringVar(&o.out, "out", ".bench/results.json", "JSON results file (the Markdown table and SVG chart go beside it)")
 	flag.StringVar(&o.scenarios, "scenarios", "users,refresh,group,ratelimit,faults", "comma-separated scenarios: "+
-		"users, refresh, group, ratelimit, faults, bigplan, bigrefresh, schema")
+		"users, refresh, group, ratelimit, faults, bigplan, bigrefresh, schema, thirdparty")
+	flag.StringVar(&o.thirdParty, "third-party", "", "name=endpoint,... of rate-limited SCIM servers for the thirdparty scenario "+
+		"(allowing -rate-limit requests per second; make bench-thirdparty starts them)")
 	flag.Parse()
 	for _, v := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
@@ -81,6 +84,7 @@ func main() {
 	scenarios := map[string]func(){
 		"users": b.usersLifecycle, "refresh": b.refreshFew, "group": b.bigGroup, "ratelimit": b.rateLimited,
 		"faults": b.faults, "bigplan": b.bigPlan, "bigrefresh": b.bigRefresh, "schema": b.schemaVariants,
+		"thirdparty": b.thirdPartyRateLimited,
 	}
 	for _, name := range strings.Split(o.scenarios, ",") {
 		run, ok := scenarios[strings.TrimSpace(name)]

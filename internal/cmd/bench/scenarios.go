@@ -21,16 +21,21 @@ provider "scim" {}
 
 // usersConfig declares n users; the first changed of them get the "v2" title.
 func usersConfig(n, changed int) string {
+	return usersConfigNamed("user", n, changed)
+}
+
+// usersConfigNamed is usersConfig with user names that start with prefix.
+func usersConfigNamed(prefix string, n, changed int) string {
 	return providersTF + fmt.Sprintf(`
 resource "scim_user" "u" {
-  count        = %d
-  user_name    = "user${count.index}@example.com"
+  count        = %[1]d
+  user_name    = "%[3]s${count.index}@example.com"
   display_name = "User ${count.index}"
-  title        = count.index < %d ? "v2" : "v1"
+  title        = count.index < %[2]d ? "v2" : "v1"
   name         = { given_name = "User", family_name = "N${count.index}" }
-  emails       = [{ value = "user${count.index}@example.com", type = "work", primary = true }]
+  emails       = [{ value = "%[3]s${count.index}@example.com", type = "work", primary = true }]
 }
-`, n, changed)
+`, n, changed, prefix)
 }
 
 type step struct {
@@ -388,70 +393,6 @@ func (b *bench) bigGroup() {
 	}
 }
 
-// rateLimited applies users against a server allowing rateLimit requests per
-// second (429 with Retry-After beyond). Efficiency is the best possible
-// time, successful requests / limit, over the measured time. The bound is
-// what a provider pacing exactly at the limit would reach after the time
-// Terraform spends before the first request (planning every instance) and
-// after the last (writing state), which no provider can send requests in.
-func (b *bench) rateLimited() {
-	n, limit := b.opts.rateUsers, b.opts.rateLimit
-	var walls, effs, windowEffs, leads, tails, bounds, floorPlans []float64
-	var rejected, requests int
-	for run := 0; run < b.opts.runs; run++ {
-		floorPlan, err := b.floorCreatePlan(fmt.Sprintf("ratelimited-floor-%d", run), usersConfig(n, 0))
-		if err != nil {
-			log.Fatal(err)
-		}
-		floorPlans = append(floorPlans, floorPlan)
-		server, err := startServer(scimtest.Options{Quirks: scimtest.Quirks{RateLimit: limit}})
-		if err != nil {
-			log.Fatal(err)
-		}
-		ws, err := newWorkspace(b.opts, fmt.Sprintf("ratelimited-%d", run), server)
-		if err != nil {
-			log.Fatal(err)
-		}
-		must(ws.write("main.tf", usersConfig(n, 0)))
-		if _, err := ws.timed(b.opts.providerBin, 0, "init"); err != nil {
-			log.Fatal(err)
-		}
-		server.ResetCounts()
-		start := time.Now()
-		u, err := ws.timed(b.opts.providerBin, 0, "apply", "-auto-approve")
-		took := u.took
-		if err != nil {
-			log.Fatalf("rate-limited apply failed: %v", err)
-		}
-		if log := apiLog(server.Requests()); len(log) > 0 {
-			// Time before the first request and after the last one is
-			// Terraform's own (planning, starting the provider, writing state).
-			leads = append(leads, log[0].At.Sub(start).Seconds())
-			tails = append(tails, start.Add(took).Sub(log[len(log)-1].At).Seconds())
-			if span := log[len(log)-1].At.Sub(log[0].At).Seconds(); span > 0 {
-				windowEffs = append(windowEffs, (float64(len(log)-server.Count("429"))/float64(limit))/span)
-			}
-		}
-		rejected = server.Count("429")
-		requests = server.Count("") - rejected
-		if got := len(server.All("Users")); got != n {
-			log.Fatalf("rate-limited apply created %d users, want %d", got, n)
-		}
-		walls = append(walls, took.Seconds())
-		ideal := float64(requests) / float64(limit)
-		effs = append(effs, ideal/took.Seconds())
-		if len(leads) > run {
-			bounds = append(bounds, ideal/(ideal+leads[run]+tails[run]))
-		}
-		server.close()
-	}
-	b.add(measurement{Scenario: fmt.Sprintf("rate-limited apply (%d/s)", limit), Step: "rate-limited", Provider: "scim", Resources: n,
-		WallS: median(walls), RunsS: walls, Requests: requests, RequestsPerResource: float64(requests) / float64(n),
-		Extra: map[string]float64{"efficiency": median(effs), "rejected_429": float64(rejected),
-			"seconds before the first request": median(leads), "efficiency while requests flow": median(windowEffs), "seconds after the last request": median(tails),
-			"efficiency bound after Terraform's own time": median(bounds), "seconds the floor takes to plan the same creates": median(floorPlans)}})
-}
-
 // floorCreatePlan times a plan of config from an empty state with the no-I/O
 // floor provider: what Terraform and the framework spend on planning it
 // whatever the provider does.
@@ -474,11 +415,17 @@ func (b *bench) floorCreatePlan(name, config string) (float64, error) {
 func apiLog(log []scimtest.Request) []scimtest.Request {
 	var out []scimtest.Request
 	for _, r := range log {
-		if !strings.HasSuffix(r.Path, "/ServiceProviderConfig") && !strings.HasSuffix(r.Path, "/Schemas") {
+		if !isDiscovery(r.Path) {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// isDiscovery says whether a request path is one of the discovery
+// endpoints the provider reads once per Terraform command.
+func isDiscovery(path string) bool {
+	return strings.HasSuffix(path, "/ServiceProviderConfig") || strings.HasSuffix(path, "/Schemas")
 }
 
 func must(err error) {
