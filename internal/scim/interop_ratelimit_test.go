@@ -67,7 +67,7 @@ func TestInteropRateLimiter(t *testing.T) {
 			users := 4 * int(limit)
 			if name == "bucket" {
 				// The search up from the first estimate takes some
-				// fifteen seconds.
+				// ten seconds.
 				users = 20 * int(limit)
 			}
 			names := make([]string, users)

@@ -79,6 +79,10 @@ type adaptiveLimiter struct {
 	// that the app accepted all the same.
 	refusingSince         time.Time
 	acceptedWhileRefusing int
+	// acceptedBeforeRefusing is how many requests the app accepted in the
+	// second before its first 429 since the limit was last learned: at
+	// most a token bucket's burst plus its refill (see limitSearch.quiet).
+	acceptedBeforeRefusing int
 	// refusedFrom and refusedUntil are when the app was refusing before
 	// the limit was last learned without a search: a request sent then
 	// and accepted after the limit was learned starts the search late.
@@ -86,18 +90,38 @@ type adaptiveLimiter struct {
 }
 
 // limitSearch looks for the highest pace that draws no 429 over
-// searchQuiet, from a limit learned from 429s: doubling while every
-// step holds, then halfway (geometrically) between the highest pace that
-// held and the lowest that drew a 429, until the two are within
-// searchPrecision. Behind a token bucket with a burst of one that turns an
-// estimate of 1/s into about 19/s of a 20/s limit in fifteen seconds. A
-// pace may hold for searchQuiet only while a bucket's burst lasts (a burst
-// of 20 at 10/s lets 12/s through for ten seconds): a 429 at a pace that
-// held ends the search, and the usual slowdown brings the pace down.
+// searchQuiet, from a limit learned from 429s: four times higher while
+// every step holds, then halfway (geometrically) between the highest pace
+// that held and the lowest that drew a 429, until the two are within
+// searchPrecision. After a candidate draws a 429 the pace that held runs
+// only for searchSettle before the next one. Behind a token bucket with a
+// burst of one that turns an estimate of 1/s into about 19/s of a 20/s
+// limit in ten seconds (fifteen when doubling and waiting searchQuiet
+// after each 429). A pace may hold for searchQuiet only while a bucket's
+// burst lasts (a burst of 20 at 10/s lets 12/s through for ten seconds): a
+// 429 at a pace that held ends the search, and the usual slowdown brings
+// the pace down.
 type limitSearch struct {
 	held   rate.Limit // the highest limit paced under without a 429
 	drew   rate.Limit // the lowest limit tried that drew one; 0 while none has
 	trying bool       // known is a candidate above held
+	burst  int        // requests accepted in the second before the first 429
+}
+
+// quiet is how long a candidate limit must draw no 429 to hold. A bucket
+// with a burst of b refuses a pace p above its rate r within b/(p-r)
+// seconds, which for the paces the search must tell apart (p at least
+// searchPrecision times r) is at most b*p/(p-p/searchPrecision)/p =
+// 11b/p. The burst is at most what the app accepted in the second before
+// it first refused: behind a bucket with a burst of one (nginx's limit_req
+// without burst), a candidate of 16/s has shown it holds within 0.7 s.
+// Never less than searchSettle (answers still in flight from the previous
+// pace) nor more than searchQuiet (a one-second window's 429 comes within
+// a second, and a burst too large to be spent in searchQuiet is left to
+// the slowdown that follows a 429 at a pace that held).
+func (s *limitSearch) quiet(candidate rate.Limit) time.Duration {
+	spend := float64(max(s.burst, 1)) * searchPrecision / (searchPrecision - 1) / float64(candidate)
+	return min(max(time.Duration(spend*float64(time.Second)), searchSettle), searchQuiet)
 }
 
 // paceTrial is a slowdown being judged: kept if it made 429s rarer.
@@ -162,10 +186,19 @@ const (
 	// searchQuiet is how long a candidate pace must draw no 429 to hold:
 	// past a one-second window's limit, a 429 comes within a second.
 	searchQuiet = 2 * time.Second
-	// searchGrowth is the step while every candidate holds;
-	// searchPrecision ends the search once the highest pace that held is
-	// within that factor of the lowest that drew a 429.
-	searchGrowth    = 2
+	// searchSettle is how long the pace that held (or the estimate the
+	// search starts from) runs before the next candidate: long enough for
+	// the answers still in flight from a candidate that drew a 429, and for
+	// a Retry-After of a second, to pass; it needs no proof, it held.
+	// (Waiting searchQuiet there too cost a search behind npm limiter's
+	// 20/s bucket 2 s per candidate too high.)
+	searchSettle = time.Second
+	// searchGrowth is the step while every candidate holds: the estimate
+	// a search starts from is one or two requests a second, and each step
+	// up takes searchQuiet at a pace far under the limit (doubling from 2/s
+	// to 16/s took 8 s). searchPrecision ends the search once the highest
+	// pace that held is within that factor of the lowest that drew a 429.
+	searchGrowth    = 4
 	searchPrecision = 1.1
 )
 
@@ -205,7 +238,7 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 		if !a.refusedUntil.IsZero() && !sent.Before(a.refusedFrom) && sent.Before(a.refusedUntil) {
 			a.refusedUntil = time.Time{}
 			if a.search == nil && a.trial != nil {
-				a.search = &limitSearch{held: a.known}
+				a.search = &limitSearch{held: a.known, burst: a.acceptedBeforeRefusing}
 			}
 		}
 		a.successes = append(a.successes, now)
@@ -235,6 +268,7 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 	a.last429 = now
 	if a.refusingSince.IsZero() {
 		a.refusingSince = now
+		a.acceptedBeforeRefusing = countSince(a.successes, now, learnWindow)
 	}
 	if stated == 0 && a.search != nil && a.searchRefused(now, sent) {
 		return
@@ -276,7 +310,7 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 			// accepted fewer than it would have. A fixed window, once
 			// spent, accepts nothing until it ends, and the answers to
 			// its first burst measure it.
-			a.search = &limitSearch{held: a.known}
+			a.search = &limitSearch{held: a.known, burst: a.acceptedBeforeRefusing}
 		} else {
 			a.refusedFrom, a.refusedUntil = a.refusingSince, now
 		}
@@ -447,7 +481,11 @@ func (a *adaptiveLimiter) searchRefused(now, sent time.Time) bool {
 // Called with mu held.
 func (a *adaptiveLimiter) searchHigher(now time.Time) {
 	s := a.search
-	if now.Sub(a.pacedAt) < searchQuiet || now.Sub(a.last429) < searchQuiet {
+	wait := searchSettle
+	if s.trying {
+		wait = s.quiet(a.known)
+	}
+	if now.Sub(a.pacedAt) < wait || now.Sub(a.last429) < wait {
 		return
 	}
 	if s.trying {

@@ -376,7 +376,7 @@ func TestBackoffGrowsWithUnscheduledFailuresOnly(t *testing.T) {
 
 // A limit learned from 429s from an app that went on accepting some requests
 // while refusing others (a token bucket, whose rate the second counted
-// understates while callers wait out Retry-After) is searched upwards: doubled while each candidate draws no 429 for
+// understates while callers wait out Retry-After) is searched upwards: raised while each candidate draws no 429 for
 // searchQuiet, then narrowed between the highest that held and the lowest
 // that drew one. 429s for requests sent before a candidate's pace, or while
 // one is being tried at the old pace, are not held against it, even at a
@@ -398,25 +398,39 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 		a.pacedAt, a.last429 = a.pacedAt.Add(-2*searchQuiet), a.last429.Add(-2*searchQuiet)
 		a.maybeProbe()
 	}
-	for _, want := range []rate.Limit{4, 8, 16} {
+	// Growing fourfold while each candidate holds for its quiet time (the
+	// 8/s candidate behind a burst of one: 1.375 s, not searchSettle alone).
+	for _, want := range []rate.Limit{8, 32} {
 		quiet()
 		if a.known != want || !a.search.trying {
 			t.Fatalf("candidate %v (search %+v), want %v", a.known, a.search, want)
 		}
+		if want == 8 {
+			settle(a)
+			if a.known != want {
+				t.Fatalf("candidate %v held after %v; want it tried for %v", want, searchSettle, a.search.quiet(want))
+			}
+		}
 	}
 	// A 429 for a request sent before the candidate's pace was set.
 	a.observe(a.pacedAt.Add(-time.Millisecond), 429, http.Header{})
-	if a.known != 16 {
+	if a.known != 32 {
 		t.Fatalf("a 429 for a request sent at the old pace moved the candidate to %v", a.known)
 	}
-	// The 16/s candidate draws a 429, even one within the noise level a
+	// The 32/s candidate draws a 429, even one within the noise level a
 	// reverted trial left (behind a bucket of 10/s with a burst of 20 such
 	// 429s were dismissed and the search doubled to 80): back to 8, then
-	// between 8 and 16.
+	// between 8 and 32.
 	a.noise = 1
 	a.observe(time.Now(), 429, http.Header{})
-	if a.known != 8 || a.search.drew != 16 || a.search.trying {
-		t.Fatalf("known %v, search %+v after the 16/s candidate drew a 429; want 8 held, 16 drew", a.known, a.search)
+	if a.known != 8 || a.search.drew != 32 || a.search.trying {
+		t.Fatalf("known %v, search %+v after the 32/s candidate drew a 429; want 8 held, 32 drew", a.known, a.search)
+	}
+	// The pace that held needs no proof: the next candidate comes once the
+	// answers in flight have settled.
+	settle(a)
+	if a.known != 16 || !a.search.trying {
+		t.Fatalf("known %v, search %+v %v after the 32/s candidate drew a 429; want 16 tried", a.known, a.search, searchSettle)
 	}
 	for i := 0; a.search != nil; i++ {
 		if i == 10 {
@@ -424,8 +438,8 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 		}
 		quiet()
 	}
-	if a.known < 8 || a.known > 16 {
-		t.Fatalf("search ended at %v; want between 8 that held and 16 that drew", a.known)
+	if a.known < 8 || a.known > 32 {
+		t.Fatalf("search ended at %v; want between 8 that held and 32 that drew", a.known)
 	}
 	if pace := a.limiter.Limit(); pace != a.known*a.safety {
 		t.Fatalf("pace %v after the search, want just under %v", pace, a.known)
@@ -473,6 +487,36 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 	if c.search == nil {
 		t.Fatal("no search after a request sent while the app refused was accepted")
 	}
+}
+
+// TestLimitSearchQuietFollowsTheBurst: a candidate pace at least 10% over
+// a bucket's rate spends a burst of b within 11b/p seconds, so that is how
+// long it must draw no 429 to hold, within searchSettle and searchQuiet.
+func TestLimitSearchQuietFollowsTheBurst(t *testing.T) {
+	for _, c := range []struct {
+		burst     int
+		candidate rate.Limit
+		want      time.Duration
+	}{
+		{1, 8, 1375 * time.Millisecond},
+		{1, 16, searchSettle}, // 0.69 s, raised to let answers in flight settle
+		{0, 16, searchSettle}, // nothing accepted before the first 429: a burst of one
+		{2, 16, 1375 * time.Millisecond},
+		{5, 16, searchQuiet}, // 3.4 s, left to the slowdown after a 429 at a pace that held
+		{20, 12, searchQuiet},
+	} {
+		s := &limitSearch{burst: c.burst}
+		if got := s.quiet(c.candidate); got != c.want {
+			t.Errorf("burst %d, candidate %v: quiet %v, want %v", c.burst, c.candidate, got, c.want)
+		}
+	}
+}
+
+// settle moves a limiter's clock on by a little more than searchSettle.
+func settle(a *adaptiveLimiter) {
+	d := searchSettle + 10*time.Millisecond
+	a.pacedAt, a.last429 = a.pacedAt.Add(-d), a.last429.Add(-d)
+	a.maybeProbe()
 }
 
 // TestAdaptiveLimiterFollowsALimitThatFell: paced under 20/s, the app's
