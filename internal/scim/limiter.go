@@ -89,8 +89,8 @@ type adaptiveLimiter struct {
 	refusedFrom, refusedUntil time.Time
 }
 
-// limitSearch looks for the highest pace that draws no 429 over
-// searchQuiet, from a limit learned from 429s: four times higher while
+// limitSearch looks for the highest pace that draws no 429 over its
+// quiet time, from a limit learned from 429s: four times higher while
 // every step holds, then halfway (geometrically) between the highest pace
 // that held and the lowest that drew a 429, until the two are within
 // searchPrecision. After a candidate draws a 429 the pace that held runs
@@ -111,8 +111,7 @@ type limitSearch struct {
 // quiet is how long a candidate limit must draw no 429 to hold. A bucket
 // with a burst of b refuses a pace p above its rate r within b/(p-r)
 // seconds, which for the paces the search must tell apart (p at least
-// searchPrecision times r) is at most b*p/(p-p/searchPrecision)/p =
-// 11b/p. The burst is at most what the app accepted in the second before
+// searchPrecision times r) is at most b/(p-p/searchPrecision) = 11b/p. The burst is at most what the app accepted in the second before
 // it first refused: behind a bucket with a burst of one (nginx's limit_req
 // without burst), a candidate of 16/s has shown it holds within 0.7 s.
 // Never less than searchSettle (answers still in flight from the previous
@@ -183,8 +182,9 @@ const (
 	widestSafety = 0.95
 	safetyStep   = 0.01
 	minimumRate  = rate.Limit(0.5)
-	// searchQuiet is how long a candidate pace must draw no 429 to hold:
-	// past a one-second window's limit, a 429 comes within a second.
+	// searchQuiet is the longest a candidate pace must draw no 429 to hold
+	// (see limitSearch.quiet): past a one-second window's limit, a 429
+	// comes within a second.
 	searchQuiet = 2 * time.Second
 	// searchSettle is how long the pace that held (or the estimate the
 	// search starts from) runs before the next candidate: long enough for
