@@ -111,8 +111,9 @@ type limitSearch struct {
 // quiet is how long a candidate limit must draw no 429 to hold. A bucket
 // with a burst of b refuses a pace p above its rate r within b/(p-r)
 // seconds, which for the paces the search must tell apart (p at least
-// searchPrecision times r) is at most b/(p-p/searchPrecision) = 11b/p. The burst is at most what the app accepted in the second before
-// it first refused: behind a bucket with a burst of one (nginx's limit_req
+// searchPrecision times r) is at most b/(p-p/searchPrecision) = 11b/p.
+// The burst is at most what the app accepted in the second before it
+// first refused: behind a bucket with a burst of one (nginx's limit_req
 // without burst), a candidate of 16/s has shown it holds within 0.7 s.
 // Never less than searchSettle (answers still in flight from the previous
 // pace) nor more than searchQuiet (a one-second window's 429 comes within
