@@ -88,7 +88,7 @@ func (r *groupMemberResource) Create(ctx context.Context, req resource.CreateReq
 	plan.ID = types.StringValue(group + "/" + member)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setMembershipIdentity(ctx, resp.Identity, group, member, &resp.Diagnostics)
-	recordWrite(ctx, resp.Private, nil, &resp.Diagnostics)
+	recordWrite(ctx, resp.Private, nil, r.client.HasConsistencyWindow(), &resp.Diagnostics)
 }
 
 func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -127,7 +127,7 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	setIDIdentity(ctx, resp.Identity, created.ID, &resp.Diagnostics)
-	recordWrite(ctx, resp.Private, nil, &resp.Diagnostics)
+	recordWrite(ctx, resp.Private, nil, r.client.HasConsistencyWindow(), &resp.Diagnostics)
 	if len(pending) == 0 || resp.Diagnostics.HasError() {
 		return
 	}
@@ -137,7 +137,7 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	plan.ID = state.ID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordWrite(ctx, resp.Private, nil, &resp.Diagnostics)
+	recordWrite(ctx, resp.Private, nil, r.client.HasConsistencyWindow(), &resp.Diagnostics)
 }
 
 func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -225,7 +225,7 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 			resp.Diagnostics.AddError(clientError("updating", "group", id, err))
 			return
 		}
-		recordWrite(ctx, resp.Private, nil, &resp.Diagnostics)
+		recordWrite(ctx, resp.Private, nil, r.client.HasConsistencyWindow(), &resp.Diagnostics)
 		recordPriorFingerprint(ctx, resp.Private,
 			groupFingerprint(state.DisplayName.ValueString(), state.Members.IDs(), !plan.Members.IsNull()), &resp.Diagnostics)
 	}

@@ -1,13 +1,9 @@
 package provider
 
 import (
-	"context"
-	"encoding/json"
 	"slices"
 	"strings"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
@@ -33,12 +29,6 @@ var userAttrPaths = map[string][]string{
 		scim.SchemaEnterpriseUser + ":department", scim.SchemaEnterpriseUser + ":manager",
 	},
 }
-
-// Private state keys.
-const (
-	privateManaged   = "managed"
-	privateWrittenAt = "written_at"
-)
 
 // attrPath turns "name.formatted" into a tftypes path.
 func attrPath(name string) *tftypes.AttributePath {
@@ -88,48 +78,6 @@ func scimAttrs(names []string) scim.Attrs {
 		}
 	}
 	return out
-}
-
-type privateGetter interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
-type privateSetter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-// previouslyManaged reads the attribute names managed at the last apply.
-func previouslyManaged(ctx context.Context, private privateGetter) []string {
-	if private == nil {
-		return nil
-	}
-	b, _ := private.GetKey(ctx, privateManaged)
-	var names []string
-	_ = json.Unmarshal(b, &names)
-	return names
-}
-
-// recordWrite remembers, in private state, what the configuration managed
-// and when this provider last wrote the object (see scim.Client.ReadAfterWrite).
-func recordWrite(ctx context.Context, private privateSetter, managed []string, diags *diag.Diagnostics) {
-	if managed != nil {
-		b, _ := json.Marshal(managed)
-		diags.Append(private.SetKey(ctx, privateManaged, b)...)
-	}
-	b, _ := json.Marshal(time.Now().UTC().Format(time.RFC3339Nano))
-	diags.Append(private.SetKey(ctx, privateWrittenAt, b)...)
-}
-
-// lastWrite returns when this provider last wrote the object, or the zero
-// time (imported objects, or state written by an older version).
-func lastWrite(ctx context.Context, private privateGetter) time.Time {
-	b, _ := private.GetKey(ctx, privateWrittenAt)
-	var s string
-	if json.Unmarshal(b, &s) != nil {
-		return time.Time{}
-	}
-	t, _ := time.Parse(time.RFC3339Nano, s)
-	return t
 }
 
 // union returns the sorted names in either list.

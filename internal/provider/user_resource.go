@@ -124,7 +124,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	managed := configuredUserAttrs(req.Config.Raw)
 	r.saveState(ctx, user, plan, req.Plan.Raw, managed, &resp.State, &resp.Diagnostics)
 	setIDIdentity(ctx, resp.Identity, user.ID, &resp.Diagnostics)
-	recordWrite(ctx, resp.Private, managed, &resp.Diagnostics)
+	recordWrite(ctx, resp.Private, managed, r.client.HasConsistencyWindow(), &resp.Diagnostics)
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -198,7 +198,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	}
 	r.saveState(ctx, user, plan, req.Plan.Raw, configured, &resp.State, &resp.Diagnostics)
 	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
-	recordWrite(ctx, resp.Private, configured, &resp.Diagnostics)
+	recordWrite(ctx, resp.Private, configured, r.client.HasConsistencyWindow(), &resp.Diagnostics)
 }
 
 func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -38,3 +38,10 @@ func (c *Client) ReadAfterWrite(ctx context.Context, writtenAt time.Time, read f
 func (c *Client) Settling(writtenAt time.Time) bool {
 	return !writtenAt.IsZero() && time.Since(writtenAt) < c.dialect.ConsistencyWindow
 }
+
+// HasConsistencyWindow reports whether the dialect gives writes a
+// ConsistencyWindow, so that callers know whether the time of a write is
+// worth keeping for the reads of later runs.
+func (c *Client) HasConsistencyWindow() bool {
+	return c.dialect.ConsistencyWindow > 0
+}
