@@ -67,12 +67,22 @@ type lifecycleSteps struct {
 	update, destroy bool
 }
 
-// lifecycle runs create, no-change plan and, as asked, a 10% update and
-// destroy, runs times, for one provider kind, and records the medians. The
-// real provider also plans once with paged_refresh = "never", to show what
-// paged refresh saves.
+// lifecycle is create, no-change plan and, as asked, a 10% update and
+// destroy of n users for one provider kind, run several times. The real
+// provider also plans once with paged_refresh = "never", to show what paged
+// refresh saves.
+type lifecycle struct {
+	kind    string
+	n       int
+	steps   []step
+	walls   [][]float64
+	cpus    [][2][]float64 // per step: Terraform's, then the provider's
+	peaks   []float64
+	reqs    []int
+	methods []map[string]int
+}
 
-func (b *bench) lifecycle(kind string, n int, also lifecycleSteps) {
+func newLifecycle(kind string, n int, also lifecycleSteps) *lifecycle {
 	config := usersConfig
 	steps := []step{
 		{"create", config(n, 0), []string{"apply", "-auto-approve"}, 0},
@@ -87,46 +97,61 @@ func (b *bench) lifecycle(kind string, n int, also lifecycleSteps) {
 	if also.destroy {
 		steps = append(steps, step{"destroy", config(n, n/10), []string{"destroy", "-auto-approve"}, 0})
 	}
-	bin, env := b.binary(kind)
-	walls, cpus := make([][]float64, len(steps)), make([][2][]float64, len(steps))
-	peaks := make([]float64, len(steps))
-	reqs := make([]int, len(steps))
-	methods := make([]map[string]int, len(steps))
+	return &lifecycle{kind: kind, n: n, steps: steps, walls: make([][]float64, len(steps)),
+		cpus: make([][2][]float64, len(steps)), peaks: make([]float64, len(steps)), reqs: make([]int, len(steps)),
+		methods: make([]map[string]int, len(steps))}
+}
+
+// lifecycles runs each lifecycle once per run, taking turns, and records
+// the medians: a slow spell of the machine (single runs vary by 10-20%)
+// then falls on every provider kind alike instead of on the one whose runs
+// it happened to meet.
+func (b *bench) lifecycles(ls ...*lifecycle) {
 	for run := 0; run < b.opts.runs; run++ {
-		ws, server := b.workspace(kind, fmt.Sprintf("lifecycle-%s-%d-%d", strings.ReplaceAll(kind, ":", "-"), n, run), env...)
-		must(ws.write("main.tf", steps[0].config))
-		if _, err := ws.timed(bin, 0, "init"); err != nil {
-			log.Fatal(err)
-		}
-		for i, st := range steps {
-			must(ws.write("main.tf", st.config))
-			if server != nil {
-				server.ResetCounts()
-			}
-			stepWS := ws
-			if st.name == "plan, one GET each" {
-				stepWS = ws.with("SCIM_PAGED_REFRESH=never")
-			}
-			u, err := stepWS.timed(bin, st.wantCode, st.args...)
-			if err != nil {
-				log.Fatalf("%s/%s: %v", kind, st.name, err)
-			}
-			walls[i] = append(walls[i], u.took.Seconds())
-			cpus[i][0], cpus[i][1] = append(cpus[i][0], u.terraformCPU), append(cpus[i][1], u.providerCPU)
-			peaks[i] = max(peaks[i], u.peakMiB)
-			if server != nil {
-				reqs[i] = server.apiRequests()
-				methods[i] = server.methodCounts()
-			}
-		}
-		if server != nil {
-			server.close()
+		for _, l := range ls {
+			b.lifecycleRun(l, run)
 		}
 	}
-	for i, st := range steps {
-		m := lifecycleMeasurement(kind, st.name, n, walls[i], peaks[i], reqs[i], methods[i])
-		m.TerraformCPUS, m.ProviderCPUS = median(cpus[i][0]), median(cpus[i][1])
-		b.add(m)
+	for _, l := range ls {
+		for i, st := range l.steps {
+			m := lifecycleMeasurement(l.kind, st.name, l.n, l.walls[i], l.peaks[i], l.reqs[i], l.methods[i])
+			m.TerraformCPUS, m.ProviderCPUS = median(l.cpus[i][0]), median(l.cpus[i][1])
+			b.add(m)
+		}
+	}
+}
+
+// lifecycleRun runs every step of l once, in a fresh workspace.
+func (b *bench) lifecycleRun(l *lifecycle, run int) {
+	bin, env := b.binary(l.kind)
+	ws, server := b.workspace(l.kind, fmt.Sprintf("lifecycle-%s-%d-%d", strings.ReplaceAll(l.kind, ":", "-"), l.n, run), env...)
+	must(ws.write("main.tf", l.steps[0].config))
+	if _, err := ws.timed(bin, 0, "init"); err != nil {
+		log.Fatal(err)
+	}
+	for i, st := range l.steps {
+		must(ws.write("main.tf", st.config))
+		if server != nil {
+			server.ResetCounts()
+		}
+		stepWS := ws
+		if st.name == "plan, one GET each" {
+			stepWS = ws.with("SCIM_PAGED_REFRESH=never")
+		}
+		u, err := stepWS.timed(bin, st.wantCode, st.args...)
+		if err != nil {
+			log.Fatalf("%s/%s: %v", l.kind, st.name, err)
+		}
+		l.walls[i] = append(l.walls[i], u.took.Seconds())
+		l.cpus[i][0], l.cpus[i][1] = append(l.cpus[i][0], u.terraformCPU), append(l.cpus[i][1], u.providerCPU)
+		l.peaks[i] = max(l.peaks[i], u.peakMiB)
+		if server != nil {
+			l.reqs[i] = server.apiRequests()
+			l.methods[i] = server.methodCounts()
+		}
+	}
+	if server != nil {
+		server.close()
 	}
 }
 
@@ -159,10 +184,12 @@ func lifecycleMeasurement(kind, name string, n int, walls []float64, peak float6
 // the largest size, where the targets read them.
 func (b *bench) usersLifecycle() {
 	for i, n := range b.opts.sizes {
+		var ls []*lifecycle
 		for _, kind := range []string{"scim", "floor", "minimal"} {
 			largest := i == len(b.opts.sizes)-1
-			b.lifecycle(kind, n, lifecycleSteps{update: largest, destroy: largest && kind == "scim"})
+			ls = append(ls, newLifecycle(kind, n, lifecycleSteps{update: largest, destroy: largest && kind == "scim"}))
 		}
+		b.lifecycles(ls...)
 	}
 }
 
@@ -170,9 +197,11 @@ func (b *bench) usersLifecycle() {
 // floor with each variant of the scim_user schema.
 func (b *bench) schemaVariants() {
 	n := b.opts.sizes[len(b.opts.sizes)-1]
+	var ls []*lifecycle
 	for _, v := range []string{"real", "minimal", "used-only", "no-modifiers", "sets", "optional-only", "no-timeouts"} {
-		b.lifecycle("floor:"+v, n, lifecycleSteps{update: true})
+		ls = append(ls, newLifecycle("floor:"+v, n, lifecycleSteps{update: true}))
 	}
+	b.lifecycles(ls...)
 }
 
 // seededState writes a state holding n users as scim_user stores them
