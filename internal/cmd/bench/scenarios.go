@@ -75,11 +75,15 @@ type lifecycle struct {
 	kind    string
 	n       int
 	steps   []step
-	walls   [][]float64
-	cpus    [][2][]float64 // per step: Terraform's, then the provider's
-	peaks   []float64
-	reqs    []int
-	methods []map[string]int
+	results []stepResults // one per step
+}
+
+// stepResults is what the runs of one step measured.
+type stepResults struct {
+	walls, terraformCPU, providerCPU []float64
+	peak                             float64
+	reqs                             int // of the last run
+	methods                          map[string]int
 }
 
 func newLifecycle(kind string, n int, also lifecycleSteps) *lifecycle {
@@ -97,9 +101,7 @@ func newLifecycle(kind string, n int, also lifecycleSteps) *lifecycle {
 	if also.destroy {
 		steps = append(steps, step{"destroy", config(n, n/10), []string{"destroy", "-auto-approve"}, 0})
 	}
-	return &lifecycle{kind: kind, n: n, steps: steps, walls: make([][]float64, len(steps)),
-		cpus: make([][2][]float64, len(steps)), peaks: make([]float64, len(steps)), reqs: make([]int, len(steps)),
-		methods: make([]map[string]int, len(steps))}
+	return &lifecycle{kind: kind, n: n, steps: steps, results: make([]stepResults, len(steps))}
 }
 
 // lifecycles runs each lifecycle once per run, taking turns, and records
@@ -114,8 +116,9 @@ func (b *bench) lifecycles(ls ...*lifecycle) {
 	}
 	for _, l := range ls {
 		for i, st := range l.steps {
-			m := lifecycleMeasurement(l.kind, st.name, l.n, l.walls[i], l.peaks[i], l.reqs[i], l.methods[i])
-			m.TerraformCPUS, m.ProviderCPUS = median(l.cpus[i][0]), median(l.cpus[i][1])
+			r := l.results[i]
+			m := lifecycleMeasurement(l.kind, st.name, l.n, r.walls, r.peak, r.reqs, r.methods)
+			m.TerraformCPUS, m.ProviderCPUS = median(r.terraformCPU), median(r.providerCPU)
 			b.add(m)
 		}
 	}
@@ -142,12 +145,12 @@ func (b *bench) lifecycleRun(l *lifecycle, run int) {
 		if err != nil {
 			log.Fatalf("%s/%s: %v", l.kind, st.name, err)
 		}
-		l.walls[i] = append(l.walls[i], u.took.Seconds())
-		l.cpus[i][0], l.cpus[i][1] = append(l.cpus[i][0], u.terraformCPU), append(l.cpus[i][1], u.providerCPU)
-		l.peaks[i] = max(l.peaks[i], u.peakMiB)
+		r := &l.results[i]
+		r.walls = append(r.walls, u.took.Seconds())
+		r.terraformCPU, r.providerCPU = append(r.terraformCPU, u.terraformCPU), append(r.providerCPU, u.providerCPU)
+		r.peak = max(r.peak, u.peakMiB)
 		if server != nil {
-			l.reqs[i] = server.apiRequests()
-			l.methods[i] = server.methodCounts()
+			r.reqs, r.methods = server.apiRequests(), server.methodCounts()
 		}
 	}
 	if server != nil {
