@@ -46,7 +46,8 @@ type step struct {
 }
 
 // binary returns the provider binary and its extra environment for a kind:
-// the real provider, or the floor with the real or another scim_user schema.
+// the real provider, the floor with the real or another scim_user schema,
+// or the protocol floor (no framework) with the real or the minimal schema.
 func (b *bench) binary(kind string) (string, []string) {
 	switch {
 	case kind == "scim":
@@ -55,6 +56,10 @@ func (b *bench) binary(kind string) (string, []string) {
 		return b.opts.floorBin, []string{"FLOOR_SCHEMA=real"}
 	case kind == "minimal":
 		return b.opts.floorBin, []string{"FLOOR_SCHEMA=minimal"}
+	case kind == "protocol":
+		return b.opts.floorBin, []string{"FLOOR_SERVER=protocol", "FLOOR_SCHEMA=real"}
+	case kind == "protocol-minimal":
+		return b.opts.floorBin, []string{"FLOOR_SERVER=protocol", "FLOOR_SCHEMA=minimal"}
 	case strings.HasPrefix(kind, "floor:"):
 		return b.opts.floorBin, []string{"FLOOR_SCHEMA=" + strings.TrimPrefix(kind, "floor:")}
 	}
@@ -184,13 +189,18 @@ func lifecycleMeasurement(kind, name string, n int, walls []float64, peak float6
 // both floors. The chart needs only create and plan at every size; the 10%
 // update (requests per update) and, for the real provider, destroy (requests
 // per deactivation, the fault-free baseline of the faults scenario) run at
-// the largest size, where the targets read them.
+// the largest size, where the targets read them. At the largest size both
+// schemas also create and plan through the protocol floor, which leaves the
+// framework out: the schema's cost to Terraform alone, for the targets.
 func (b *bench) usersLifecycle() {
 	for i, n := range b.opts.sizes {
+		largest := i == len(b.opts.sizes)-1
 		var ls []*lifecycle
 		for _, kind := range []string{"scim", "floor", "minimal"} {
-			largest := i == len(b.opts.sizes)-1
 			ls = append(ls, newLifecycle(kind, n, lifecycleSteps{update: largest, destroy: largest && kind == "scim"}))
+		}
+		if largest {
+			ls = append(ls, newLifecycle("protocol", n, lifecycleSteps{}), newLifecycle("protocol-minimal", n, lifecycleSteps{}))
 		}
 		b.lifecycles(ls...)
 	}
@@ -286,7 +296,7 @@ func (b *bench) seededPlan(kind, name string, managed, tenant int, opts scimtest
 		log.Fatal(err)
 	}
 	must(ws.write("main.tf", usersConfig(managed, 0)))
-	must(ws.write("terraform.tfstate", seededState(ids, kind == "minimal")))
+	must(ws.write("terraform.tfstate", seededState(ids, kind == "minimal" || kind == "protocol-minimal")))
 	if _, err := ws.timed(bin, 0, "init"); err != nil {
 		log.Fatal(err)
 	}

@@ -143,6 +143,8 @@ func (b *bench) faultFreeBaseline(destroy measurement) string {
 // most every core), set against the minimal floor's wall time; the rest is
 // the provider process, which in the floor runs only the framework (no I/O,
 // no logic), so its CPU beside the minimal floor's is the framework's cost.
+// Where the protocol floors ran, their ratio is the schema's cost with the
+// framework left out, which is Terraform's (and the protocol's) alone.
 func (b *bench) terraformSchemaBound(step string) string {
 	realFloor, ok1 := b.find(step, "floor", 0)
 	minimal, ok2 := b.find(step, "minimal", realFloor.Resources)
@@ -151,6 +153,14 @@ func (b *bench) terraformSchemaBound(step string) string {
 	}
 	cores := runtime.NumCPU()
 	least := realFloor.TerraformCPUS / float64(cores)
-	return fmt.Sprintf("; Terraform's CPU alone (%.1f s on %d cores) makes it at least %.2fx; the framework in the floor's provider process spends %.1f s of CPU against %.1f s on the minimal schema",
+	out := fmt.Sprintf("; Terraform's CPU alone (%.1f s on %d cores) makes it at least %.2fx; the framework in the floor's provider process spends %.1f s of CPU against %.1f s on the minimal schema",
 		realFloor.TerraformCPUS, cores, least/minimal.WallS, realFloor.ProviderCPUS, minimal.ProviderCPUS)
+	protocol, ok1 := b.find(step, "protocol", realFloor.Resources)
+	protocolMinimal, ok2 := b.find(step, "protocol-minimal", realFloor.Resources)
+	if ok1 && ok2 && protocolMinimal.WallS > 0 {
+		out += fmt.Sprintf("; without the framework (protocol floors) the schema costs %.2fx (%.1f s against %.1f s), and the framework adds %.1f s to the real schema and %.1f s to the minimal one",
+			protocol.WallS/protocolMinimal.WallS, protocol.WallS, protocolMinimal.WallS,
+			realFloor.WallS-protocol.WallS, minimal.WallS-protocolMinimal.WallS)
+	}
+	return out
 }
