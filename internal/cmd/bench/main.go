@@ -101,7 +101,7 @@ type measurement struct {
 	Scenario string `json:"scenario"`
 	// Step is the scenario's step without its size, such as "create".
 	Step      string    `json:"step"`
-	Provider  string    `json:"provider"` // scim, floor (real schema), minimal (7-attribute schema), floor:<variant>
+	Provider  string    `json:"provider"` // scim, floor (real schema), minimal (7-attribute schema), floor:<variant>, protocol, protocol-minimal (no framework)
 	Resources int       `json:"resources"`
 	WallS     float64   `json:"wall_seconds_median"`
 	RunsS     []float64 `json:"wall_seconds_runs"`
