@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"log"
 	"strings"
-	"time"
 
+	"github.com/scim-terraform/terraform-provider-scim/internal/benchconfig"
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
 )
 
@@ -26,16 +26,7 @@ func usersConfig(n, changed int) string {
 
 // usersConfigNamed is usersConfig with user names that start with prefix.
 func usersConfigNamed(prefix string, n, changed int) string {
-	return providersTF + fmt.Sprintf(`
-resource "scim_user" "u" {
-  count        = %[1]d
-  user_name    = "%[3]s${count.index}@example.com"
-  display_name = "User ${count.index}"
-  title        = count.index < %[2]d ? "v2" : "v1"
-  name         = { given_name = "User", family_name = "N${count.index}" }
-  emails       = [{ value = "%[3]s${count.index}@example.com", type = "work", primary = true }]
-}
-`, n, changed, prefix)
+	return providersTF + benchconfig.Users(prefix, n, changed)
 }
 
 type step struct {
@@ -279,9 +270,9 @@ func seedUsers(server *localServer, n int) []string {
 }
 
 // seededPlan plans, without changes, `managed` users of a tenant of
-// `tenant` users, from a seeded state, and returns the wall time, the
-// provider's peak memory and the server's request log.
-func (b *bench) seededPlan(kind, name string, managed, tenant int, opts scimtest.Options) (time.Duration, float64, *localServer) {
+// `tenant` users, from a seeded state, and returns the wall time, CPU and
+// provider's peak memory, and the server with its request log.
+func (b *bench) seededPlan(kind, name string, managed, tenant int, opts scimtest.Options) (usage, *localServer) {
 	bin, env := b.binary(kind)
 	var server *localServer
 	if kind == "scim" {
@@ -307,29 +298,35 @@ func (b *bench) seededPlan(kind, name string, managed, tenant int, opts scimtest
 	if err != nil {
 		log.Fatalf("%s %s: %v", name, kind, err)
 	}
-	return u.took, u.peakMiB, server
+	return u, server
 }
 
 // bigPlan measures a no-change plan over many users, and the provider's
 // memory, against both floors.
 func (b *bench) bigPlan() {
 	n := b.opts.bigUsers
-	for _, kind := range []string{"scim", "floor", "minimal"} {
-		var walls []float64
-		var peak float64
-		var reqs int
-		for run := 0; run < b.opts.runs; run++ {
-			took, p, server := b.seededPlan(kind, fmt.Sprintf("bigplan-%s-%d", kind, run), n, n, scimtest.Options{})
-			walls, peak = append(walls, took.Seconds()), max(peak, p)
+	kinds := []string{"scim", "floor", "minimal"}
+	results := make([]stepResults, len(kinds))
+	// The kinds take turns run by run, as in lifecycles.
+	for run := 0; run < b.opts.runs; run++ {
+		for i, kind := range kinds {
+			u, server := b.seededPlan(kind, fmt.Sprintf("bigplan-%s-%d", kind, run), n, n, scimtest.Options{})
+			r := &results[i]
+			r.walls, r.peak = append(r.walls, u.took.Seconds()), max(r.peak, u.peakMiB)
+			r.terraformCPU, r.providerCPU = append(r.terraformCPU, u.terraformCPU), append(r.providerCPU, u.providerCPU)
 			if server != nil {
-				reqs = server.apiRequests()
+				r.reqs = server.apiRequests()
 				server.close()
 			}
 		}
+	}
+	for i, kind := range kinds {
+		r := results[i]
 		m := measurement{Scenario: fmt.Sprintf("users: plan (%d)", n), Step: "plan", Provider: kind, Resources: n,
-			WallS: median(walls), RunsS: walls, PeakMiB: peak}
+			WallS: median(r.walls), RunsS: r.walls, PeakMiB: r.peak,
+			TerraformCPUS: median(r.terraformCPU), ProviderCPUS: median(r.providerCPU)}
 		if kind == "scim" {
-			m.Requests, m.RequestsPerResource = reqs, float64(reqs)/float64(n)
+			m.Requests, m.RequestsPerResource = r.reqs, float64(r.reqs)/float64(n)
 		}
 		b.add(m)
 	}
@@ -340,7 +337,8 @@ func (b *bench) bigPlan() {
 // limit, every user of a large tenant (bigrefresh: pages, and how long
 // the requests take).
 func (b *bench) refreshFew() {
-	took, _, server := b.seededPlan("scim", "refresh-few", 10, b.opts.tenant, scimtest.Options{})
+	u, server := b.seededPlan("scim", "refresh-few", 10, b.opts.tenant, scimtest.Options{})
+	took := u.took
 	defer server.close()
 	b.add(measurement{Scenario: fmt.Sprintf("refresh: 10 managed users in a tenant of %d", b.opts.tenant), Step: "refresh-few",
 		Provider: "scim", Resources: 10, WallS: took.Seconds(), RunsS: []float64{took.Seconds()},
@@ -350,7 +348,8 @@ func (b *bench) refreshFew() {
 
 func (b *bench) bigRefresh() {
 	n, limit := b.opts.bigUsers, b.opts.rateLimit
-	took, _, server := b.seededPlan("scim", "bigrefresh", n, n, scimtest.Options{Quirks: scimtest.Quirks{RateLimit: limit}})
+	u, server := b.seededPlan("scim", "bigrefresh", n, n, scimtest.Options{Quirks: scimtest.Quirks{RateLimit: limit}})
+	took := u.took
 	defer server.close()
 	log := apiLog(server.Requests())
 	span := 0.0

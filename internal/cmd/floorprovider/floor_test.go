@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"regexp"
 	"testing"
 
@@ -12,22 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-)
 
-// floorConfig is the benchmark's configuration (internal/cmd/bench) at n
-// users, the first `changed` of them with another title.
-func floorConfig(n, changed int) string {
-	return fmt.Sprintf(`
-resource "scim_user" "u" {
-  count        = %[1]d
-  user_name    = "user${count.index}@example.com"
-  display_name = "User ${count.index}"
-  title        = count.index < %[2]d ? "v2" : "v1"
-  name         = { given_name = "User", family_name = "N${count.index}" }
-  emails       = [{ value = "user${count.index}@example.com", type = "work", primary = true }]
-}
-`, n, changed)
-}
+	"github.com/scim-terraform/terraform-provider-scim/internal/benchconfig"
+)
 
 // TestFloors walks the benchmark's lifecycle (create, no-change plan,
 // update, destroy) through each floor server and schema the bench uses, so
@@ -52,14 +38,14 @@ func TestFloors(t *testing.T) {
 					ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){"scim": factory},
 					Steps: []resource.TestStep{
 						{
-							Config: floorConfig(3, 0),
+							Config: benchconfig.Users("user", 3, 0),
 							ConfigStateChecks: []statecheck.StateCheck{
 								statecheck.ExpectKnownValue("scim_user.u[0]", tfjsonpath.New("id"), knownvalue.StringRegexp(hexID)),
 								statecheck.ExpectKnownValue("scim_user.u[2]", tfjsonpath.New("title"), knownvalue.StringExact("v1")),
 							},
 						},
 						{
-							Config: floorConfig(3, 1),
+							Config: benchconfig.Users("user", 3, 1),
 							ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 								plancheck.ExpectResourceAction("scim_user.u[0]", plancheck.ResourceActionUpdate),
 								plancheck.ExpectResourceAction("scim_user.u[1]", plancheck.ResourceActionNoop),
