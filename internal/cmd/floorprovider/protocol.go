@@ -44,7 +44,7 @@ func newProtocolFloor(framework tfprotov6.ProviderServer) tfprotov6.ProviderServ
 func (s *protocolFloor) shape(ctx context.Context, typeName string) resourceShape {
 	s.once.Do(func() {
 		s.schemas = map[string]resourceShape{}
-		resp, err := s.ProviderServer.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+		resp, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 		if err != nil {
 			return
 		}
