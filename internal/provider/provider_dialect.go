@@ -32,7 +32,7 @@ type dialectModel struct {
 	Password            types.Bool   `tfsdk:"password"`
 	ETag                types.Bool   `tfsdk:"etag"`
 	FilterOnEmails      types.Bool   `tfsdk:"filter_on_emails"`
-	LookupBeforeCreate  types.Bool   `tfsdk:"lookup_before_create"`
+	LookupBeforeCreate  types.Bool   `tfsdk:"lookup_before_create"` // deprecated, read nowhere
 	DeactivateMayDelete types.Bool   `tfsdk:"deactivate_may_delete"`
 	RolesAttribute      types.String `tfsdk:"roles_attribute"`
 	UserSchemas         types.List   `tfsdk:"user_schemas"`
@@ -70,12 +70,15 @@ func dialectSchema() schema.SingleNestedAttribute {
 				"listed page by page).",
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf(scim.MembersInline, scim.MembersAttributes,
 					scim.MembersFilter, scim.MembersPaged)}},
-			"groups":                b("Whether the app has `/Groups`. When false, `scim_group` fails at plan time."),
-			"delete":                b("Whether the app accepts `DELETE` of users. When false, `destroy_mode = \"delete\"` fails at plan time."),
-			"password":              b("Whether the app accepts passwords. When false, `password_wo` fails at plan time."),
-			"etag":                  b("Send `If-Match` with the version read before a full replace."),
-			"filter_on_emails":      b("Whether `emails[...]` filters work."),
-			"lookup_before_create":  b("Look users up by userName before creating them, for servers that do not answer 409 on duplicates."),
+			"groups":           b("Whether the app has `/Groups`. When false, `scim_group` fails at plan time."),
+			"delete":           b("Whether the app accepts `DELETE` of users. When false, `destroy_mode = \"delete\"` fails at plan time."),
+			"password":         b("Whether the app accepts passwords. When false, `password_wo` fails at plan time."),
+			"etag":             b("Send `If-Match` with the version read before a full replace."),
+			"filter_on_emails": b("Whether `emails[...]` filters work."),
+			"lookup_before_create": schema.BoolAttribute{MarkdownDescription: "No longer has any effect: every create now " +
+				"looks its user (by `userName`) or group (by `displayName`) up first, so that a create whose request fails " +
+				"ambiguously never claims an object that existed before it.", Optional: true,
+				DeprecationMessage: "Every create now looks up before it posts; remove lookup_before_create."},
 			"deactivate_may_delete": b("Accept a user that disappears when deactivated (a 404 afterwards) as deactivated."),
 			"roles_attribute": schema.StringAttribute{MarkdownDescription: "Attribute that holds roles in the app, `roles` by default.",
 				Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
@@ -146,7 +149,6 @@ func resolveDialect(ctx context.Context, vendor types.String, overrides types.Ob
 	setBool("password", m.Password, &d.SupportsPassword)
 	setBool("etag", m.ETag, &d.SupportsETags)
 	setBool("filter_on_emails", m.FilterOnEmails, &d.FilterOnEmails)
-	setBool("lookup_before_create", m.LookupBeforeCreate, &d.LookupBeforeCreate)
 	setBool("deactivate_may_delete", m.DeactivateMayDelete, &d.DeactivateMayDelete)
 	setBool("discovery", m.Discovery, &d.Discover)
 	if !m.ConsistencyWindow.IsNull() && !m.ConsistencyWindow.IsUnknown() {

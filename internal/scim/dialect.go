@@ -60,9 +60,6 @@ type Dialect struct {
 	CursorPaging bool
 	// MaxPages bounds how many pages one listing reads.
 	MaxPages int
-	// LookupBeforeCreate searches by userName before POST, for servers that
-	// do not enforce userName uniqueness with a 409.
-	LookupBeforeCreate bool
 	// DeactivateMayDelete accepts a 404 after deactivation as success, for
 	// servers that remove users when they are deactivated.
 	DeactivateMayDelete bool

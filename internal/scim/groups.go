@@ -219,7 +219,9 @@ func (s *GroupsService) FindByDisplayName(ctx context.Context, name string) ([]*
 
 // Create posts a group. Members beyond one chunk are added afterwards with
 // PatchMembers, so that no request carries more member changes than the
-// server accepts. Like users, a POST is never retried.
+// server accepts. Like users, a POST is never retried blindly (see
+// createClaimingNew); groups of the same name that existed before it are
+// never taken for the new one.
 func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 	members := g.MemberIDs()
 	first := members
@@ -237,28 +239,28 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 		}
 		return decodeGroupBody("POST", resp.Body)
 	}
-	// After an ambiguous failure, a group with this displayName (and
-	// externalId, when set) that did not exist before is the one just made.
-	lookup := func() (*Group, error) {
+	sameName := func() ([]*Group, error) {
 		found, err := s.FindByDisplayName(ctx, g.DisplayName)
-		if err != nil {
-			return nil, err
-		}
 		var match []*Group
 		for _, f := range found {
 			if g.ExternalID == "" || f.ExternalID == g.ExternalID {
 				match = append(match, f)
 			}
 		}
-		if len(match) == 1 {
-			return match[0], nil
-		}
-		if len(match) > 1 {
-			return nil, fmt.Errorf("%w: %d groups named %q", ErrAmbiguous, len(match), g.DisplayName)
-		}
-		return nil, nil
+		return match, err
 	}
-	created, err := createWithLookup(ctx, s.client, post, lookup)
+	// Know which groups of this name exist before the POST: after an
+	// ambiguous failure only a group that was not among them can be the one
+	// the POST made. A group made by someone else is never claimed.
+	before, err := sameName()
+	if err != nil {
+		return nil, s.groupsUnsupported(err)
+	}
+	existed := map[string]bool{}
+	for _, b := range before {
+		existed[b.ID] = true
+	}
+	created, err := createClaimingNew(ctx, s.client, post, sameName, func(f *Group) bool { return existed[f.ID] })
 	if err != nil {
 		return nil, err
 	}

@@ -135,13 +135,16 @@ func (c *Client) retryPolicy(req request, resp *response, err error, tries *atte
 		}
 		return wait, true
 	case resp.StatusCode == http.StatusServiceUnavailable:
-		// With Retry-After the server says it did not act, so even a POST
-		// may be sent again; without it, only idempotent requests are.
-		if wait, ok := c.retryAfter(resp.Header); ok {
-			return wait, true
-		}
+		// Only idempotent requests are sent again here. A 503 may come from
+		// an app that acted before it failed, Retry-After or not, so a POST
+		// goes back to its caller, which looks up what the app holds before
+		// it posts again (createClaimingNew): a blind retry would make a
+		// duplicate group or meet its own user as "already exists".
 		if !req.Idempotent {
 			return 0, false
+		}
+		if wait, ok := c.retryAfter(resp.Header); ok {
+			return wait, true
 		}
 		return tries.backoff(c), true
 	case resp.StatusCode >= 500 && req.Idempotent && resp.StatusCode != http.StatusNotImplemented:

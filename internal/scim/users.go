@@ -152,23 +152,38 @@ func (s *UsersService) findOne(ctx context.Context, attr, value string, match fu
 	return nil, fmt.Errorf("%w: %s %q matches users %s", ErrAmbiguous, attr, value, strings.Join(ids, ", "))
 }
 
-// create posts a new user. A POST is never retried blindly: after a 5xx
-// or a lost answer the server may have created the user, so it is looked up
-// first. Found, it is returned (no duplicate, no "already exists" error);
-// absent, the POST is sent again, up to MaxRetries times.
+// create posts a new user that a lookup just before did not find. A POST is
+// never retried blindly: after a 5xx or a lost answer the app may have
+// created the user, so it is looked up first. Found, it is the one this
+// POST made (none existed before it), so it is returned (no duplicate, no
+// "already exists" error); absent, the POST is sent again, up to
+// MaxRetries times.
 func (s *UsersService) create(ctx context.Context, u *User) (*User, error) {
-	return createWithLookup(ctx, s.client, func() (*User, error) {
+	post := func() (*User, error) {
 		resp, err := s.client.do(ctx, request{Method: "POST", Path: "Users", Body: s.userDoc(u), Sensitive: u.Password != ""})
 		if err != nil {
 			return nil, err
 		}
 		return s.createdUser(ctx, u, resp)
-	}, func() (*User, error) { return s.FindByUserName(ctx, u.UserName) })
+	}
+	lookup := func() ([]*User, error) {
+		found, err := s.FindByUserName(ctx, u.UserName)
+		if found == nil {
+			return nil, err
+		}
+		return []*User{found}, err
+	}
+	return createClaimingNew(ctx, s.client, post, lookup, func(*User) bool { return false })
 }
 
-// createWithLookup runs post; after an ambiguous failure it runs lookup and
-// either returns what it found or posts again.
-func createWithLookup[T any](ctx context.Context, c *Client, post func() (*T, error), lookup func() (*T, error)) (*T, error) {
+// createClaimingNew runs post. After an ambiguous failure (the app may or
+// may not have acted) it runs lookup and claims the one object found that
+// existedBefore says was not there before the first POST: only that one can
+// be the POST's work. None found, it posts again; more than one, it stops.
+// An object that existed before is never returned: the caller decides what
+// to do with it by the documented rules (refuse, reactivate, adopt).
+func createClaimingNew[T any](ctx context.Context, c *Client, post func() (*T, error), lookup func() ([]*T, error),
+	existedBefore func(*T) bool) (*T, error) {
 	for attempt := 0; ; attempt++ {
 		created, err := post()
 		if err == nil || !ambiguousWriteFailure(err) || ctx.Err() != nil {
@@ -178,8 +193,18 @@ func createWithLookup[T any](ctx context.Context, c *Client, post func() (*T, er
 		if lookupErr != nil {
 			return nil, fmt.Errorf("%w (looking it up afterwards failed too: %w)", err, lookupErr)
 		}
-		if found != nil {
-			return found, nil
+		var fresh []*T
+		for _, f := range found {
+			if !existedBefore(f) {
+				fresh = append(fresh, f)
+			}
+		}
+		if len(fresh) == 1 {
+			return fresh[0], nil
+		}
+		if len(fresh) > 1 {
+			return nil, fmt.Errorf("%w: %d new objects match what was created after the request failed (%w); "+
+				"import the right one and delete the others in the app", ErrAmbiguous, len(fresh), err)
 		}
 		if attempt >= c.cfg.MaxRetries {
 			return nil, err
@@ -237,8 +262,8 @@ const (
 	Adopted
 )
 
-// CreateOrTakeOver creates u, or, when its userName is taken (a 409, or a
-// lookup first for dialects that do not enforce uniqueness), takes over the
+// CreateOrTakeOver creates u, or, when its userName is taken (found by the
+// lookup that precedes every POST, or answered with a 409), takes over the
 // existing user: an inactive one is reactivated and updated; an active one is
 // adopted only when adopt is true, and otherwise reported as
 // *ExistingUserError. Destroy only deactivates, so re-adding a user must
@@ -250,14 +275,16 @@ const (
 // (with the user as stored).
 func (s *UsersService) CreateOrTakeOver(ctx context.Context, u *User, adopt bool) (*User, TakeOver, error) {
 	managed := SetAttrs(u)
-	if s.client.dialect.LookupBeforeCreate {
-		existing, err := s.FindByUserName(ctx, u.UserName)
-		if err != nil {
-			return nil, Created, err
-		}
-		if existing != nil {
-			return s.takeOver(ctx, existing, u, managed, adopt)
-		}
+	// Know what exists before the POST: after an ambiguous failure (a 5xx,
+	// a reset, a timeout), a user found by its userName can then only be the
+	// one the POST made. Without this lookup a user made by hand would be
+	// claimed as created, and destroyed with the resource.
+	existing, err := s.FindByUserName(ctx, u.UserName)
+	if err != nil {
+		return nil, Created, err
+	}
+	if existing != nil {
+		return s.takeOver(ctx, existing, u, managed, adopt)
 	}
 	created, err := s.create(ctx, u)
 	if err == nil {
