@@ -50,10 +50,22 @@ func rawValue(raw tftypes.Value, name string) (tftypes.Value, bool) {
 	return tv, ok
 }
 
-// isSet reports whether raw holds a known, non-null value at name.
+// isSet reports whether raw sets name: to a value, or to one known only at
+// apply (unknown itself, or inside an unknown parent object). An unknown
+// value is never a removal: planned as one, Terraform rejects the plan.
 func isSet(raw tftypes.Value, name string) bool {
-	v, ok := rawValue(raw, name)
-	return ok && v.IsKnown() && !v.IsNull()
+	v := raw
+	for _, step := range strings.Split(name, ".") {
+		if !v.IsKnown() {
+			return true
+		}
+		next, ok := rawValue(v, step)
+		if !ok {
+			return false
+		}
+		v = next
+	}
+	return !v.IsKnown() || !v.IsNull()
 }
 
 // configuredUserAttrs returns the names of userAttrPaths the configuration
