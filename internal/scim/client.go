@@ -83,10 +83,12 @@ type Client struct {
 	dialect Dialect
 	limiter *adaptiveLimiter
 	gate    *pauseGate
-	// usePut and plainJSON remember fallbacks learned from the server
-	// (405/501 on PATCH, 415 on scim+json) for the rest of the run.
-	usePut    atomic.Bool
+	// plainJSON remembers the fallback learned from a 415 on scim+json for
+	// the rest of the run (PUT instead of PATCH is learned per resource
+	// type, in each service).
 	plainJSON atomic.Bool
+	// objects serialises read-modify-write cycles per object.
+	objects objectLocks
 	schemas   schemaCache
 	// lastWriteNanos is when this client last sent a request that may
 	// change the app (anything but GET): pages fetched before it are stale.
@@ -100,7 +102,14 @@ type Client struct {
 	Groups *GroupsService
 }
 
-type service struct{ client *Client }
+type service struct {
+	client *Client
+	// usePut says this resource type is written with GET and PUT: the
+	// dialect says so, or the app answered a PATCH of it with 405 or 501.
+	// Learned per type: an app may refuse PATCH of users and take it for
+	// groups, and groups whose members cannot be read cannot be PUT.
+	usePut atomic.Bool
+}
 
 // New validates cfg and builds a Client.
 func New(cfg Config) (*Client, error) {
@@ -151,7 +160,6 @@ func New(cfg Config) (*Client, error) {
 	if err := c.dialect.Validate(); err != nil {
 		return nil, err
 	}
-	c.usePut.Store(c.dialect.UpdateMethod == UpdatePut)
 	c.limiter = newAdaptiveLimiter(cfg.RateLimit)
 	var secrets []string
 	for _, s := range append([]string{cfg.Token, cfg.Password}, cfg.Secrets...) {
@@ -170,6 +178,7 @@ func New(cfg Config) (*Client, error) {
 	c.groupPages = newPagedReads(c, "Groups", cfg.Refresh)
 	c.Users = &UsersService{client: c}
 	c.Groups = &GroupsService{client: c}
+	c.setUpdateMethod()
 	return c, nil
 }
 
@@ -192,14 +201,20 @@ func (c *Client) SetDialect(d Dialect) error {
 		return err
 	}
 	c.dialect = d
-	c.usePut.Store(d.UpdateMethod == UpdatePut)
+	c.setUpdateMethod()
 	return nil
 }
 
-// UpdateMethod says how writes are sent now: UpdatePatch, or UpdatePut once
-// the dialect, discovery or a 405/501 answer showed the app has no PATCH.
+func (c *Client) setUpdateMethod() {
+	c.Users.usePut.Store(c.dialect.UpdateMethod == UpdatePut)
+	c.Groups.usePut.Store(c.dialect.UpdateMethod == UpdatePut)
+}
+
+// UpdateMethod says how user writes are sent now: UpdatePatch, or
+// UpdatePut once the dialect, discovery or a 405/501 answer showed the app
+// has no PATCH of users.
 func (c *Client) UpdateMethod() string {
-	if c.usePut.Load() {
+	if c.Users.usePut.Load() {
 		return UpdatePut
 	}
 	return UpdatePatch

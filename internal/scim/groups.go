@@ -291,13 +291,13 @@ func (s *GroupsService) Update(ctx context.Context, id string, attrs []Operation
 	if len(attrs) == 0 && len(add) == 0 && len(remove) == 0 {
 		return nil
 	}
-	if !s.client.usePut.Load() {
+	if !s.usePut.Load() {
 		err := s.patchInChunks(ctx, id, attrs, add, remove)
 		if !errors.Is(err, ErrUnsupported) {
 			return err
 		}
-		s.client.log.InfoContext(ctx, "the app does not support PATCH; writing with GET and PUT from now on", "error", err.Error())
-		s.client.usePut.Store(true)
+		s.client.log.InfoContext(ctx, "the app does not support PATCH of groups; writing them with GET and PUT from now on", "error", err.Error())
+		s.usePut.Store(true)
 	}
 	return s.replace(ctx, id, attrs, add, remove)
 }

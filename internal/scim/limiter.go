@@ -327,7 +327,7 @@ func (a *adaptiveLimiter) observe(sent time.Time, status int, h http.Header) {
 		a.known *= 0.97
 		// Never below the rate that has been succeeding: 429s that a
 		// slower pace does not stop are not cured by going slower still.
-		a.limiter.SetLimit(max(current*0.9, minimumRate, rate.Limit(0.9*a.bestAccepted)))
+		a.limiter.SetLimit(min(max(current*0.9, a.slowest(), rate.Limit(0.9*a.bestAccepted)), a.ceiling))
 		a.limiter.SetBurst(1)
 		a.trial.slower = a.limiter.Limit()
 		a.probedAt = now
@@ -515,7 +515,14 @@ func (a *adaptiveLimiter) setPace(now time.Time) {
 // paceUnderKnown is the pace the known limit and margin call for, within
 // the user's rate_limit. Called with mu held.
 func (a *adaptiveLimiter) paceUnderKnown() rate.Limit {
-	return max(min(a.known*a.safety, a.ceiling), minimumRate)
+	return max(min(a.known*a.safety, a.ceiling), a.slowest())
+}
+
+// slowest is the slowest pace the limiter falls to: minimumRate, or the
+// user's rate_limit when that is lower still (every accepted rate_limit is
+// honoured, 0.1/s included).
+func (a *adaptiveLimiter) slowest() rate.Limit {
+	return min(minimumRate, a.ceiling)
 }
 
 // learn records the server's limit and paces just under it (never above

@@ -2,16 +2,38 @@ package scim
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 )
 
 // readModifyWrite is how apps without PATCH are written: GET the resource
 // at path, let modify change the document locally, and PUT it back whole,
-// with If-Match and the version read when the app uses ETags (a 412 then
-// means someone else changed it in between). Read-only "meta" is not sent
-// back. It returns the PUT answer's body.
+// with If-Match and the version read when the app uses ETags. Read-only
+// "meta" is not sent back. It returns the PUT answer's body.
+//
+// Cycles on one object never overlap within this client (objectLocks), so
+// one PUT cannot drop what another just wrote; a 412 (someone outside this
+// provider changed the object since the GET) reads it again and redoes the
+// change, up to MaxRetries times.
 func (c *Client) readModifyWrite(ctx context.Context, path string, modify func(jsonObject) error, sensitive bool) ([]byte, error) {
+	unlock, err := c.objects.lock(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	for attempt := 0; ; attempt++ {
+		body, err := c.readModifyWriteOnce(ctx, path, modify, sensitive)
+		var se *Error
+		if attempt < c.cfg.MaxRetries && errors.As(err, &se) && se.StatusCode == http.StatusPreconditionFailed {
+			c.log.DebugContext(ctx, "the object changed between GET and PUT; reading it again", "path", path)
+			continue
+		}
+		return body, err
+	}
+}
+
+func (c *Client) readModifyWriteOnce(ctx context.Context, path string, modify func(jsonObject) error, sensitive bool) ([]byte, error) {
 	resp, err := c.do(ctx, request{Method: "GET", Path: path, Idempotent: true})
 	if err != nil {
 		return nil, err

@@ -85,7 +85,9 @@ func (p *pacer) take(now time.Time) time.Time {
 	if p.limit == rate.Inf {
 		return now
 	}
-	interval := time.Duration(float64(time.Second) / float64(max(p.limit, minimumRate)))
+	// The limiter never sets a pace below the lower of minimumRate and the
+	// user's rate_limit; a rate_limit under minimumRate is kept as given.
+	interval := time.Duration(float64(time.Second) / float64(max(p.limit, minimumRate/100)))
 	next := p.last.Add(interval)
 	if next.Before(now) {
 		next = now

@@ -88,3 +88,23 @@ func TestPacerWaitHonoursContext(t *testing.T) {
 		t.Fatal("Wait returned nil for a slot two seconds away and a context ending in 20ms")
 	}
 }
+
+// TestRateLimitBelowMinimumIsHonoured: a rate_limit of 0.2/s spaces
+// requests 5 s apart, also after 429s slowed the pace (the limiter's own
+// floor of 0.5/s used to win, sending 2.5 times as fast as allowed).
+func TestRateLimitBelowMinimumIsHonoured(t *testing.T) {
+	a := newAdaptiveLimiter(0.2)
+	now := time.Now()
+	first, second := a.limiter.take(now), a.limiter.take(now)
+	if gap := second.Sub(first); gap != 5*time.Second {
+		t.Fatalf("requests %v apart, want 5s", gap)
+	}
+	a.mu.Lock()
+	a.known = 0.01
+	a.setPace(now)
+	pace := a.limiter.Limit()
+	a.mu.Unlock()
+	if pace != 0.2 {
+		t.Fatalf("pace under a known limit below the floor is %v, want the rate_limit 0.2", pace)
+	}
+}

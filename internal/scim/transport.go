@@ -39,6 +39,9 @@ type request struct {
 	Sensitive bool
 	// NoRetry sends the request once (discovery hints are not worth waiting for).
 	NoRetry bool
+	// plainJSON is set by do for each try: the body goes as
+	// application/json, the fallback learned from a 415.
+	plainJSON bool
 }
 
 // resolve joins an escaped relative path (ids escaped with url.PathEscape)
@@ -69,6 +72,7 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 	}
 	var tries attempts
 	for ; ; tries.sent++ {
+		req.plainJSON = c.plainJSON.Load()
 		resp, err := c.send(ctx, req, body)
 		wait, retry := c.retryPolicy(req, resp, err, &tries)
 		if !retry {
@@ -109,8 +113,10 @@ func (a *attempts) backoff(c *Client) time.Duration {
 // also pauses every other caller of the client (the pause gate), since the
 // rate limit is per tenant, not per resource.
 func (c *Client) retryPolicy(req request, resp *response, err error, tries *attempts) (time.Duration, bool) {
-	if resp != nil && resp.StatusCode == http.StatusUnsupportedMediaType && !c.plainJSON.Load() {
-		// The server refuses application/scim+json: fall back to application/json once.
+	if resp != nil && resp.StatusCode == http.StatusUnsupportedMediaType && !req.plainJSON && req.Body != nil {
+		// The server refuses application/scim+json: fall back to
+		// application/json, for this request (even when another one in
+		// flight learned it first) and every later one.
 		c.plainJSON.Store(true)
 		return 0, true
 	}
@@ -265,7 +271,7 @@ func (c *Client) setHeaders(httpReq *http.Request, req request, hasBody bool) er
 	h.Set("Accept", mediaType+", application/json")
 	if hasBody {
 		contentType := c.dialect.ContentType
-		if c.plainJSON.Load() {
+		if req.plainJSON {
 			contentType = "application/json"
 		}
 		h.Set("Content-Type", contentType)

@@ -383,13 +383,13 @@ func opPaths(ops []Operation) []string {
 // user as the app stored it.
 func (s *UsersService) write(ctx context.Context, id string, ops []Operation) (*User, error) {
 	ops = orderOps(s.appOps(ops))
-	if !s.client.usePut.Load() {
+	if !s.usePut.Load() {
 		u, err := s.patch(ctx, id, ops)
 		if !errors.Is(err, ErrUnsupported) {
 			return u, err
 		}
-		s.client.log.InfoContext(ctx, "the app does not support PATCH; writing with GET and PUT from now on", "error", err.Error())
-		s.client.usePut.Store(true)
+		s.client.log.InfoContext(ctx, "the app does not support PATCH of users; writing them with GET and PUT from now on", "error", err.Error())
+		s.usePut.Store(true)
 	}
 	return s.replace(ctx, id, ops)
 }
@@ -469,7 +469,7 @@ func (s *UsersService) Deactivate(ctx context.Context, id string) error {
 	ops := []Operation{{Op: "replace", Path: "active", Value: false}}
 	u, err := s.write(ctx, id, ops)
 	var se *Error
-	if errors.As(err, &se) && se.StatusCode == http.StatusBadRequest && !s.client.usePut.Load() {
+	if errors.As(err, &se) && se.StatusCode == http.StatusBadRequest && !s.usePut.Load() {
 		// Some servers only take Okta's path-less form.
 		u, err = s.patch(ctx, id, []Operation{{Op: "replace", Value: map[string]any{"active": false}}})
 	}
