@@ -89,7 +89,7 @@ type Client struct {
 	plainJSON atomic.Bool
 	// objects serialises read-modify-write cycles per object.
 	objects objectLocks
-	schemas   schemaCache
+	schemas schemaCache
 	// lastWriteNanos is when this client last sent a request that may
 	// change the app (anything but GET): pages fetched before it are stale.
 	lastWriteNanos atomic.Int64
