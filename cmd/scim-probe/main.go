@@ -106,14 +106,7 @@ func clientConfig(endpoint string, timeout time.Duration) (scim.Config, error) {
 			TokenURL: tokenURL, ClientID: os.Getenv("SCIM_OAUTH2_CLIENT_ID"), ClientSecret: os.Getenv("SCIM_OAUTH2_CLIENT_SECRET"),
 			Scopes: strings.FieldsFunc(os.Getenv("SCIM_OAUTH2_SCOPES"), func(r rune) bool { return r == ',' || r == ' ' }),
 		}
-		source := cc.TokenSource(context.Background())
-		cfg.TokenSource = func() (string, error) {
-			tok, err := source.Token()
-			if err != nil {
-				return "", err
-			}
-			return tok.AccessToken, nil
-		}
+		cfg.TokenSource = scim.ClientCredentials(cc, nil)
 		cfg.Secrets = append(cfg.Secrets, cc.ClientSecret)
 	}
 	if cfg.Token == "" && cfg.Username == "" && cfg.TokenSource == nil {

@@ -91,7 +91,10 @@ func withEnvironment(ctx context.Context, data scimProviderModel, s providerSche
 			data.Headers = m
 		}
 	}
-	if data.OAuth2.IsNull() && os.Getenv("SCIM_OAUTH2_TOKEN_URL") != "" {
+	// Credentials in the block always win: with several tenants in one job,
+	// an environment meant for one must never send another's token.
+	blockCredentials := !data.Token.IsNull() || !data.BasicAuth.IsNull() || !data.OAuth2.IsNull()
+	if !blockCredentials && os.Getenv("SCIM_OAUTH2_TOKEN_URL") != "" {
 		data.OAuth2 = oauth2FromEnvironment(ctx, s.objectType("oauth2"), diags)
 	}
 	if v := os.Getenv("SCIM_DIALECT"); v != "" && data.Dialect.IsNull() {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -40,9 +39,9 @@ func oauth2Schema() schema.SingleNestedAttribute {
 
 // oauth2TokenSource builds a cached client-credentials token source that
 // fetches tokens through the SCIM client's HTTP client (same TLS and
-// redirect rules). It uses a background context: tokens outlive the
-// Configure call that creates the source.
-func oauth2TokenSource(ctx context.Context, obj types.Object, httpClient func() *http.Client, diags *diag.Diagnostics) (func() (string, error), string) {
+// redirect rules). A fetch runs under the context of the request that needs
+// the token, so it ends with that request's timeout or cancellation.
+func oauth2TokenSource(ctx context.Context, obj types.Object, httpClient func() *http.Client, diags *diag.Diagnostics) (func(context.Context) (string, error), string) {
 	var m oauth2Model
 	diags.Append(obj.As(ctx, &m, objectAsOptions)...)
 	if diags.HasError() {
@@ -59,19 +58,12 @@ func oauth2TokenSource(ctx context.Context, obj types.Object, httpClient func() 
 	if !m.Scopes.IsNull() {
 		diags.Append(m.Scopes.ElementsAs(ctx, &cfg.Scopes, false)...)
 	}
-	var (
-		once   sync.Once
-		source oauth2.TokenSource
-	)
-	return func() (string, error) {
-		once.Do(func() {
-			tokenCtx := context.WithValue(context.Background(), oauth2.HTTPClient, httpClient())
-			source = oauth2.ReuseTokenSource(nil, cfg.TokenSource(tokenCtx))
-		})
-		tok, err := source.Token()
+	fetch := scim.ClientCredentials(cfg, httpClient)
+	return func(reqCtx context.Context) (string, error) {
+		tok, err := fetch(reqCtx)
 		if err != nil {
 			return "", fmt.Errorf("%w (check oauth2.client_id and oauth2.client_secret, and that token_url is the app's token endpoint)", err)
 		}
-		return tok.AccessToken, nil
+		return tok, nil
 	}, cfg.ClientSecret
 }

@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -34,7 +35,7 @@ type Config struct {
 	Password string
 	// TokenSource, when set, supplies bearer tokens (for OAuth 2.0 client
 	// credentials); it wins over Token.
-	TokenSource func() (string, error)
+	TokenSource func(context.Context) (string, error)
 	// RateLimit caps requests per second across every caller of the client; 0 means unlimited.
 	RateLimit float64
 	// MaxRetries bounds the retries of one failed request; zero means none.

@@ -281,7 +281,7 @@ func (c *Client) setHeaders(httpReq *http.Request, req request, hasBody bool) er
 	}
 	switch {
 	case c.cfg.TokenSource != nil:
-		tok, err := c.cfg.TokenSource()
+		tok, err := c.cfg.TokenSource(httpReq.Context())
 		if err != nil {
 			return fmt.Errorf("%w: obtaining an access token: %w", errCredentials, err)
 		}
