@@ -170,3 +170,18 @@ func (e *HiddenConflictError) Error() string {
 
 // Unwrap returns the app's answer.
 func (e *HiddenConflictError) Unwrap() error { return e.Err }
+
+// IncompleteCreateError reports a create whose POST made the object but
+// whose follow-up write failed: the object exists in the app (User holds it
+// as the app answered the POST), so the caller must keep it rather than
+// orphan it, and finish the job later.
+type IncompleteCreateError struct {
+	User *User
+	Err  error
+}
+
+func (e *IncompleteCreateError) Error() string {
+	return fmt.Sprintf("user %q was created with id %q, but the write that follows the POST failed: %v", e.User.UserName, e.User.ID, e.Err)
+}
+
+func (e *IncompleteCreateError) Unwrap() error { return e.Err }

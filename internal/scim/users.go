@@ -288,8 +288,12 @@ func (s *UsersService) CreateOrTakeOver(ctx context.Context, u *User, adopt bool
 	}
 	created, err := s.create(ctx, u)
 	if err == nil {
-		created, err = s.settle(ctx, created.ID, created, u, managed)
-		return created, Created, err
+		settled, err := s.settle(ctx, created.ID, created, u, managed)
+		var mismatch *MismatchError
+		if err != nil && !errors.As(err, &mismatch) {
+			return created, Created, &IncompleteCreateError{User: created, Err: err}
+		}
+		return settled, Created, err
 	}
 	if !errors.Is(err, ErrConflict) {
 		return nil, Created, err
