@@ -106,7 +106,7 @@ func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	err := r.client.ReadAfterWrite(ctx, lastWrite(ctx, req.Private), func() (bool, error) {
 		var err error
 		group, err = r.client.Groups.GetWithMembers(ctx, state.GroupID.ValueString(), []string{state.MemberID.ValueString()})
-		return err == nil && slices.Contains(group.MemberIDs(), state.MemberID.ValueString()), err
+		return err == nil && isMember(group, state.MemberID.ValueString()), err
 	})
 	if errors.Is(err, scim.ErrNotFound) {
 		tflog.Warn(ctx, "SCIM group is gone; removing the membership from state", map[string]any{"scim_id": state.GroupID.ValueString()})
@@ -117,7 +117,7 @@ func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.Diagnostics.AddError(clientError("reading", "group", state.GroupID.ValueString(), err))
 		return
 	}
-	if !slices.Contains(group.MemberIDs(), state.MemberID.ValueString()) {
+	if !isMember(group, state.MemberID.ValueString()) {
 		tflog.Warn(ctx, "membership removed in the app; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -167,4 +167,11 @@ func (r *groupMemberResource) ImportState(ctx context.Context, req resource.Impo
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_id"), member)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), group+"/"+member)...)
 	setMembershipIdentity(ctx, resp.Identity, group, member, &resp.Diagnostics)
+}
+
+// isMember reports whether a read of group shows member; on apps whose
+// reads never show members (reported unknown), the membership is trusted
+// from the state.
+func isMember(group *scim.Group, member string) bool {
+	return !group.MembersKnown || slices.Contains(group.MemberIDs(), member)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -113,6 +114,21 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	group := &scim.Group{DisplayName: plan.DisplayName.ValueString(), ExternalID: plan.ExternalID.ValueString(), Members: scim.MembersOf(members)}
 	created, err := r.client.Groups.Create(ctx, group)
+	if err != nil && created != nil {
+		// The group exists but did not keep its members: keep it in state
+		// (tainted) with the members it has, so that nothing is orphaned.
+		state := plan
+		state.ID = types.StringValue(created.ID)
+		if !plan.Members.IsNull() {
+			state.Members = memberList(created.MemberIDs(), &resp.Diagnostics)
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		setIDIdentity(ctx, resp.Identity, created.ID, &resp.Diagnostics)
+		resp.Diagnostics.AddError("SCIM group created, but its members were not kept",
+			fmt.Sprintf("Group %q was created in the app with id %q and is saved in the state (marked tainted), but the app "+
+				"did not keep the members sent. The next terraform apply tries again.\n\n%v", group.DisplayName, created.ID, err))
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError(clientError("creating", "group", group.DisplayName, err))
 		return
@@ -158,14 +174,20 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	writtenAt := lastWrite(ctx, req.Private)
 	err := r.client.ReadAfterWrite(ctx, writtenAt, func() (bool, error) {
 		var err error
-		group, err = r.client.Groups.RefreshWithMembers(ctx, state.ID.ValueString(), state.Members.IDs(), writtenAt)
+		// Unmanaged members are not read: an empty list of expected members
+		// (not nil, which means "everyone") costs no member lookups.
+		expected := state.Members.IDs()
+		if expected == nil {
+			expected = []string{}
+		}
+		group, err = r.client.Groups.RefreshWithMembers(ctx, state.ID.ValueString(), expected, writtenAt)
 		if err != nil || !r.client.Settling(writtenAt) {
 			return true, err // outside the window every answer stands: no need to compare
 		}
 		// Settled when the app shows what was written, or anything but the
 		// group as it was before the write: that is a change by someone else
 		// (drift), which lag cannot explain.
-		shown := groupFingerprint(group.DisplayName, group.MemberIDs(), !state.Members.IsNull())
+		shown := groupFingerprint(group.DisplayName, shownMembers(state, group), !state.Members.IsNull())
 		written := groupFingerprint(state.DisplayName.ValueString(), state.Members.IDs(), !state.Members.IsNull())
 		before := priorFingerprint(ctx, req.Private)
 		return shown == written || (before != "" && shown != before), nil
@@ -274,11 +296,21 @@ func refreshGroup(state *groupResourceModel, group *scim.Group, diags *diag.Diag
 	if !state.Members.IsNull() {
 		// Members are compared only when managed here; otherwise they belong
 		// to scim_group_member resources or to the app.
-		state.Members = memberList(orderLike(state.Members.IDs(), group.MemberIDs()), diags)
+		state.Members = memberList(orderLike(state.Members.IDs(), shownMembers(*state, group)), diags)
 	}
 	if state.DestroyMode.IsNull() {
 		state.DestroyMode = types.StringValue(destroyDelete)
 	}
+}
+
+// shownMembers is the members a read shows, or, for apps whose reads never
+// show members (the client then reports them unknown), the state's: such
+// membership is trusted from the state and its drift cannot be seen.
+func shownMembers(state groupResourceModel, group *scim.Group) []string {
+	if !group.MembersKnown {
+		return state.Members.IDs()
+	}
+	return group.MemberIDs()
 }
 
 func memberIDs(list memberListValue) []string {

@@ -67,9 +67,11 @@ func dialectSchema() schema.SingleNestedAttribute {
 			"members_read": schema.StringAttribute{MarkdownDescription: "How group members are read: `inline` (with the group), " +
 				"`attributes` (`?attributes=members`) or `filter` (one `id eq … and members eq …` query per expected member, " +
 				"for servers that never return members) or `paged` (the users whose `groups` contain the group, " +
-				"listed page by page).",
+				"listed page by page), or `write_only` for apps that take member changes as PATCH add/remove but never " +
+				"show members on reads: membership is then written as add/remove changes and trusted from the state, so " +
+				"changes made in the app cannot be detected.",
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf(scim.MembersInline, scim.MembersAttributes,
-					scim.MembersFilter, scim.MembersPaged)}},
+					scim.MembersFilter, scim.MembersPaged, scim.MembersWriteOnly)}},
 			"groups":           b("Whether the app has `/Groups`. When false, `scim_group` fails at plan time."),
 			"delete":           b("Whether the app accepts `DELETE` of users. When false, `destroy_mode = \"delete\"` fails at plan time."),
 			"password":         b("Whether the app accepts passwords. When false, `password_wo` fails at plan time."),

@@ -23,6 +23,12 @@ const (
 	// eq "g". Suits servers that cap or omit members on group reads but
 	// keep users' groups.
 	MembersPaged = "paged"
+	// MembersWriteOnly: the app takes member changes as PATCH add/remove
+	// but drops members sent in a POST or PUT body and never shows them on
+	// reads (directory-sync receivers embedded in SaaS products). Members
+	// are sent as deltas and trusted from the state; membership drift made
+	// in the app cannot be detected.
+	MembersWriteOnly = "write_only"
 )
 
 // Update methods.
@@ -180,9 +186,9 @@ func (d Dialect) Validate() error {
 		problems = append(problems, fmt.Sprintf("update_method %q must be patch or put", d.UpdateMethod))
 	}
 	switch d.MembersRead {
-	case MembersInline, MembersAttributes, MembersFilter, MembersPaged:
+	case MembersInline, MembersAttributes, MembersFilter, MembersPaged, MembersWriteOnly:
 	default:
-		problems = append(problems, fmt.Sprintf("members_read %q must be inline, attributes, filter or paged", d.MembersRead))
+		problems = append(problems, fmt.Sprintf("members_read %q must be inline, attributes, filter, paged or write_only", d.MembersRead))
 	}
 	if d.ConsistencyWindow < 0 || d.ConsistencyWindow > maxConsistencyWindow {
 		problems = append(problems, fmt.Sprintf("consistency_window %s must be between 0s and %s", d.ConsistencyWindow, maxConsistencyWindow))

@@ -51,6 +51,10 @@ func (s *GroupsService) Get(ctx context.Context, id string) (*Group, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.writeOnly() {
+		g.Members, g.MembersKnown = nil, false // whatever it shows, the app does not show members
+		return g, nil
+	}
 	if !g.MembersKnown && s.client.dialect.MembersRead != MembersFilter && s.client.dialect.MembersRead != MembersPaged {
 		g.MembersKnown = true // the dialect promised members: absent means none
 	}
@@ -80,7 +84,7 @@ func (s *GroupsService) RefreshWithMembers(ctx context.Context, id string, candi
 // particular, such as data sources, still see every member.
 func (s *GroupsService) GetWithMembers(ctx context.Context, id string, candidates []string) (*Group, error) {
 	g, err := s.Get(ctx, id)
-	if err != nil || g.MembersKnown {
+	if err != nil || g.MembersKnown || s.writeOnly() {
 		return g, err
 	}
 	g.Members, g.MembersKnown = nil, true
@@ -147,6 +151,8 @@ func (s *GroupsService) FillMembers(ctx context.Context, groups []*Group) error 
 	var err error
 	for i, g := range groups {
 		switch {
+		case s.writeOnly():
+			g.Members, g.MembersKnown = nil, false
 		case g.MembersKnown || s.client.dialect.MembersRead == MembersInline:
 			g.MembersKnown = true
 		case s.client.dialect.MembersRead == MembersFilter:
@@ -225,8 +231,8 @@ func (s *GroupsService) FindByDisplayName(ctx context.Context, name string) ([]*
 func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 	members := g.MemberIDs()
 	first := members
-	if len(first) > s.client.dialect.MemberChunkSize {
-		first = nil
+	if len(first) > s.client.dialect.MemberChunkSize || s.writeOnly() {
+		first = nil // added afterwards with PATCH (write-only apps drop members sent in a POST)
 	}
 	doc := map[string]any{"schemas": []string{SchemaGroup}, "displayName": g.DisplayName, "members": memberValues(first)}
 	if g.ExternalID != "" {
@@ -260,16 +266,29 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 	for _, b := range before {
 		existed[b.ID] = true
 	}
+	writtenAt := time.Now()
 	created, err := createClaimingNew(ctx, s.client, post, sameName, func(f *Group) bool { return existed[f.ID] })
 	if err != nil {
 		return nil, err
 	}
-	if !created.MembersKnown || len(created.Members) == 0 {
-		created.Members = MembersOf(first)
+	shown := created
+	if len(first) == 0 || (created.MembersKnown && len(missingIDs(first, created.MemberIDs())) == 0) {
+		shown = nil // the answer shows every member sent: nothing to check
 	}
-	created.MembersKnown = true
+	if err := s.confirm(ctx, created.ID, writtenAt, "POST /Groups", nil, first, nil, shown); err != nil {
+		// The group exists: the caller keeps it, with the members it has.
+		created.Members, created.MembersKnown = nil, true
+		var notKept *NotKeptError
+		if errors.As(err, &notKept) {
+			created.Members = MembersOf(missingIDs(first, notKept.NotAdded))
+		}
+		return created, err
+	}
+	created.Members, created.MembersKnown = MembersOf(first), true
 	return created, nil
 }
+
+func (s *GroupsService) writeOnly() bool { return s.client.dialect.MembersRead == MembersWriteOnly }
 
 func memberValues(ids []string) []any {
 	out := make([]any, 0, len(ids))
@@ -287,22 +306,39 @@ func memberValues(ids []string) []any {
 // every member (RFC 7644 section 3.5.2.2). On apps without PATCH (see
 // UsersService.write), the group is read with its members, changed locally
 // and replaced in one PUT.
+//
+// What the app acknowledged is then checked against what was meant (see
+// confirm), except on apps whose groups never show members
+// (MembersWriteOnly), where members are trusted from the state.
 func (s *GroupsService) Update(ctx context.Context, id string, attrs []Operation, add, remove []string) error {
 	if len(attrs) == 0 && len(add) == 0 && len(remove) == 0 {
 		return nil
 	}
+	writtenAt := time.Now()
+	answer, method, err := s.write(ctx, id, attrs, add, remove)
+	if err != nil {
+		return err
+	}
+	return s.confirm(ctx, id, writtenAt, method, attrs, add, remove, answer)
+}
+
+// write sends a group change: PATCH in chunks, or GET and PUT on apps
+// without PATCH of groups. It returns the app's last answer as a group
+// (nil when it carried none) and the method used.
+func (s *GroupsService) write(ctx context.Context, id string, attrs []Operation, add, remove []string) (*Group, string, error) {
 	if !s.usePut.Load() {
-		err := s.patchInChunks(ctx, id, attrs, add, remove)
+		answer, err := s.patchInChunks(ctx, id, attrs, add, remove)
 		if !errors.Is(err, ErrUnsupported) {
-			return err
+			return answer, "PATCH /Groups/" + id, err
 		}
 		s.client.log.InfoContext(ctx, "the app does not support PATCH of groups; writing them with GET and PUT from now on", "error", err.Error())
 		s.usePut.Store(true)
 	}
-	return s.replace(ctx, id, attrs, add, remove)
+	answer, err := s.replace(ctx, id, attrs, add, remove)
+	return answer, "PUT /Groups/" + id, err
 }
 
-func (s *GroupsService) patchInChunks(ctx context.Context, id string, attrs []Operation, add, remove []string) error {
+func (s *GroupsService) patchInChunks(ctx context.Context, id string, attrs []Operation, add, remove []string) (*Group, error) {
 	type change struct {
 		add bool
 		id  string
@@ -315,6 +351,7 @@ func (s *GroupsService) patchInChunks(ctx context.Context, id string, attrs []Op
 		changes = append(changes, change{false, m})
 	}
 	chunk := s.client.dialect.MemberChunkSize
+	var answer *Group
 	for len(changes) > 0 || len(attrs) > 0 {
 		n := min(chunk, len(changes))
 		var adds []string
@@ -329,39 +366,46 @@ func (s *GroupsService) patchInChunks(ctx context.Context, id string, attrs []Op
 		if len(adds) > 0 {
 			ops = append(ops, Operation{Op: "add", Path: "members", Value: memberValues(adds)})
 		}
-		err := s.patch(ctx, id, ops)
+		var err error
+		answer, err = s.patch(ctx, id, ops)
 		var se *Error
 		if errors.As(err, &se) && se.StatusCode == http.StatusRequestEntityTooLarge && n > 1 {
 			chunk = max(1, n/2) // the server caps member changes per request: halve and retry
 			continue
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		changes, attrs = changes[n:], nil
 	}
-	return nil
+	return answer, nil
 }
 
-func (s *GroupsService) patch(ctx context.Context, id string, ops []Operation) error {
-	_, err := s.client.do(ctx, request{Method: "PATCH", Path: groupPath(id), Body: s.client.dialect.patchBody(ops), Idempotent: true})
-	return err
+// patch sends one PATCH and returns the group the app answered with, or
+// nil when the answer carries none (204, or a body that is not a group).
+func (s *GroupsService) patch(ctx context.Context, id string, ops []Operation) (*Group, error) {
+	resp, err := s.client.do(ctx, request{Method: "PATCH", Path: groupPath(id), Body: s.client.dialect.patchBody(ops), Idempotent: true})
+	if err != nil {
+		return nil, err
+	}
+	g, _ := decodeGroupBody("PATCH", resp.Body)
+	return g, nil
 }
 
 // replace writes a group change as GET, local merge and PUT. The PUT must
 // carry every member to keep, so the members are read the way the dialect
 // says when the plain GET leaves them out; an app that never lists them
 // cannot be written this way.
-func (s *GroupsService) replace(ctx context.Context, id string, attrs []Operation, add, remove []string) error {
-	_, err := s.client.readModifyWrite(ctx, groupPath(id), func(doc jsonObject) error {
+func (s *GroupsService) replace(ctx context.Context, id string, attrs []Operation, add, remove []string) (*Group, error) {
+	body, err := s.client.readModifyWrite(ctx, groupPath(id), func(doc jsonObject) error {
 		for _, o := range attrs {
 			applyLocal(doc, o)
 		}
 		members, known := doc.list("members")
-		if !known {
-			if s.client.dialect.MembersRead == MembersFilter {
+		if !known || s.writeOnly() {
+			if s.client.dialect.MembersRead == MembersFilter || s.writeOnly() {
 				return fmt.Errorf("%w: the app has no PATCH, and it never lists group members (members_read = %q), "+
-					"so a full PUT of the group would lose members that cannot be read", ErrUnsupported, MembersFilter)
+					"so a full PUT of the group would lose members that cannot be read", ErrUnsupported, s.client.dialect.MembersRead)
 			}
 			g, err := s.GetWithMembers(ctx, id, nil)
 			if err != nil {
@@ -372,7 +416,11 @@ func (s *GroupsService) replace(ctx context.Context, id string, attrs []Operatio
 		doc["members"] = mergeMembers(members, add, remove)
 		return nil
 	}, false)
-	return err
+	if err != nil {
+		return nil, err
+	}
+	g, _ := decodeGroupBody("PUT", body)
+	return g, nil
 }
 
 // mergeMembers applies member additions and removals to a members list as

@@ -50,6 +50,11 @@ type Quirks struct {
 	// MembersNever never returns group members (AWS IAM Identity Center);
 	// MembersNull returns "members": null.
 	MembersNever, MembersNull bool
+	// PostDropsMembers ignores members sent in the body of a group POST
+	// (PATCH add works). MembersWriteOnly goes further, as directory-sync
+	// receivers embedded in SaaS apps do: members in a POST or PUT body are
+	// ignored, PATCH add/remove are kept, and every read shows "members": [].
+	PostDropsMembers, MembersWriteOnly bool
 	// ErrorBody: "" (SCIM error), "plain" (text), "nested" ({"error":{…}}),
 	// "int_status" (status as a number) or "none" (empty body).
 	ErrorBody string

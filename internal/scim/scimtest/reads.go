@@ -120,6 +120,9 @@ func (s *Server) project(resourceType string, doc map[string]any, r *http.Reques
 	if s.opts.MembersNull && !excluded {
 		out["members"] = nil
 	}
+	if s.opts.MembersWriteOnly && !excluded {
+		out["members"] = []any{}
+	}
 	if q.Get("attributes") != "" && !listing {
 		keep := map[string]bool{"id": true, "schemas": true, "meta": true}
 		for _, a := range strings.Split(q.Get("attributes"), ",") {

@@ -65,6 +65,9 @@ func (s *Server) handleCreate(w http.ResponseWriter, resourceType string, body [
 	password, _ := getFold(doc, "password").(string)
 	delete(doc, keyFold(doc, "password"))
 	delete(doc, "id")
+	if resourceType == "Groups" && (s.opts.PostDropsMembers || s.opts.MembersWriteOnly) {
+		delete(doc, keyFold(doc, "members"))
+	}
 	if resourceType == "Users" {
 		if _, ok := doc[keyFold(doc, "active")]; !ok {
 			doc["active"] = true
@@ -140,6 +143,12 @@ func (s *Server) handleReplace(w http.ResponseWriter, r *http.Request, resourceT
 	}
 	delete(doc, keyFold(doc, "password"))
 	doc["meta"] = old["meta"]
+	if resourceType == "Groups" && s.opts.MembersWriteOnly {
+		delete(doc, keyFold(doc, "members")) // a PUT neither sets nor clears members
+		if members, ok := old["members"]; ok {
+			doc["members"] = members
+		}
+	}
 	s.store(resourceType, id, doc, false)
 	writeResource(w, 200, s.project(resourceType, doc, r, false))
 	return nil

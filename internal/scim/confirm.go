@@ -1,0 +1,163 @@
+package scim
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// NotKeptError reports a group write the app acknowledged but did not
+// keep, even when sent a second time: members it did not add or remove,
+// attributes it did not store.
+type NotKeptError struct {
+	GroupID string
+	// Requests names what was sent, such as "POST /Groups, then PATCH /Groups/1".
+	Requests   string
+	NotAdded   []string
+	NotRemoved []string
+	// Attributes are the SCIM paths (displayName, externalId) not stored.
+	Attributes []string
+	// Shown is what the app's read of the group showed last.
+	Shown *Group
+}
+
+func (e *NotKeptError) Error() string {
+	var parts []string
+	if len(e.NotAdded) > 0 {
+		parts = append(parts, fmt.Sprintf("members %s were not added", strings.Join(e.NotAdded, ", ")))
+	}
+	if len(e.NotRemoved) > 0 {
+		parts = append(parts, fmt.Sprintf("members %s were not removed", strings.Join(e.NotRemoved, ", ")))
+	}
+	if len(e.Attributes) > 0 {
+		parts = append(parts, fmt.Sprintf("%s kept other values", strings.Join(e.Attributes, ", ")))
+	}
+	shown := "no members"
+	if e.Shown != nil && len(e.Shown.Members) > 0 {
+		shown = fmt.Sprintf("%d members", len(e.Shown.Members))
+	}
+	if e.Shown != nil {
+		shown = fmt.Sprintf("displayName %q, externalId %q and %s", e.Shown.DisplayName, e.Shown.ExternalID, shown)
+	}
+	msg := fmt.Sprintf("group %q: the app acknowledged %s, sent twice, but %s; a read of the group shows %s",
+		e.GroupID, e.Requests, strings.Join(parts, "; "), shown)
+	if e.NeverShowsMembers() {
+		msg += fmt.Sprintf(". Some apps take member changes but never show members on reads: if this app is one, "+
+			"set members_read = %q in the provider's dialect block (membership is then written as add/remove "+
+			"changes and trusted from the state; changes made in the app cannot be detected)", MembersWriteOnly)
+	}
+	return msg
+}
+
+// NeverShowsMembers is true when members were added and the group shows
+// none at all: the mark of an app whose reads never carry members.
+func (e *NotKeptError) NeverShowsMembers() bool {
+	return len(e.NotAdded) > 0 && e.Shown != nil && len(e.Shown.Members) == 0
+}
+
+// confirm checks that the app kept a group write it acknowledged: the
+// members added and removed, and the displayName and externalId set.
+// answer is the group the write's answer carried, when it did; if it shows
+// the write kept, nothing is read. Otherwise the group is read (within the
+// dialect's consistency window, for apps that apply writes late); what is
+// missing is sent once more (a member dropped from a POST then goes as a
+// PATCH add), and what is still missing is a *NotKeptError.
+func (s *GroupsService) confirm(ctx context.Context, id string, writtenAt time.Time, sent string,
+	attrs []Operation, add, remove []string, answer *Group) error {
+	if s.writeOnly() || (len(attrs) == 0 && len(add) == 0 && len(remove) == 0) {
+		return nil
+	}
+	if answer != nil && answer.MembersKnown && !unkept(answer, attrs, add, remove).any() {
+		return nil
+	}
+	shown, err := s.readSettled(ctx, id, writtenAt, attrs, add, remove)
+	if err != nil {
+		return err
+	}
+	left := unkept(shown, attrs, add, remove)
+	if !left.any() {
+		return nil
+	}
+	s.client.log.DebugContext(ctx, "the app did not keep all of an acknowledged group write; sending it once more",
+		"scim_id", id, "not_added", len(left.add), "not_removed", len(left.remove), "attributes", opPaths(left.attrs))
+	writtenAt = time.Now()
+	if _, method, err := s.write(ctx, id, left.attrs, left.add, left.remove); err != nil {
+		return err
+	} else {
+		sent += ", then " + method
+	}
+	if shown, err = s.readSettled(ctx, id, writtenAt, attrs, add, remove); err != nil {
+		return err
+	}
+	if left = unkept(shown, attrs, add, remove); !left.any() {
+		return nil
+	}
+	return &NotKeptError{GroupID: id, Requests: sent, NotAdded: left.add, NotRemoved: left.remove,
+		Attributes: opPaths(left.attrs), Shown: shown}
+}
+
+// readSettled reads the group as confirm needs it: with the members that
+// changed (only those are looked up where members are read by filter).
+func (s *GroupsService) readSettled(ctx context.Context, id string, writtenAt time.Time, attrs []Operation, add, remove []string) (*Group, error) {
+	var g *Group
+	err := s.client.ReadAfterWrite(ctx, writtenAt, func() (bool, error) {
+		var err error
+		if len(add) == 0 && len(remove) == 0 {
+			g, err = s.Get(ctx, id)
+		} else {
+			g, err = s.GetWithMembers(ctx, id, slices.Concat(add, remove))
+		}
+		return err == nil && !unkept(g, attrs, add, remove).any(), err
+	})
+	return g, err
+}
+
+// pendingGroupWrite is what a read shows was not kept of a write.
+type pendingGroupWrite struct {
+	attrs       []Operation
+	add, remove []string
+}
+
+func (p pendingGroupWrite) any() bool {
+	return len(p.attrs) > 0 || len(p.add) > 0 || len(p.remove) > 0
+}
+
+func unkept(g *Group, attrs []Operation, add, remove []string) pendingGroupWrite {
+	var p pendingGroupWrite
+	if len(add) > 0 || len(remove) > 0 {
+		members := g.MemberIDs()
+		p.add = missingIDs(add, members)
+		p.remove = missingIDs(remove, missingIDs(remove, members)) // removed ones still shown
+	}
+	for _, o := range attrs {
+		want, _ := o.Value.(string) // "" for a remove
+		kept := true
+		switch {
+		case strings.EqualFold(o.Path, "displayName"):
+			kept = strings.EqualFold(g.DisplayName, want) // case-insensitive, as RFC 7643 defines it
+		case strings.EqualFold(o.Path, "externalId"):
+			kept = g.ExternalID == want
+		}
+		if !kept {
+			p.attrs = append(p.attrs, o)
+		}
+	}
+	return p
+}
+
+// missingIDs returns the ids of want that are not in have.
+func missingIDs(want, have []string) []string {
+	present := make(map[string]bool, len(have))
+	for _, id := range have {
+		present[id] = true
+	}
+	var out []string
+	for _, id := range want {
+		if !present[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
