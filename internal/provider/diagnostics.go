@@ -45,6 +45,16 @@ func nextStep(err error) string {
 			"with a timeouts block on the resource (create, read, update, delete), or check the app's rate limits " +
 			"(rate_limit in the provider block). Nothing was lost: run terraform apply again."
 	}
+	var mismatch *scim.TenantMismatchError
+	var notKept *scim.NotKeptError
+	switch {
+	case errors.As(err, &mismatch):
+		return "Nothing was removed from the state. Check endpoint (and the token: some apps route by credentials); " +
+			"then run terraform plan again."
+	case errors.As(err, &notKept):
+		return "The app answered each request with success but did not keep the change. Check the members' ids and " +
+			"the app's own rules for this group (some apps manage some groups themselves), then apply again."
+	}
 	var se *scim.Error
 	if !errors.As(err, &se) {
 		return "Check that the endpoint is reachable from this machine; the request can be retried with another apply."

@@ -103,11 +103,12 @@ func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	// identity the framework requires: Terraform before 1.12 stores none.
 	setMembershipIdentity(ctx, resp.Identity, state.GroupID.ValueString(), state.MemberID.ValueString(), &resp.Diagnostics)
 	var group *scim.Group
-	err := r.client.ReadAfterWrite(ctx, lastWrite(ctx, req.Private), func() (bool, error) {
+	done := r.client.ManagedRead()
+	err := done(ctx, "Groups", r.client.ReadAfterWrite(ctx, lastWrite(ctx, req.Private), func() (bool, error) {
 		var err error
 		group, err = r.client.Groups.GetWithMembers(ctx, state.GroupID.ValueString(), []string{state.MemberID.ValueString()})
 		return err == nil && isMember(group, state.MemberID.ValueString()), err
-	})
+	}))
 	if errors.Is(err, scim.ErrNotFound) {
 		tflog.Warn(ctx, "SCIM group is gone; removing the membership from state", map[string]any{"scim_id": state.GroupID.ValueString()})
 		resp.State.RemoveResource(ctx)

@@ -172,6 +172,7 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	// the dialect's window, until it shows what was written.
 	var group *scim.Group
 	writtenAt := lastWrite(ctx, req.Private)
+	done := r.client.ManagedRead()
 	err := r.client.ReadAfterWrite(ctx, writtenAt, func() (bool, error) {
 		var err error
 		// Unmanaged members are not read: an empty list of expected members
@@ -192,6 +193,7 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		before := priorFingerprint(ctx, req.Private)
 		return shown == written || (before != "" && shown != before), nil
 	})
+	err = done(ctx, "Groups", err)
 	if errors.Is(err, scim.ErrNotFound) {
 		tflog.Warn(ctx, "SCIM group is gone from the app; removing it from state", map[string]any{"scim_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)

@@ -36,21 +36,22 @@ type scimProvider struct {
 }
 
 type scimProviderModel struct {
-	Endpoint       types.String  `tfsdk:"endpoint"`
-	Token          types.String  `tfsdk:"token"`
-	BasicAuth      types.Object  `tfsdk:"basic_auth"`
-	RateLimit      types.Float64 `tfsdk:"rate_limit"`
-	MaxRetries     types.Int64   `tfsdk:"max_retries"`
-	RequestTimeout types.String  `tfsdk:"request_timeout"`
-	CACertPEM      types.String  `tfsdk:"ca_cert_pem"`
-	CACertFile     types.String  `tfsdk:"ca_cert_file"`
-	ClientCertFile types.String  `tfsdk:"client_cert_file"`
-	ClientKeyFile  types.String  `tfsdk:"client_key_file"`
-	Headers        types.Map     `tfsdk:"headers"`
-	OAuth2         types.Object  `tfsdk:"oauth2"`
-	Vendor         types.String  `tfsdk:"vendor"`
-	Dialect        types.Object  `tfsdk:"dialect"`
-	PagedRefresh   types.String  `tfsdk:"paged_refresh"`
+	Endpoint         types.String  `tfsdk:"endpoint"`
+	Token            types.String  `tfsdk:"token"`
+	BasicAuth        types.Object  `tfsdk:"basic_auth"`
+	RateLimit        types.Float64 `tfsdk:"rate_limit"`
+	MaxRetries       types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout   types.String  `tfsdk:"request_timeout"`
+	CACertPEM        types.String  `tfsdk:"ca_cert_pem"`
+	CACertFile       types.String  `tfsdk:"ca_cert_file"`
+	ClientCertFile   types.String  `tfsdk:"client_cert_file"`
+	ClientKeyFile    types.String  `tfsdk:"client_key_file"`
+	Headers          types.Map     `tfsdk:"headers"`
+	OAuth2           types.Object  `tfsdk:"oauth2"`
+	Vendor           types.String  `tfsdk:"vendor"`
+	Dialect          types.Object  `tfsdk:"dialect"`
+	PagedRefresh     types.String  `tfsdk:"paged_refresh"`
+	AllowEmptyTenant types.Bool    `tfsdk:"allow_empty_tenant"`
 }
 
 type basicAuthModel struct {
@@ -113,6 +114,14 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "Time limit of one HTTP request, as a Go duration such as `30s` or `2m`. Defaults to `30s`.",
 				Optional:            true,
 				Validators:          []validator.String{durationValidator{}},
+			},
+			"allow_empty_tenant": schema.BoolAttribute{
+				MarkdownDescription: "Whether a refresh may drop managed objects from the state when the app answers `404` in a way " +
+					"an endpoint pointing at the wrong tenant would: every managed object read in the run answers `404` and none " +
+					"is found, or the only one read answers `404` and its collection (`/Users`, `/Groups`) lists nothing or " +
+					"answers `404`. Defaults to `false`: such a refresh stops with an error naming the endpoint, instead of " +
+					"planning to create everything again. Set it to `true` for a run in which the objects really were deleted in the app.",
+				Optional: true,
 			},
 			"paged_refresh": schema.StringAttribute{
 				MarkdownDescription: "How refresh reads `scim_user` and `scim_group` objects. `auto` (the default) reads one object " +
@@ -229,6 +238,7 @@ func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, dia
 	if !data.MaxRetries.IsNull() {
 		cfg.MaxRetries = int(data.MaxRetries.ValueInt64())
 	}
+	cfg.AllowEmptyTenant = data.AllowEmptyTenant.ValueBool()
 	cfg.Refresh = map[string]scim.RefreshMode{"always": scim.RefreshPages, "never": scim.RefreshGet}[data.PagedRefresh.ValueString()]
 	applyTLS(data, &cfg, &diags)
 	if !data.RequestTimeout.IsNull() {

@@ -22,21 +22,22 @@ import (
 // back to when the provider block leaves it unset. The provider's docs
 // list the same table (TestEnvVarsDocumented checks it).
 var envVars = map[string][]string{
-	"endpoint":         {"SCIM_ENDPOINT"},
-	"token":            {"SCIM_TOKEN"},
-	"basic_auth":       {"SCIM_USERNAME", "SCIM_PASSWORD"},
-	"oauth2":           {"SCIM_OAUTH2_TOKEN_URL", "SCIM_OAUTH2_CLIENT_ID", "SCIM_OAUTH2_CLIENT_SECRET", "SCIM_OAUTH2_SCOPES"},
-	"rate_limit":       {"SCIM_RATE_LIMIT"},
-	"max_retries":      {"SCIM_MAX_RETRIES"},
-	"request_timeout":  {"SCIM_REQUEST_TIMEOUT"},
-	"ca_cert_pem":      {"SCIM_CA_CERT_PEM"},
-	"ca_cert_file":     {"SCIM_CA_CERT_FILE"},
-	"client_cert_file": {"SCIM_CLIENT_CERT_FILE"},
-	"client_key_file":  {"SCIM_CLIENT_KEY_FILE"},
-	"headers":          {"SCIM_HEADERS"},
-	"vendor":           {"SCIM_VENDOR"},
-	"dialect":          {"SCIM_DIALECT"},
-	"paged_refresh":    {"SCIM_PAGED_REFRESH"},
+	"endpoint":           {"SCIM_ENDPOINT"},
+	"token":              {"SCIM_TOKEN"},
+	"basic_auth":         {"SCIM_USERNAME", "SCIM_PASSWORD"},
+	"oauth2":             {"SCIM_OAUTH2_TOKEN_URL", "SCIM_OAUTH2_CLIENT_ID", "SCIM_OAUTH2_CLIENT_SECRET", "SCIM_OAUTH2_SCOPES"},
+	"rate_limit":         {"SCIM_RATE_LIMIT"},
+	"max_retries":        {"SCIM_MAX_RETRIES"},
+	"request_timeout":    {"SCIM_REQUEST_TIMEOUT"},
+	"ca_cert_pem":        {"SCIM_CA_CERT_PEM"},
+	"ca_cert_file":       {"SCIM_CA_CERT_FILE"},
+	"client_cert_file":   {"SCIM_CLIENT_CERT_FILE"},
+	"client_key_file":    {"SCIM_CLIENT_KEY_FILE"},
+	"headers":            {"SCIM_HEADERS"},
+	"vendor":             {"SCIM_VENDOR"},
+	"dialect":            {"SCIM_DIALECT"},
+	"paged_refresh":      {"SCIM_PAGED_REFRESH"},
+	"allow_empty_tenant": {"SCIM_ALLOW_EMPTY_TENANT"},
 }
 
 // envError reports a bad environment value against the setting it stands for.
@@ -76,6 +77,13 @@ func withEnvironment(ctx context.Context, data scimProviderModel, s providerSche
 			envError(diags, "paged_refresh", "SCIM_PAGED_REFRESH", "must be auto, always or never")
 		} else {
 			data.PagedRefresh = types.StringValue(v)
+		}
+	}
+	if v := os.Getenv("SCIM_ALLOW_EMPTY_TENANT"); v != "" && data.AllowEmptyTenant.IsNull() {
+		if b, err := strconv.ParseBool(v); err != nil {
+			envError(diags, "allow_empty_tenant", "SCIM_ALLOW_EMPTY_TENANT", "must be true or false")
+		} else {
+			data.AllowEmptyTenant = types.BoolValue(b)
 		}
 	}
 	if v := os.Getenv("SCIM_VENDOR"); v != "" && data.Vendor.IsNull() {

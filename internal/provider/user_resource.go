@@ -152,11 +152,12 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 	var user *scim.User
 	writtenAt := lastWrite(ctx, req.Private)
-	err := r.client.ReadAfterWrite(ctx, writtenAt, func() (bool, error) {
+	done := r.client.ManagedRead()
+	err := done(ctx, "Users", r.client.ReadAfterWrite(ctx, writtenAt, func() (bool, error) {
 		var err error
 		user, err = r.client.Users.Refresh(ctx, state.ID.ValueString(), writtenAt)
 		return true, err
-	})
+	}))
 	if errors.Is(err, scim.ErrNotFound) {
 		tflog.Warn(ctx, "SCIM user is gone from the app; removing it from state", map[string]any{"scim_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)

@@ -36,6 +36,9 @@ type Config struct {
 	// TokenSource, when set, supplies bearer tokens (for OAuth 2.0 client
 	// credentials); it wins over Token.
 	TokenSource func(context.Context) (string, error)
+	// AllowEmptyTenant lets ManagedRead take every 404 as "gone", even when
+	// all managed objects answer 404 or the collection is empty.
+	AllowEmptyTenant bool
 	// RateLimit caps requests per second across every caller of the client; 0 means unlimited.
 	RateLimit float64
 	// MaxRetries bounds the retries of one failed request; zero means none.
@@ -90,6 +93,8 @@ type Client struct {
 	plainJSON atomic.Bool
 	// objects serialises read-modify-write cycles per object.
 	objects objectLocks
+	// gone tells deleted objects from a wrong or emptied tenant.
+	gone goneGuard
 	schemas schemaCache
 	// lastWriteNanos is when this client last sent a request that may
 	// change the app (anything but GET): pages fetched before it are stale.
@@ -162,6 +167,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c.limiter = newAdaptiveLimiter(cfg.RateLimit)
+	c.gone.allowEmpty = cfg.AllowEmptyTenant
 	var secrets []string
 	for _, s := range append([]string{cfg.Token, cfg.Password}, cfg.Secrets...) {
 		if s != "" {
