@@ -94,7 +94,7 @@ type Client struct {
 	// objects serialises read-modify-write cycles per object.
 	objects objectLocks
 	// gone tells deleted objects from a wrong or emptied tenant.
-	gone goneGuard
+	gone    goneGuard
 	schemas schemaCache
 	// lastWriteNanos is when this client last sent a request that may
 	// change the app (anything but GET): pages fetched before it are stale.
