@@ -37,7 +37,9 @@ func expectRequests(srv *scimtest.TestServer, want ...string) resource.TestCheck
 }
 
 // TestAccUserResource_requestEconomy pins the request minimum on a
-// conforming server: create 1 (POST), refresh 1 (GET), update 1 (PATCH
+// conforming server: create 2 (the lookup by userName that tells what
+// existed before, so that a failed POST never claims a user made by
+// someone else, then the POST), refresh 1 (GET), update 1 (PATCH
 // answered with the user), deactivate 1 (PATCH answered with the user).
 // Terraform refreshes before apply, which is the GET in update and destroy.
 func TestAccUserResource_requestEconomy(t *testing.T) {
@@ -50,7 +52,7 @@ func TestAccUserResource_requestEconomy(t *testing.T) {
 			{
 				PreConfig: srv.ResetCounts,
 				Config:    testAccUserConfig(srv, testAccUserBasic),
-				Check:     expectRequests(srv, "POST Users"),
+				Check:     expectRequests(srv, "GET Users", "POST Users"),
 			},
 			{
 				PreConfig:    srv.ResetCounts,
