@@ -188,9 +188,7 @@ func (p *prober) groupRoundTrip(ctx context.Context, userID, suffix string) {
 				Provider: `members_read = "attributes".`})
 			break
 		}
-		p.detected.MembersRead = scim.MembersFilter
-		p.add(Finding{Key: "groups.members", Severity: Quirk, Request: req2, Summary: "Group reads never return members.",
-			Provider: `members_read = "filter": each expected member is checked with a filter; members added in the app stay invisible.`})
+		p.membersNotShown(ctx, id, userID, req2)
 	}
 	op := map[bool]string{true: "Remove", false: "remove"}[p.detected.PatchOpCase == "capitalized"]
 	if p.detected.UpdateMethod == scim.UpdatePatch {
@@ -296,4 +294,41 @@ func randomSuffix() string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// membersNotShown tells apart, for a group whose reads do not show the
+// member its POST carried: an app that dropped the member from the POST
+// but keeps a PATCH add (the provider re-sends it by itself), one whose
+// members answer only a filter (members_read = "filter"), and one that
+// takes member changes but never shows them (members_read = "write_only").
+func (p *prober) membersNotShown(ctx context.Context, id, userID, lastReq string) {
+	path := "Groups/" + url.PathEscape(id)
+	if p.detected.UpdateMethod == scim.UpdatePatch {
+		op := map[bool]string{true: "Add", false: "add"}[p.detected.PatchOpCase == "capitalized"]
+		ex, req := p.send(ctx, "PATCH", path, nil, map[string]any{"schemas": []string{patchOpSchema},
+			"Operations": []any{map[string]any{"op": op, "path": "members", "value": []any{map[string]any{"value": userID}}}}})
+		if ok(ex) {
+			if again, req2 := p.send(ctx, "GET", path, nil, nil); ok(again) && strings.Contains(string(again.Body), userID) {
+				p.detected.MembersRead = scim.MembersInline
+				p.add(Finding{Key: "groups.members", Severity: Quirk, Request: req2,
+					Summary:  "A group POST drops its members, but a PATCH add keeps them and reads show them.",
+					Provider: "Handled by itself: members the app did not keep from a POST are sent again as a PATCH add."})
+				return
+			}
+			lastReq = req
+		}
+	}
+	filter := scim.And(scim.Eq("id", id), scim.Eq("members", userID))
+	ex, req := p.send(ctx, "GET", "Groups", url.Values{"filter": {filter}}, nil)
+	if ok(ex) && strings.Contains(string(ex.Body), id) {
+		p.detected.MembersRead = scim.MembersFilter
+		p.add(Finding{Key: "groups.members", Severity: Quirk, Request: req, Summary: "Group reads never return members; a filter finds them.",
+			Provider: `members_read = "filter": each expected member is checked with a filter; members added in the app stay invisible.`})
+		return
+	}
+	p.detected.MembersRead = scim.MembersWriteOnly
+	p.add(Finding{Key: "groups.members", Severity: Quirk, Request: lastReq,
+		Summary: "The app accepts member changes but no read shows them (neither the group, ?attributes=members, nor a members filter).",
+		Provider: `members_read = "write_only": members are sent as add/remove changes and trusted from the state; ` +
+			`membership changes made in the app cannot be detected.`})
 }

@@ -133,6 +133,9 @@ resource "scim_group_member" "m" {
 // app's lag shows, which is what the window is for.
 func TestAccRealApps_asyncWindowOff(t *testing.T) {
 	srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: scimtest.Quirks{CreateDelay: 3 * time.Second}})
+	// Another user of the tenant: with none, the refresh stops instead
+	// (the collection lists nothing; see TestAccEmptiedTenantStopsRefresh).
+	srv.Put("Users", map[string]any{"userName": "hand-made@example.com"})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -228,7 +228,12 @@ func (s *Server) matching(resourceType string, expr filter.Expression, opts Opti
 			if active, ok := doc["active"].(bool); opts.InactiveHiddenFromFilter && ok && !active {
 				continue
 			}
-			hit, err := matches(doc, expr, opts.CaseSensitiveFilters || opts.UserNameCaseSensitive)
+			filtered := doc
+			if opts.MembersWriteOnly {
+				filtered = copyDoc(doc)
+				delete(filtered, "members") // no read shows members, filters included
+			}
+			hit, err := matches(filtered, expr, opts.CaseSensitiveFilters || opts.UserNameCaseSensitive)
 			if err != nil {
 				return nil, badRequest("invalidFilter", "%v", err)
 			}
