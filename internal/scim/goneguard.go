@@ -128,13 +128,13 @@ func (g *goneGuard) waitForOthers(ctx context.Context) {
 // tell: another error is not evidence).
 func (c *Client) collectionState(ctx context.Context, resourceType string) string {
 	p := c.newPager(resourceType, ListOptions{Attributes: []string{"id"}})
-	any := false
-	err := p.next(ctx, func(jsonObject) error { any = true; return nil })
+	listed := false
+	err := p.next(ctx, func(jsonObject) error { listed = true; return nil })
 	var se *Error
 	switch {
 	case errors.Is(err, ErrNotFound) || (errors.As(err, &se) && se.StatusCode == 404):
 		return "missing"
-	case err == nil && !any:
+	case err == nil && !listed:
 		return "empty"
 	}
 	return ""
