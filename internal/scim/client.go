@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -94,7 +95,10 @@ type Client struct {
 	// objects serialises read-modify-write cycles per object.
 	objects objectLocks
 	// gone tells deleted objects from a wrong or emptied tenant.
-	gone    goneGuard
+	gone goneGuard
+	// created holds the ids of objects this client created or claimed in
+	// this run, which a later create's lookup must never claim again.
+	created sync.Map
 	schemas schemaCache
 	// lastWriteNanos is when this client last sent a request that may
 	// change the app (anything but GET): pages fetched before it are stale.
@@ -305,4 +309,11 @@ func IsLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+func (c *Client) claim(id string) { c.created.Store(id, true) }
+
+func (c *Client) claimed(id string) bool {
+	_, ok := c.created.Load(id)
+	return ok
 }

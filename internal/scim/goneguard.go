@@ -88,6 +88,9 @@ func (c *Client) ManagedRead() func(ctx context.Context, resourceType string, er
 		g.waitForOthers(ctx)
 		found, missing := g.found, g.missing
 		g.mu.Unlock()
+		if ctx.Err() != nil {
+			return ctx.Err() // undecided: never drop an object for lack of time
+		}
 		switch {
 		case found > 0:
 			return err
@@ -96,6 +99,9 @@ func (c *Client) ManagedRead() func(ctx context.Context, resourceType string, er
 		}
 		if state := c.collectionState(ctx, resourceType); state != "" {
 			return &TenantMismatchError{Endpoint: c.Endpoint(), ResourceType: resourceType, Missing: missing, Collection: state}
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
 		return err
 	}

@@ -51,8 +51,10 @@ func (s *GroupsService) Get(ctx context.Context, id string) (*Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.writeOnly() {
-		g.Members, g.MembersKnown = nil, false // whatever it shows, the app does not show members
+	if s.writeOnly() || s.client.dialect.MembersRead == MembersPaged {
+		// Write-only apps never show members; paged apps may cut the list
+		// short inside the group: either way, what it shows is not the list.
+		g.Members, g.MembersKnown = nil, false
 		return g, nil
 	}
 	if !g.MembersKnown && s.client.dialect.MembersRead != MembersFilter && s.client.dialect.MembersRead != MembersPaged {
@@ -259,7 +261,8 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 	// ambiguous failure only a group that was not among them can be the one
 	// the POST made. A group made by someone else is never claimed.
 	before, err := sameName()
-	if err != nil {
+	unknownBefore := lookupRefused(err) // the app refuses the filter: post, and never claim after a failure
+	if err != nil && !unknownBefore {
 		return nil, s.groupsUnsupported(err)
 	}
 	existed := map[string]bool{}
@@ -267,15 +270,14 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 		existed[b.ID] = true
 	}
 	writtenAt := time.Now()
-	created, err := createClaimingNew(ctx, s.client, post, sameName, func(f *Group) bool { return existed[f.ID] })
+	created, err := createClaimingNew(ctx, s.client, post, sameName, func(f *Group) bool {
+		return unknownBefore || existed[f.ID] || s.client.claimed(f.ID)
+	})
 	if err != nil {
 		return nil, err
 	}
-	shown := created
-	if len(first) == 0 || (created.MembersKnown && len(missingIDs(first, created.MemberIDs())) == 0) {
-		shown = nil // the answer shows every member sent: nothing to check
-	}
-	if err := s.confirm(ctx, created.ID, writtenAt, "POST /Groups", nil, first, nil, shown); err != nil {
+	s.client.claim(created.ID)
+	if err := s.confirm(ctx, created.ID, writtenAt, "POST /Groups", nil, first, nil, created); err != nil {
 		// The group exists: the caller keeps it, with the members it has.
 		created.Members, created.MembersKnown = nil, true
 		var notKept *NotKeptError

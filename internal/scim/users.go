@@ -158,7 +158,7 @@ func (s *UsersService) findOne(ctx context.Context, attr, value string, match fu
 // POST made (none existed before it), so it is returned (no duplicate, no
 // "already exists" error); absent, the POST is sent again, up to
 // MaxRetries times.
-func (s *UsersService) create(ctx context.Context, u *User) (*User, error) {
+func (s *UsersService) create(ctx context.Context, u *User, unknownBefore bool) (*User, error) {
 	post := func() (*User, error) {
 		resp, err := s.client.do(ctx, request{Method: "POST", Path: "Users", Body: s.userDoc(u), Sensitive: u.Password != ""})
 		if err != nil {
@@ -173,7 +173,22 @@ func (s *UsersService) create(ctx context.Context, u *User) (*User, error) {
 		}
 		return []*User{found}, err
 	}
-	return createClaimingNew(ctx, s.client, post, lookup, func(*User) bool { return false })
+	created, err := createClaimingNew(ctx, s.client, post, lookup, func(f *User) bool {
+		return unknownBefore || s.client.claimed(f.ID) // another resource's user of the same name is not this one's
+	})
+	if err == nil {
+		s.client.claim(created.ID)
+	}
+	return created, err
+}
+
+// lookupRefused is true when a lookup before a create failed because the
+// app refuses the filter (400, 403, 501): the create goes ahead without
+// knowing what existed, and so never claims anything after a failure.
+func lookupRefused(err error) bool {
+	var se *Error
+	return errors.As(err, &se) && (se.StatusCode == http.StatusBadRequest || se.StatusCode == http.StatusForbidden ||
+		se.StatusCode == http.StatusNotImplemented)
 }
 
 // createClaimingNew runs post. After an ambiguous failure (the app may or
@@ -280,13 +295,14 @@ func (s *UsersService) CreateOrTakeOver(ctx context.Context, u *User, adopt bool
 	// one the POST made. Without this lookup a user made by hand would be
 	// claimed as created, and destroyed with the resource.
 	existing, err := s.FindByUserName(ctx, u.UserName)
-	if err != nil {
+	unknownBefore := lookupRefused(err) // the app refuses the filter: post, and never claim after a failure
+	if err != nil && !unknownBefore {
 		return nil, Created, err
 	}
 	if existing != nil {
 		return s.takeOver(ctx, existing, u, managed, adopt)
 	}
-	created, err := s.create(ctx, u)
+	created, err := s.create(ctx, u, unknownBefore)
 	if err == nil {
 		settled, err := s.settle(ctx, created.ID, created, u, managed)
 		var mismatch *MismatchError
