@@ -2,6 +2,7 @@ package scim_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -78,5 +79,31 @@ func TestGroupCreateCheckedFromItsAnswer(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "GET POST" {
 		t.Fatalf("requests %v, want the lookup and the POST", got)
+	}
+}
+
+// TestUserCreateAfterAmbiguousFailureNeverClaimsHandMade: a hand-made
+// active user exists and the first POST would fail without an answer; the
+// create never reaches it: the lookup before the POST finds the user, which
+// is refused as existing (adopt is false) and left as it was.
+func TestUserCreateAfterAmbiguousFailureNeverClaimsHandMade(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
+	id := srv.Put("Users", map[string]any{"userName": "u@example.com", "active": true, "title": "Made by hand"})
+	var posts atomic.Int32
+	srv.SetOptions(scimtest.Options{Token: srv.Token,
+		Fault: func(w http.ResponseWriter, r *http.Request, _ func() *scimtest.Response) bool {
+			if r.Method == http.MethodPost && posts.Add(1) == 1 {
+				http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+				return true
+			}
+			return false
+		}})
+	_, _, err := newClient(t, srv, nil).Users.CreateOrTakeOver(context.Background(), &scim.User{UserName: "u@example.com", Title: "T"}, false)
+	var existing *scim.ExistingUserError
+	if !errors.As(err, &existing) || existing.ID != id {
+		t.Fatalf("err %v, want ExistingUserError for %s", err, id)
+	}
+	if doc := srv.Get("Users", id); doc["title"] != "Made by hand" || doc["active"] != true {
+		t.Fatalf("the hand-made user changed: %v", doc)
 	}
 }
