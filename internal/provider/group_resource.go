@@ -329,19 +329,7 @@ func memberIDs(list memberListValue) []string {
 }
 
 // missing returns the ids of want that are not in have.
-func missing(want, have []string) []string {
-	present := make(map[string]bool, len(have))
-	for _, id := range have {
-		present[id] = true
-	}
-	var out []string
-	for _, id := range want {
-		if !present[id] {
-			out = append(out, id)
-		}
-	}
-	return out
-}
+func missing(want, have []string) []string { return scim.MissingIDs(want, have) }
 
 // groupFingerprint summarises what a read of a group shows (members only
 // when managed), for telling a lagging read from a changed group.

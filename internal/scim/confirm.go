@@ -158,8 +158,8 @@ func unkept(g *Group, attrs []Operation, add, remove []string) pendingGroupWrite
 	var p pendingGroupWrite
 	if len(add) > 0 || len(remove) > 0 {
 		members := g.MemberIDs()
-		p.add = missingIDs(add, members)
-		p.remove = missingIDs(remove, missingIDs(remove, members)) // removed ones still shown
+		p.add = MissingIDs(add, members)
+		p.remove = MissingIDs(remove, MissingIDs(remove, members)) // removed ones still shown
 	}
 	for _, o := range attrs {
 		want, _ := o.Value.(string) // "" for a remove
@@ -177,8 +177,8 @@ func unkept(g *Group, attrs []Operation, add, remove []string) pendingGroupWrite
 	return p
 }
 
-// missingIDs returns the ids of want that are not in have.
-func missingIDs(want, have []string) []string {
+// MissingIDs returns the ids of want that are not in have, in want's order.
+func MissingIDs(want, have []string) []string {
 	present := make(map[string]bool, len(have))
 	for _, id := range have {
 		present[id] = true

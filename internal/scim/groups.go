@@ -282,7 +282,7 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 		created.Members, created.MembersKnown = nil, true
 		var notKept *NotKeptError
 		if errors.As(err, &notKept) {
-			created.Members = MembersOf(missingIDs(first, notKept.NotAdded))
+			created.Members = MembersOf(MissingIDs(first, notKept.NotAdded))
 		}
 		return created, err
 	}
