@@ -79,15 +79,7 @@ func (s *UsersService) runLookups(ctx context.Context) {
 		}
 		batch := l.queue[:n:n]
 		l.queue = l.queue[n:]
-		single := l.single
 		l.mu.Unlock()
-		if single { // learned while these waited: each looks itself up
-			for _, call := range batch {
-				call.fallback = true
-				close(call.done)
-			}
-			continue
-		}
 		s.lookupBatch(ctx, batch)
 	}
 }
