@@ -99,8 +99,6 @@ type Client struct {
 	// created holds the ids of objects this client created or claimed in
 	// this run, which a later create's lookup must never claim again.
 	created sync.Map
-	// lookups coalesces the lookups that precede user creates.
-	lookups userLookups
 	schemas schemaCache
 	// lastWriteNanos is when this client last sent a request that may
 	// change the app (anything but GET): pages fetched before it are stale.

@@ -294,7 +294,7 @@ func (s *UsersService) CreateOrTakeOver(ctx context.Context, u *User, adopt bool
 	// a reset, a timeout), a user found by its userName can then only be the
 	// one the POST made. Without this lookup a user made by hand would be
 	// claimed as created, and destroyed with the resource.
-	existing, err := s.lookupBeforeCreate(ctx, u.UserName)
+	existing, err := s.FindByUserName(ctx, u.UserName)
 	unknownBefore := lookupRefused(err) // the app refuses the filter: post, and never claim after a failure
 	if err != nil && !unknownBefore {
 		return nil, Created, err
