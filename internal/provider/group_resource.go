@@ -121,27 +121,13 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	group := &scim.Group{DisplayName: plan.DisplayName.ValueString(), ExternalID: plan.ExternalID.ValueString(), Members: scim.MembersOf(members)}
 	created, err := r.client.Groups.Create(ctx, group)
-	if err != nil && created != nil {
-		// The group exists but did not keep its members: keep it in state
-		// (tainted) with the members it has, so that nothing is orphaned.
-		state := plan
-		state.ID = types.StringValue(created.ID)
-		if !plan.Members.IsNull() {
-			state.Members = memberList(created.MemberIDs(), &resp.Diagnostics)
-		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		setIDIdentity(ctx, resp.Identity, created.ID, &resp.Diagnostics)
-		resp.Diagnostics.AddError("SCIM group created, but its members were not kept",
-			fmt.Sprintf("Group %q was created in the app with id %q and is saved in the state (marked tainted), but the app "+
-				"did not keep the members sent. The next terraform apply tries again.\n\n%v", group.DisplayName, created.ID, err))
-		return
-	}
-	if err != nil {
+	if created == nil {
 		resp.Diagnostics.AddError(clientError("creating", "group", group.DisplayName, err))
 		return
 	}
-	// Save the group before adding more members, so a failure below leaves
-	// it in state (tainted) rather than orphaned in the app.
+	// Save the group before anything else can fail (adding more members
+	// below, or members the app did not keep), so that it is left in state
+	// (tainted) with the members it has, never orphaned in the app.
 	state := plan
 	state.ID = types.StringValue(created.ID)
 	pending := missing(members, created.MemberIDs())
@@ -151,6 +137,12 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	setIDIdentity(ctx, resp.Identity, created.ID, &resp.Diagnostics)
 	recordWrite(ctx, resp.Private, nil, r.client.HasConsistencyWindow(), &resp.Diagnostics)
+	if err != nil {
+		resp.Diagnostics.AddError("SCIM group created, but its members were not kept",
+			fmt.Sprintf("Group %q was created in the app with id %q and is saved in the state (marked tainted), but the app "+
+				"did not keep the members sent. The next terraform apply tries again.\n\n%v", group.DisplayName, created.ID, err))
+		return
+	}
 	if len(pending) == 0 || resp.Diagnostics.HasError() {
 		return
 	}

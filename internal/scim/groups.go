@@ -57,7 +57,7 @@ func (s *GroupsService) Get(ctx context.Context, id string) (*Group, error) {
 		g.Members, g.MembersKnown = nil, false
 		return g, nil
 	}
-	if !g.MembersKnown && s.client.dialect.MembersRead != MembersFilter && s.client.dialect.MembersRead != MembersPaged {
+	if !g.MembersKnown && s.client.dialect.MembersRead != MembersFilter {
 		g.MembersKnown = true // the dialect promised members: absent means none
 	}
 	return g, nil
