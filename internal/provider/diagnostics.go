@@ -55,6 +55,12 @@ func nextStep(err error) string {
 		return "The app answered each request with success but did not keep the change. Check the members' ids and " +
 			"the app's own rules for this group (some apps manage some groups themselves), then apply again."
 	}
+	var limited *scim.RateLimitedError
+	if errors.As(err, &limited) {
+		return "Other clients may be spending the same rate limit (other workspaces, tools or machines): run fewer " +
+			"workspaces at once, set rate_limit_reserve to leave them a share, or raise max_retries and this resource's " +
+			"timeouts. Nothing was lost: run terraform apply again."
+	}
 	var se *scim.Error
 	if !errors.As(err, &se) {
 		return "Check that the endpoint is reachable from this machine; the request can be retried with another apply."

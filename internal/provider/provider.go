@@ -52,6 +52,8 @@ type scimProviderModel struct {
 	Dialect          types.Object  `tfsdk:"dialect"`
 	PagedRefresh     types.String  `tfsdk:"paged_refresh"`
 	AllowEmptyTenant types.Bool    `tfsdk:"allow_empty_tenant"`
+	RateLimitReserve types.Float64 `tfsdk:"rate_limit_reserve"`
+	ShareRateLimit   types.Bool    `tfsdk:"share_rate_limit"`
 }
 
 type basicAuthModel struct {
@@ -104,9 +106,28 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
 			},
+			"rate_limit_reserve": schema.Float64Attribute{
+				MarkdownDescription: "Share of the app's rate limit left to other clients of the same app (other tools, " +
+					"workspaces run from other machines), from `0` to `0.9`. Defaults to `0`: the provider paces just under the " +
+					"limit it learns from the app (a `RateLimit-Policy` header, or the rate the app accepts), less what other " +
+					"clients' `429`s show they take. `0.5` paces at half the limit. Falls back to `SCIM_RATE_LIMIT_RESERVE`.",
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.Between(0, 0.9)},
+			},
+			"share_rate_limit": schema.BoolAttribute{
+				MarkdownDescription: "Whether Terraform runs on this machine that reach the same `endpoint` with the same " +
+					"credentials share one pace, so that workspaces applied at once (parallel CI jobs, `terragrunt run-all`) " +
+					"stay under the app's limit together. Defaults to `true`. The shared state is a small file per app, named " +
+					"by a digest of the endpoint and credentials, in `terraform-provider-scim/rate-limits` under the user's cache " +
+					"directory (`$XDG_CACHE_HOME` or `~/.cache` on Linux), or in `SCIM_RATE_LIMIT_DIR` when set; a run that " +
+					"cannot use it paces on its own. Falls back to `SCIM_SHARE_RATE_LIMIT`.",
+				Optional: true,
+			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How often one request is retried after `429`, `503`, other `5xx` or a network error " +
-					"(the last two only for requests that are safe to repeat). Defaults to `5`; `0` disables retries.",
+					"(the last two only for requests that are safe to repeat). Defaults to `5`; `0` disables retries. A request " +
+					"answered `429` is retried past this count while the app keeps accepting other requests (a limit shared " +
+					"with other clients lets everyone through in turn), within the operation's timeouts and at most 15 minutes.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
@@ -184,6 +205,7 @@ func (p *scimProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		var secret string
 		cfg.TokenSource, secret = oauth2TokenSource(ctx, data.OAuth2, func() *http.Client { return client.HTTPClient() }, &resp.Diagnostics)
 		cfg.Secrets = append(cfg.Secrets, secret)
+		cfg.CredentialID = secret
 		cfg.Token, cfg.Username, cfg.Password = "", "", ""
 	}
 	if resp.Diagnostics.HasError() {
@@ -239,6 +261,10 @@ func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, dia
 		cfg.MaxRetries = int(data.MaxRetries.ValueInt64())
 	}
 	cfg.AllowEmptyTenant = data.AllowEmptyTenant.ValueBool()
+	cfg.RateLimitReserve = data.RateLimitReserve.ValueFloat64()
+	if data.ShareRateLimit.IsNull() || data.ShareRateLimit.ValueBool() {
+		cfg.SharedBudgetDir = rateLimitDir()
+	}
 	cfg.Refresh = map[string]scim.RefreshMode{"always": scim.RefreshPages, "never": scim.RefreshGet}[data.PagedRefresh.ValueString()]
 	applyTLS(data, &cfg, &diags)
 	if !data.RequestTimeout.IsNull() {

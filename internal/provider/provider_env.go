@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,6 +39,8 @@ var envVars = map[string][]string{
 	"dialect":            {"SCIM_DIALECT"},
 	"paged_refresh":      {"SCIM_PAGED_REFRESH"},
 	"allow_empty_tenant": {"SCIM_ALLOW_EMPTY_TENANT"},
+	"rate_limit_reserve": {"SCIM_RATE_LIMIT_RESERVE"},
+	"share_rate_limit":   {"SCIM_SHARE_RATE_LIMIT", "SCIM_RATE_LIMIT_DIR"},
 }
 
 // envError reports a bad environment value against the setting it stands for.
@@ -84,6 +87,20 @@ func withEnvironment(ctx context.Context, data scimProviderModel, s providerSche
 			envError(diags, "allow_empty_tenant", "SCIM_ALLOW_EMPTY_TENANT", "must be true or false")
 		} else {
 			data.AllowEmptyTenant = types.BoolValue(b)
+		}
+	}
+	if v := os.Getenv("SCIM_RATE_LIMIT_RESERVE"); v != "" && data.RateLimitReserve.IsNull() {
+		if f, err := strconv.ParseFloat(v, 64); err != nil || f < 0 || f > 0.9 {
+			envError(diags, "rate_limit_reserve", "SCIM_RATE_LIMIT_RESERVE", "must be a share from 0 to 0.9")
+		} else {
+			data.RateLimitReserve = types.Float64Value(f)
+		}
+	}
+	if v := os.Getenv("SCIM_SHARE_RATE_LIMIT"); v != "" && data.ShareRateLimit.IsNull() {
+		if b, err := strconv.ParseBool(v); err != nil {
+			envError(diags, "share_rate_limit", "SCIM_SHARE_RATE_LIMIT", "must be true or false")
+		} else {
+			data.ShareRateLimit = types.BoolValue(b)
 		}
 	}
 	if v := os.Getenv("SCIM_VENDOR"); v != "" && data.Vendor.IsNull() {
@@ -209,4 +226,18 @@ type providerSchema struct{ resp provider.SchemaResponse }
 func (s providerSchema) objectType(name string) types.ObjectType {
 	t, _ := s.resp.Schema.Attributes[name].GetType().(types.ObjectType)
 	return t
+}
+
+// rateLimitDir is where runs on this machine share each app's pace:
+// SCIM_RATE_LIMIT_DIR, else a directory under the user's cache directory;
+// empty (pacing alone) when there is none.
+func rateLimitDir() string {
+	if dir := os.Getenv("SCIM_RATE_LIMIT_DIR"); dir != "" {
+		return dir
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(cache, "terraform-provider-scim", "rate-limits")
 }

@@ -7,13 +7,17 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/ratelimit"
 )
 
 // Defaults used when Config leaves a field zero.
@@ -42,6 +46,16 @@ type Config struct {
 	AllowEmptyTenant bool
 	// RateLimit caps requests per second across every caller of the client; 0 means unlimited.
 	RateLimit float64
+	// RateLimitReserve is the share of the app's limit left to other
+	// clients of the same app (0 to 0.9).
+	RateLimitReserve float64
+	// SharedBudgetDir, when set, is the directory where every process on
+	// this machine that reaches the same endpoint with the same credential
+	// shares one pace (see ratelimit.Budget). Empty: this client paces alone.
+	SharedBudgetDir string
+	// CredentialID tells credentials apart for the shared budget where
+	// TokenSource supplies them (the OAuth client id and token URL).
+	CredentialID string
 	// MaxRetries bounds the retries of one failed request; zero means none.
 	// DefaultMaxRetries is the usual value.
 	MaxRetries int
@@ -86,8 +100,7 @@ type Client struct {
 	http    *http.Client
 	cfg     Config
 	dialect Dialect
-	limiter *adaptiveLimiter
-	gate    *pauseGate
+	limiter *ratelimit.Limiter
 	// plainJSON remembers the fallback learned from a 415 on scim+json for
 	// the rest of the run (PUT instead of PATCH is learned per resource
 	// type, in each service).
@@ -156,7 +169,6 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		baseURL: base,
 		cfg:     cfg,
-		gate:    &pauseGate{},
 		http: &http.Client{
 			Transport:     transport,
 			CheckRedirect: sameOriginRedirects(base),
@@ -170,7 +182,7 @@ func New(cfg Config) (*Client, error) {
 	if err := c.dialect.Validate(); err != nil {
 		return nil, err
 	}
-	c.limiter = newAdaptiveLimiter(cfg.RateLimit)
+	c.limiter = ratelimit.New(ratelimit.Options{Ceiling: cfg.RateLimit, Reserve: cfg.RateLimitReserve, Budget: openBudget(cfg)})
 	c.gone.allowEmpty = cfg.AllowEmptyTenant
 	var secrets []string
 	for _, s := range append([]string{cfg.Token, cfg.Password}, cfg.Secrets...) {
@@ -316,4 +328,23 @@ func (c *Client) claim(id string) { c.created.Store(id, true) }
 func (c *Client) claimed(id string) bool {
 	_, ok := c.created.Load(id)
 	return ok
+}
+
+// openBudget opens the pace this client shares with other processes on the
+// machine, keyed by endpoint, credential and extra headers (a tenant
+// header picks another app's limit). A budget that cannot be opened (a
+// read-only home) leaves the client pacing alone.
+func openBudget(cfg Config) *ratelimit.Budget {
+	if cfg.SharedBudgetDir == "" {
+		return nil
+	}
+	parts := []string{strings.TrimRight(cfg.Endpoint, "/"), cfg.Token, cfg.Username, cfg.Password, cfg.CredentialID}
+	for _, k := range slices.Sorted(maps.Keys(cfg.Headers)) {
+		parts = append(parts, k, cfg.Headers[k])
+	}
+	b, err := ratelimit.OpenBudget(cfg.SharedBudgetDir, ratelimit.BudgetKey(parts...))
+	if err != nil {
+		return nil
+	}
+	return b
 }

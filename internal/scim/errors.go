@@ -3,7 +3,9 @@ package scim
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
+	"time"
 )
 
 // Sentinel errors matched with errors.Is against *Error and friends.
@@ -52,7 +54,7 @@ func (e *Error) Error() string {
 	if e.Detail != "" {
 		fmt.Fprintf(&b, ": %s", e.Detail)
 	}
-	if e.NonSCIM {
+	if e.NonSCIM && !gatewayStatus(e.StatusCode) {
 		b.WriteString(" (the answer is not a SCIM/JSON document: check that the endpoint is the SCIM base URL)")
 	}
 	return b.String()
@@ -185,3 +187,52 @@ func (e *IncompleteCreateError) Error() string {
 }
 
 func (e *IncompleteCreateError) Unwrap() error { return e.Err }
+
+// gatewayStatus is a status a gateway in front of the app answers with a
+// page of its own (rate limited, unavailable): a non-SCIM body then says
+// nothing about the endpoint.
+func gatewayStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// RateLimitedError is a request the app kept refusing with 429 until the
+// client gave up: after max_retries tries during which the app accepted no
+// other request, or when the operation's time ran out.
+type RateLimitedError struct {
+	Err   *Error // the last 429
+	Tries int
+	Over  time.Duration
+	// Pace is the pace the client was sending at (requests per second, 0
+	// when unpaced); Limit is the app's limit as learned, 0 when unknown.
+	Pace, Limit float64
+	// Progress is true when the app went on accepting other requests
+	// meanwhile (the give-up was the operation's time running out).
+	Progress bool
+}
+
+func (e *RateLimitedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: rate limited: the app answered HTTP 429 Too Many Requests to %d tries over %s", e.Err.Method, e.Err.Path,
+		e.Tries, e.Over.Round(time.Second))
+	if e.Progress {
+		b.WriteString(" (it accepted other requests meanwhile, until the operation's time ran out)")
+	} else {
+		b.WriteString(" and accepted no other request meanwhile")
+	}
+	switch {
+	case e.Pace > 0 && e.Limit > 0:
+		fmt.Fprintf(&b, "; this client was sending %.1f requests/second under a limit it learned of %.1f/s", e.Pace, e.Limit)
+	case e.Pace > 0:
+		fmt.Fprintf(&b, "; this client was sending %.1f requests/second", e.Pace)
+	}
+	if e.Err.Detail != "" {
+		fmt.Fprintf(&b, ": %s", e.Err.Detail)
+	}
+	return b.String()
+}
+
+func (e *RateLimitedError) Unwrap() error { return e.Err }

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -74,12 +73,12 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 	for ; ; tries.sent++ {
 		req.plainJSON = c.plainJSON.Load()
 		resp, err := c.send(ctx, req, body)
-		wait, retry := c.retryPolicy(req, resp, err, &tries)
+		wait, retry := c.retryPolicy(ctx, req, resp, err, &tries)
 		if !retry {
 			if err != nil {
 				return nil, err
 			}
-			return resp, c.checkResponse(req, resp)
+			return resp, c.rateLimited(tries, c.checkResponse(req, resp))
 		}
 		c.httpLog.DebugContext(ctx, "retrying SCIM request",
 			"method", req.Method, "path", req.Path, "attempt", tries.sent+1, "wait_ms", wait.Milliseconds())
@@ -100,6 +99,11 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 type attempts struct {
 	sent        int // tries before this one
 	unscheduled int // of those, tries that ended in a failure with no Retry-After
+	// firstRefused and lastRefused are when the first and latest 429 came.
+	firstRefused, lastRefused time.Time
+	// progress is whether the app accepted another request between this
+	// request's last two 429s.
+	progress bool
 }
 
 // backoff is the wait before the next try after an unscheduled failure.
@@ -112,13 +116,16 @@ func (a *attempts) backoff(c *Client) time.Duration {
 // retryPolicy decides whether to retry and how long to wait first. A 429
 // also pauses every other caller of the client (the pause gate), since the
 // rate limit is per tenant, not per resource.
-func (c *Client) retryPolicy(req request, resp *response, err error, tries *attempts) (time.Duration, bool) {
+func (c *Client) retryPolicy(ctx context.Context, req request, resp *response, err error, tries *attempts) (time.Duration, bool) {
 	if resp != nil && resp.StatusCode == http.StatusUnsupportedMediaType && !req.plainJSON && req.Body != nil {
 		// The server refuses application/scim+json: fall back to
 		// application/json, for this request (even when another one in
 		// flight learned it first) and every later one.
 		c.plainJSON.Store(true)
 		return 0, true
+	}
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests && !req.NoRetry {
+		return c.retryRefused(ctx, resp, tries)
 	}
 	if tries.sent >= c.cfg.MaxRetries || req.NoRetry {
 		return 0, false
@@ -131,15 +138,6 @@ func (c *Client) retryPolicy(req request, resp *response, err error, tries *atte
 		return tries.backoff(c), true
 	}
 	switch {
-	case resp.StatusCode == http.StatusTooManyRequests:
-		wait, ok := c.retryAfter(resp.Header)
-		if !ok {
-			wait = tries.backoff(c)
-		}
-		if c.limiter.pausesEveryone() {
-			c.gate.pauseFor(wait)
-		}
-		return wait, true
 	case resp.StatusCode == http.StatusServiceUnavailable:
 		// Only idempotent requests are sent again here. A 503 may come from
 		// an app that acted before it failed, Retry-After or not, so a POST
@@ -197,10 +195,7 @@ var (
 // send performs one attempt: waits for the limiter and any 429 pause, then
 // sends and reads at most MaxBodyBytes of the answer.
 func (c *Client) send(ctx context.Context, req request, body []byte) (*response, error) {
-	if err := c.gate.wait(ctx); err != nil {
-		return nil, err
-	}
-	if err := c.limiter.wait(ctx); err != nil {
+	if err := c.limiter.Wait(ctx); err != nil {
 		return nil, err
 	}
 	u := c.resolve(req.Path)
@@ -238,7 +233,7 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*response,
 		return nil, fmt.Errorf("%s %s: %w: response body larger than %d bytes; refusing to read it", req.Method, u.Path,
 			errBodyTooLarge, c.cfg.MaxBodyBytes)
 	}
-	c.limiter.observe(start, httpResp.StatusCode, httpResp.Header)
+	c.limiter.Observe(start, httpResp.StatusCode, httpResp.Header)
 	c.logExchange(ctx, req, u, httpResp.StatusCode, time.Since(start), body, data)
 	return &response{StatusCode: effectiveStatus(httpResp.StatusCode, data), Header: httpResp.Header, Body: data}, nil
 }
@@ -362,31 +357,6 @@ func (c *Client) logExchange(ctx context.Context, req request, u *url.URL, statu
 		"query", u.RawQuery,
 		"request_body", requestBody,
 		"response_body", redactPasswords(truncate(string(respBody), 64<<10)))
-}
-
-// pauseGate holds back every caller until a shared instant, set when any
-// caller sees a 429.
-type pauseGate struct {
-	mu    sync.Mutex
-	until time.Time
-}
-
-func (g *pauseGate) pauseFor(d time.Duration) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if t := time.Now().Add(d); t.After(g.until) {
-		g.until = t
-	}
-}
-
-func (g *pauseGate) wait(ctx context.Context) error {
-	g.mu.Lock()
-	d := time.Until(g.until)
-	g.mu.Unlock()
-	if d <= 0 {
-		return nil
-	}
-	return sleep(ctx, d)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -1,139 +1,44 @@
-package scim
+package ratelimit
 
 import (
-	"context"
 	"math"
 	"net/http"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"golang.org/x/time/rate"
 )
 
-func TestRetryAfter(t *testing.T) {
-	for name, header := range map[string]func() string{
-		"seconds": func() string { return "1" },
-		"date":    func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) },
-	} {
-		t.Run(name, func(t *testing.T) {
-			c, mux := setup(t)
-			c.cfg.RetryWaitMax = 3 * time.Second
-			var calls atomic.Int32
-			var first time.Time
-			mux.HandleFunc("/scim/v2/Users/1", func(w http.ResponseWriter, r *http.Request) {
-				if calls.Add(1) == 1 {
-					first = time.Now()
-					w.Header().Set("Retry-After", header())
-					writeBody(w, 429, "text/plain", "slow down")
-					return
-				}
-				writeBody(w, 200, "application/scim+json", `{"id":"1","userName":"a"}`)
-			})
-			if _, err := c.Users.Get(context.Background(), "1"); err != nil {
-				t.Fatal(err)
-			}
-			waited := time.Since(first)
-			// An HTTP date has one-second resolution, so "in 2s" may mean 1s to 2s.
-			if calls.Load() != 2 || waited < 900*time.Millisecond || waited > 2500*time.Millisecond {
-				t.Errorf("calls %d, waited %v; want 2 calls about 1s apart", calls.Load(), waited)
-			}
-		})
-	}
-}
-
-func TestRetryAfterIsCapped(t *testing.T) {
-	c, _ := setup(t)
-	h := http.Header{}
-	h.Set("Retry-After", "86400")
-	if d, ok := c.retryAfter(h); !ok || d != c.cfg.RetryWaitMax {
-		t.Errorf("retryAfter = %v, %v; want the cap %v", d, ok, c.cfg.RetryWaitMax)
-	}
-}
-
-func TestRateLimitPausesEveryCaller(t *testing.T) {
-	c, mux := setup(t)
-	c.cfg.RetryWaitMax = time.Second
-	var limited atomic.Bool
-	var afterPause atomic.Int32
-	var pausedAt atomic.Int64
-	mux.HandleFunc("/scim/v2/Users/", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/scim/v2/Users/first" && limited.CompareAndSwap(false, true) {
-			pausedAt.Store(time.Now().UnixNano())
-			w.Header().Set("Retry-After", "1")
-			writeBody(w, 429, "text/plain", "slow down")
-			return
-		}
-		if r.URL.Path == "/scim/v2/Users/second" && time.Since(time.Unix(0, pausedAt.Load())) >= 900*time.Millisecond {
-			afterPause.Add(1)
-		}
-		writeBody(w, 200, "application/scim+json", `{"id":"x","userName":"a"}`)
-	})
-	if _, err := c.Users.Get(context.Background(), "first"); err != nil {
-		t.Fatal(err)
-	}
-	// The 429 seen by "first" is over; now check a concurrent caller waits.
-	limited.Store(false)
-	done := make(chan error, 1)
-	go func() { _, err := c.Users.Get(context.Background(), "first"); done <- err }()
-	time.Sleep(50 * time.Millisecond)
-	if _, err := c.Users.Get(context.Background(), "second"); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if afterPause.Load() != 1 {
-		t.Error("a caller that did not see the 429 was not held back by it")
-	}
-}
-
-func TestIdempotentRetryOn5xx(t *testing.T) {
-	c, mux := setup(t)
-	var calls atomic.Int32
-	mux.HandleFunc("/scim/v2/Users/1", func(w http.ResponseWriter, r *http.Request) {
-		if calls.Add(1) < 3 {
-			writeBody(w, 500, "text/plain", "oops")
-			return
-		}
-		writeBody(w, 200, "application/scim+json", `{"id":"1","userName":"a"}`)
-	})
-	if _, err := c.Users.Get(context.Background(), "1"); err != nil || calls.Load() != 3 {
-		t.Fatalf("calls %d, err %v", calls.Load(), err)
-	}
-}
-
 func TestAdaptiveLimiterLearnsFromBurstsOnly(t *testing.T) {
-	a := newAdaptiveLimiter(0)
+	a := newTestLimiter(0)
 	for i := 0; i < 20; i++ {
-		a.observe(time.Now(), 200, nil)
+		a.Observe(time.Now(), 200, nil)
 	}
-	a.observe(time.Now(), 429, http.Header{})
+	a.Observe(time.Now(), 429, http.Header{})
 	if a.limiter.Limit() != rate.Inf {
 		t.Fatalf("a lone 429 set the pace to %v", a.limiter.Limit())
 	}
 	// A few 429s among many answers are left to Retry-After; a share of
 	// 30% means a limit far exceeded.
 	for i := 0; i < 10; i++ {
-		a.observe(time.Now(), 429, http.Header{})
+		a.Observe(time.Now(), 429, http.Header{})
 	}
 	if got := a.limiter.Limit(); got < 18 || got > 20 {
 		t.Fatalf("pace %v after a burst of 429s, want about the 20 accepted in the last second", got)
 	}
 	// Three 429s among the first five answers: too few answers to tell a
 	// limit from noise, and the rate accepted so far is no limit at all.
-	early := newAdaptiveLimiter(0)
+	early := newTestLimiter(0)
 	for _, status := range []int{200, 429, 200, 429, 429} {
-		early.observe(time.Now(), status, http.Header{})
+		early.Observe(time.Now(), status, http.Header{})
 	}
 	if early.limiter.Limit() != rate.Inf {
 		t.Fatalf("three 429s in the first five answers set the pace to %v", early.limiter.Limit())
 	}
-	b := newAdaptiveLimiter(0)
+	b := newTestLimiter(0)
 	h := http.Header{}
 	h.Set("RateLimit-Policy", "50;w=10")
-	b.observe(time.Now(), 429, h)
+	b.Observe(time.Now(), 429, h)
 	if got := b.limiter.Limit(); got < 4.5 || got > 5 {
 		t.Fatalf("pace %v, want about 5/s from RateLimit-Policy 50;w=10", got)
 	}
@@ -170,27 +75,27 @@ func TestHeaderLimitReadsEveryDraftShape(t *testing.T) {
 }
 
 func TestAdaptiveLimiterAdoptsStatedPolicyFromAnyAnswer(t *testing.T) {
-	a := newAdaptiveLimiter(0)
+	a := newTestLimiter(0)
 	h := http.Header{}
 	h.Set("RateLimit-Policy", "20;w=1")
-	a.observe(time.Now(), 200, h)
+	a.Observe(time.Now(), 200, h)
 	if got := a.limiter.Limit(); got < 19 || got >= 20 {
 		t.Fatalf("pace %v after an answer stating 20/s, want just under 20", got)
 	}
-	capped := newAdaptiveLimiter(5)
-	capped.observe(time.Now(), 200, h)
+	capped := newTestLimiter(5)
+	capped.Observe(time.Now(), 200, h)
 	if got := capped.limiter.Limit(); got != 5 {
 		t.Fatalf("pace %v, want the user's rate_limit of 5 to win over a stated 20", got)
 	}
 }
 
 func TestAdaptiveLimiterDoesNotProbeAboveKnownLimit(t *testing.T) {
-	a := newAdaptiveLimiter(0)
+	a := newTestLimiter(0)
 	for i := 0; i < 20; i++ {
-		a.observe(time.Now(), 200, nil)
+		a.Observe(time.Now(), 200, nil)
 	}
 	for i := 0; i < 10; i++ {
-		a.observe(time.Now(), 429, http.Header{})
+		a.Observe(time.Now(), 429, http.Header{})
 	}
 	learned := a.limiter.Limit()
 	// Quiet for longer than the probe interval but not the explore interval.
@@ -201,14 +106,14 @@ func TestAdaptiveLimiterDoesNotProbeAboveKnownLimit(t *testing.T) {
 	}
 	// The slowdown is a trial: answers without 429s at the new pace keep it.
 	for i := 0; i < trialInFlight+trialAnswers; i++ {
-		a.observe(time.Now(), 200, nil)
+		a.Observe(time.Now(), 200, nil)
 	}
 	if a.trial != nil || a.limiter.Limit() != learned {
 		t.Fatalf("trial %+v, pace %v; want the learned pace %v kept", a.trial, a.limiter.Limit(), learned)
 	}
 	// A pace lowered by 429s while paced climbs back, but not past the limit.
 	for i := 0; i < 3; i++ {
-		a.observe(time.Now(), 429, http.Header{})
+		a.Observe(time.Now(), 429, http.Header{})
 	}
 	lowered := a.limiter.Limit()
 	if lowered >= learned {
@@ -242,14 +147,14 @@ func TestAdaptiveLimiterDoesNotProbeAboveKnownLimit(t *testing.T) {
 // was set (Terraform's ten operations in flight), or scheduled in the second
 // after it, do not count.
 func TestAdaptiveLimiterWidensMarginForLoneRefusals(t *testing.T) {
-	a := newAdaptiveLimiter(0)
+	a := newTestLimiter(0)
 	inFlight := time.Now()
 	h := http.Header{}
 	h.Set("RateLimit-Policy", "20;w=1")
-	a.observe(time.Now(), 200, h)
+	a.Observe(time.Now(), 200, h)
 	paced := a.limiter.Limit()
 	for _, sent := range []time.Time{inFlight, time.Now()} {
-		a.observe(sent, 429, http.Header{})
+		a.Observe(sent, 429, http.Header{})
 		if got := a.limiter.Limit(); got != paced {
 			t.Fatalf("a 429 for a request sent %v after the pace was set moved it from %v to %v", sent.Sub(a.pacedAt), paced, got)
 		}
@@ -257,7 +162,7 @@ func TestAdaptiveLimiterWidensMarginForLoneRefusals(t *testing.T) {
 	lone := func() rate.Limit {
 		// Seconds apart: lone, not a burst, and sent at the latest pace.
 		a.recent429, a.pacedAt = nil, time.Now().Add(-2*learnWindow)
-		a.observe(time.Now(), 429, http.Header{})
+		a.Observe(time.Now(), 429, http.Header{})
 		return a.limiter.Limit()
 	}
 	for step := 1; step <= 6; step++ {
@@ -277,7 +182,7 @@ func TestAdaptiveLimiterWidensMarginForLoneRefusals(t *testing.T) {
 // share kept as the noise level, so that they stop slowing the pace. 429s
 // well above that share still slow it.
 func TestAdaptiveLimiterTellsNoiseFromRate(t *testing.T) {
-	a := newAdaptiveLimiter(0)
+	a := newTestLimiter(0)
 	answer := func(n int, every int) {
 		for i := 1; i <= n; i++ {
 			if i%every == 0 {
@@ -288,9 +193,9 @@ func TestAdaptiveLimiterTellsNoiseFromRate(t *testing.T) {
 					// held for a second.
 					a.pacedAt = a.pacedAt.Add(-2 * learnWindow)
 				}
-				a.observe(time.Now(), 429, http.Header{})
+				a.Observe(time.Now(), 429, http.Header{})
 			} else {
-				a.observe(time.Now(), 200, nil)
+				a.Observe(time.Now(), 200, nil)
 			}
 		}
 	}
@@ -324,56 +229,6 @@ func TestAdaptiveLimiterTellsNoiseFromRate(t *testing.T) {
 	}
 }
 
-// TestBackoffGrowsWithUnscheduledFailuresOnly: waits the server scheduled
-// (429 or 503 with Retry-After) do not count toward the backoff of a later
-// failure, while failures without Retry-After still back off exponentially.
-// (Only one 429, so that the adaptive limiter does not set a pace here.)
-func TestBackoffGrowsWithUnscheduledFailuresOnly(t *testing.T) {
-	for name, tc := range map[string]struct {
-		answers []int // status of each try before the 200
-		gapMin  time.Duration
-		gapMax  time.Duration
-	}{
-		// Counting the five scheduled tries, the 500's wait would be 1.6-3.2 s.
-		"after five Retry-After waits": {answers: []int{429, 503, 503, 503, 503, 500}, gapMin: 50 * time.Millisecond, gapMax: time.Second},
-		// Three unscheduled failures: the third waits 200-400 ms.
-		"three 500s": {answers: []int{500, 500, 500}, gapMin: 200 * time.Millisecond, gapMax: 2 * time.Second},
-	} {
-		t.Run(name, func(t *testing.T) {
-			c, mux := setup(t)
-			c.cfg.MaxRetries, c.cfg.RetryWaitMin, c.cfg.RetryWaitMax = 10, 100*time.Millisecond, 10*time.Second
-			var mu sync.Mutex // the handler runs on the server's goroutines
-			var calls []time.Time
-			mux.HandleFunc("/scim/v2/Users/1", func(w http.ResponseWriter, r *http.Request) {
-				mu.Lock()
-				defer mu.Unlock()
-				calls = append(calls, time.Now())
-				if n := len(calls); n <= len(tc.answers) {
-					w.Header().Set("Retry-After", "0.001")
-					if tc.answers[n-1] == 500 {
-						w.Header().Del("Retry-After")
-					}
-					writeBody(w, tc.answers[n-1], "text/plain", "not now")
-					return
-				}
-				writeBody(w, 200, "application/scim+json", `{"id":"1","userName":"a"}`)
-			})
-			if _, err := c.Users.Get(context.Background(), "1"); err != nil {
-				t.Fatal(err)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if len(calls) != len(tc.answers)+1 {
-				t.Fatalf("%d tries, want %d", len(calls), len(tc.answers)+1)
-			}
-			gap := calls[len(calls)-1].Sub(calls[len(calls)-2])
-			if gap < tc.gapMin || gap > tc.gapMax {
-				t.Errorf("waited %v after the last failure, want %v to %v", gap, tc.gapMin, tc.gapMax)
-			}
-		})
-	}
-}
-
 // A limit learned from 429s from an app that went on accepting some requests
 // while refusing others (a token bucket, whose rate the second counted
 // understates while callers wait out Retry-After) is searched upwards: raised while each candidate draws no 429 for
@@ -383,12 +238,12 @@ func TestBackoffGrowsWithUnscheduledFailuresOnly(t *testing.T) {
 // noise level; a 429 at a pace that held ends the search, and the usual
 // slowdown applies.
 func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
-	a := newAdaptiveLimiter(0)
-	a.observe(time.Now(), 200, nil)
-	a.observe(time.Now(), 429, http.Header{})
-	a.observe(time.Now(), 200, nil) // accepted while refusing others
+	a := newTestLimiter(0)
+	a.Observe(time.Now(), 200, nil)
+	a.Observe(time.Now(), 429, http.Header{})
+	a.Observe(time.Now(), 200, nil) // accepted while refusing others
 	for range 14 {
-		a.observe(time.Now(), 429, http.Header{})
+		a.Observe(time.Now(), 429, http.Header{})
 	}
 	if a.search == nil || a.known != 2 {
 		t.Fatalf("known %v, search %+v after a paused second with 2 accepted; want a search from 2", a.known, a.search)
@@ -413,7 +268,7 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 		}
 	}
 	// A 429 for a request sent before the candidate's pace was set.
-	a.observe(a.pacedAt.Add(-time.Millisecond), 429, http.Header{})
+	a.Observe(a.pacedAt.Add(-time.Millisecond), 429, http.Header{})
 	if a.known != 32 {
 		t.Fatalf("a 429 for a request sent at the old pace moved the candidate to %v", a.known)
 	}
@@ -422,7 +277,7 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 	// 429s were dismissed and the search doubled to 80): back to 8, then
 	// between 8 and 32.
 	a.noise = 1
-	a.observe(time.Now(), 429, http.Header{})
+	a.Observe(time.Now(), 429, http.Header{})
 	if a.known != 8 || a.search.drew != 32 || a.search.trying {
 		t.Fatalf("known %v, search %+v after the 32/s candidate drew a 429; want 8 held, 32 drew", a.known, a.search)
 	}
@@ -448,12 +303,12 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 	// Once a pace has held for a second, a 429 at it (a burst allowance
 	// spent, or noise) ends the search: the usual slowdown, judged by a
 	// trial against the noise level, applies.
-	b := newAdaptiveLimiter(0)
-	b.observe(time.Now(), 200, nil)
-	b.observe(time.Now(), 429, http.Header{})
-	b.observe(time.Now(), 200, nil)
+	b := newTestLimiter(0)
+	b.Observe(time.Now(), 200, nil)
+	b.Observe(time.Now(), 429, http.Header{})
+	b.Observe(time.Now(), 200, nil)
 	for range 14 {
-		b.observe(time.Now(), 429, http.Header{})
+		b.Observe(time.Now(), 429, http.Header{})
 	}
 	if b.search == nil {
 		t.Fatal("no search after a bucket's answers")
@@ -461,7 +316,7 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 	b.trial, b.pacedAt = nil, time.Now().Add(-2*learnWindow)
 	before := b.limiter.Limit()
 	for range burstThreshold {
-		b.observe(time.Now(), 429, http.Header{})
+		b.Observe(time.Now(), 429, http.Header{})
 	}
 	if b.search != nil || b.limiter.Limit() >= before {
 		t.Fatalf("search %+v, pace %v after 429s at the pace %v that held", b.search, b.limiter.Limit(), before)
@@ -469,12 +324,12 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 
 	// A fixed window, once spent, accepts nothing until it ends: the answers
 	// to its first burst measure it, and there is no search.
-	c := newAdaptiveLimiter(0)
+	c := newTestLimiter(0)
 	for range 20 {
-		c.observe(time.Now(), 200, nil)
+		c.Observe(time.Now(), 200, nil)
 	}
 	for range 10 {
-		c.observe(time.Now(), 429, http.Header{})
+		c.Observe(time.Now(), 429, http.Header{})
 	}
 	if c.search != nil || c.known != 20 {
 		t.Fatalf("known %v, searching (%+v) above a limit measured as the pause began", c.known, c.search)
@@ -483,7 +338,7 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 	// limit was learned, is accepted: a bucket whose refill the answers
 	// counted had not yet shown (ten callers waiting out the same
 	// Retry-After retry at once).
-	c.observe(c.refusedFrom, 200, nil)
+	c.Observe(c.refusedFrom, 200, nil)
 	if c.search == nil {
 		t.Fatal("no search after a request sent while the app refused was accepted")
 	}
@@ -513,7 +368,7 @@ func TestLimitSearchQuietFollowsTheBurst(t *testing.T) {
 }
 
 // settle moves a limiter's clock on by a little more than searchSettle.
-func settle(a *adaptiveLimiter) {
+func settle(a *Limiter) {
 	d := searchSettle + 10*time.Millisecond
 	a.pacedAt, a.last429 = a.pacedAt.Add(-d), a.last429.Add(-d)
 	a.maybeProbe()
@@ -527,7 +382,7 @@ func settle(a *adaptiveLimiter) {
 // come down to it. (Judged as noise when the share did not halve, the pace
 // went back to 19.8/s and 429s up to twice that share were ignored.)
 func TestAdaptiveLimiterFollowsALimitThatFell(t *testing.T) {
-	a := newAdaptiveLimiter(0)
+	a := newTestLimiter(0)
 	a.learn(time.Now(), 20)
 	const limit = 14.0
 	credit := 0.0
@@ -537,9 +392,9 @@ func TestAdaptiveLimiterFollowsALimitThatFell(t *testing.T) {
 		credit += min(1, limit/float64(a.limiter.Limit()))
 		if credit >= 1 {
 			credit--
-			a.observe(time.Now(), 200, nil)
+			a.Observe(time.Now(), 200, nil)
 		} else {
-			a.observe(time.Now(), 429, http.Header{})
+			a.Observe(time.Now(), 429, http.Header{})
 		}
 	}
 	if a.noise != 0 {
@@ -549,3 +404,5 @@ func TestAdaptiveLimiterFollowsALimitThatFell(t *testing.T) {
 		t.Errorf("paced at %.2f/s after the limit fell from 20/s to %.0f/s; want just under it", pace, limit)
 	}
 }
+
+func newTestLimiter(ceiling float64) *Limiter { return New(Options{Ceiling: ceiling}) }

@@ -1,9 +1,10 @@
-package scim
+package ratelimit
 
 import (
 	"context"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -11,7 +12,7 @@ import (
 // of pace applies from the next slot on, and a burst is only allowed after
 // a quiet spell.
 func TestPacerSpacesSlotsAcrossChanges(t *testing.T) {
-	p := newPacer(10, 3)
+	p := newPacer(10, 3, time.Now, nil)
 	start := time.Now()
 	var slots []time.Time
 	for range 5 {
@@ -52,48 +53,53 @@ func TestPacerSpacesSlotsAcrossChanges(t *testing.T) {
 // Waiters queued at a slow pace take the new pace as soon as it is set:
 // none of them has reserved a slot at the old one.
 func TestPacerQueuedWaitersTakeANewPace(t *testing.T) {
-	p := newPacer(1, 1)
-	if err := p.Wait(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	var wg sync.WaitGroup
-	for range 10 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := p.Wait(context.Background()); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	time.Sleep(50 * time.Millisecond)
-	p.SetLimit(100)
-	wg.Wait()
-	// At 1/s the ten would take ten seconds (as with rate.Limiter, whose
-	// waiters reserve their slots when they start waiting); at 100/s after
-	// the first, which waits out the old interval, about 1.1. The
-	// deterministic check of a change of pace is in the test above.
-	if took := time.Since(start); took > 3*time.Second {
-		t.Fatalf("ten queued waiters took %v after the pace went from 1/s to 100/s", took)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		p := newPacer(1, 1, time.Now, nil)
+		if err := p.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		var wg sync.WaitGroup
+		for range 10 {
+			wg.Go(func() {
+				if err := p.Wait(context.Background()); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		time.Sleep(50 * time.Millisecond)
+		p.SetLimit(100)
+		wg.Wait()
+		// At 1/s the ten would take ten seconds (as with rate.Limiter, whose
+		// waiters reserve their slots when they start waiting); at 100/s
+		// after the first, which waits out the old interval, 1.09 s.
+		if took := time.Since(start); took != 1090*time.Millisecond {
+			t.Fatalf("ten queued waiters took %v after the pace went from 1/s to 100/s, want 1.09s", took)
+		}
+	})
 }
 
 func TestPacerWaitHonoursContext(t *testing.T) {
-	p := newPacer(0.5, 1)
-	_ = p.Wait(context.Background())
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	if err := p.Wait(ctx); err == nil {
-		t.Fatal("Wait returned nil for a slot two seconds away and a context ending in 20ms")
-	}
+	synctest.Test(t, func(t *testing.T) {
+		p := newPacer(0.5, 1, time.Now, nil)
+		_ = p.Wait(context.Background())
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		if err := p.Wait(ctx); err == nil {
+			t.Fatal("Wait returned nil for a slot two seconds away and a context ending in 20ms")
+		}
+		if took := time.Since(start); took != 20*time.Millisecond {
+			t.Fatalf("Wait gave up after %v, want the context's 20ms", took)
+		}
+	})
 }
 
 // TestRateLimitBelowMinimumIsHonoured: a rate_limit of 0.2/s spaces
 // requests 5 s apart, also after 429s slowed the pace (the limiter's own
 // floor of 0.5/s used to win, sending 2.5 times as fast as allowed).
 func TestRateLimitBelowMinimumIsHonoured(t *testing.T) {
-	a := newAdaptiveLimiter(0.2)
+	a := newTestLimiter(0.2)
 	now := time.Now()
 	first, second := a.limiter.take(now), a.limiter.take(now)
 	if gap := second.Sub(first); gap != 5*time.Second {

@@ -1,4 +1,4 @@
-package scim
+package ratelimit
 
 import (
 	"context"
@@ -33,10 +33,14 @@ type pacer struct {
 	// last is the theoretical time of the latest slot taken at an even
 	// pace; the next is an interval at the pace current then after it.
 	last time.Time
+	now  func() time.Time
+	// budget, when set, holds the latest slot of every process that
+	// shares it, so that their slots together keep the pace.
+	budget *Budget
 }
 
-func newPacer(limit rate.Limit, burst int) *pacer {
-	return &pacer{turn: make(chan struct{}, 1), limit: limit, burst: max(1, burst)}
+func newPacer(limit rate.Limit, burst int, now func() time.Time, budget *Budget) *pacer {
+	return &pacer{turn: make(chan struct{}, 1), limit: limit, burst: max(1, burst), now: now, budget: budget}
 }
 
 // Limit is the current pace.
@@ -69,7 +73,7 @@ func (p *pacer) Wait(ctx context.Context) error {
 		return ctx.Err()
 	}
 	defer func() { <-p.turn }()
-	now := time.Now()
+	now := p.now()
 	slot := p.take(now)
 	if !slot.After(now) {
 		return nil
@@ -78,24 +82,44 @@ func (p *pacer) Wait(ctx context.Context) error {
 }
 
 // take returns the time of the next slot, an interval at the current pace
-// after the latest one (or now, after a quiet spell), less the burst.
+// after the latest one (or now, after a quiet spell), less the burst. With
+// a budget the latest slot is the one any process sharing it took, and a
+// pause another process was asked for holds this one too; when the budget
+// cannot be used the slot is this process's own.
 func (p *pacer) take(now time.Time) time.Time {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.limit == rate.Inf {
+	interval := time.Duration(0)
+	if p.limit != rate.Inf {
+		// The limiter never sets a pace below the lower of minimumRate and
+		// the user's rate_limit; a rate_limit under minimumRate is kept as given.
+		interval = time.Duration(float64(time.Second) / float64(max(p.limit, minimumRate/100)))
+	}
+	if p.budget != nil {
+		if next, slot, ok := p.budget.reserve(now, interval, p.burst); ok {
+			p.last = next
+			return slot
+		}
+	}
+	if interval == 0 {
 		return now
 	}
-	// The limiter never sets a pace below the lower of minimumRate and the
-	// user's rate_limit; a rate_limit under minimumRate is kept as given.
-	interval := time.Duration(float64(time.Second) / float64(max(p.limit, minimumRate/100)))
-	next := p.last.Add(interval)
+	next, slot := nextSlot(p.last, now, interval, p.burst)
+	p.last = next
+	return slot
+}
+
+// nextSlot is the generic cell rate algorithm: the next theoretical slot
+// is an interval after the latest (or now, after a quiet spell), and a
+// request may go burst-1 intervals before it.
+func nextSlot(last, now time.Time, interval time.Duration, burst int) (next, slot time.Time) {
+	next = last.Add(interval)
 	if next.Before(now) {
 		next = now
 	}
-	p.last = next
-	slot := next.Add(-time.Duration(p.burst-1) * interval)
+	slot = next.Add(-time.Duration(burst-1) * interval)
 	if slot.Before(now) {
 		slot = now
 	}
-	return slot
+	return next, slot
 }

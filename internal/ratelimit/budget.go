@@ -1,0 +1,204 @@
+package ratelimit
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// Budget is one app's pace shared by every process on this machine that
+// talks to it: Terraform runs of several workspaces at once, terragrunt
+// run-all, parallel CI jobs on one runner. Each would otherwise pace itself
+// just under the app's limit as if it were its own, and together they send
+// several times what the app accepts.
+//
+// It is a small JSON state (the latest slot taken, a 429 pause, the limit
+// learned) read and written under an exclusive flock(2) lock on a file
+// beside it. The kernel releases that lock when its holder exits or
+// crashes, so a dead holder costs nothing; a holder that hangs (stopped,
+// swapped out) is waited for at most lockWait, after which this process
+// paces on its own for a while; state that is unreadable, or whose slots
+// or pause lie implausibly far ahead (a clock that jumped, a crash in the
+// middle of a write), is started afresh.
+type Budget struct {
+	statePath string
+	lock      *flock.Flock
+	// mu keeps one goroutine of this process in the file at a time.
+	mu sync.Mutex
+	// aloneUntil is set when the lock was not obtained in time: until
+	// then this process paces without the file.
+	aloneUntil time.Time
+	fallbacks  atomic.Int64
+}
+
+// budgetState is what the file holds. Times are wall-clock: the processes
+// sharing it are on one machine.
+type budgetState struct {
+	Last        time.Time `json:"last"`
+	PausedUntil time.Time `json:"paused_until"`
+	Limit       float64   `json:"limit,omitempty"`
+	LimitAt     time.Time `json:"limit_at"`
+}
+
+const (
+	// lockWait bounds the wait for the lock; the state is held for
+	// microseconds, so a longer wait means a holder that hangs.
+	lockWait      = time.Second
+	lockRetry     = time.Millisecond
+	aloneFor      = 30 * time.Second
+	maxAhead      = time.Minute // slots or a pause further ahead are stale
+	limitFreshFor = 10 * time.Minute
+	// forgetAfter is the age at which other apps' budget files are removed.
+	forgetAfter = 7 * 24 * time.Hour
+)
+
+// BudgetKey names the budget of one app as reached with one credential:
+// a digest, so that neither the endpoint nor the credential is readable
+// from the cache directory.
+func BudgetKey(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(sum[:16])
+}
+
+// OpenBudget opens (creating if needed) the budget named key in dir, which
+// is created private to the user. Budget files of apps not used for a week
+// are removed on the way.
+func OpenBudget(dir, key string) (*Budget, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	forgetOld(dir, time.Now())
+	base := filepath.Join(dir, key)
+	return &Budget{
+		statePath: base + ".json",
+		lock:      flock.New(base+".lock", flock.SetFlag(os.O_CREATE|os.O_RDWR), flock.SetPermissions(0o600)),
+	}, nil
+}
+
+// Fallbacks counts the times the lock was not obtained and the process
+// paced alone.
+func (b *Budget) Fallbacks() int64 { return b.fallbacks.Load() }
+
+// reserve takes the next slot at interval (0: unpaced, which only waits
+// out a shared pause) after the latest slot of any process, and returns
+// the theoretical slot and when the caller may send; ok is false when the
+// budget could not be used.
+func (b *Budget) reserve(now time.Time, interval time.Duration, burst int) (next, slot time.Time, ok bool) {
+	ok = b.update(now, interval > 0, func(s *budgetState) {
+		if interval == 0 {
+			next, slot = now, now
+		} else {
+			next, slot = nextSlot(s.Last, now, interval, burst)
+			s.Last = next
+		}
+		if s.PausedUntil.After(slot) {
+			slot = s.PausedUntil
+		}
+	})
+	return next, slot, ok
+}
+
+// pauseUntil holds every process sharing the budget until t.
+func (b *Budget) pauseUntil(now, t time.Time) {
+	b.update(now, true, func(s *budgetState) {
+		if t.After(s.PausedUntil) {
+			s.PausedUntil = t
+		}
+	})
+}
+
+// publishLimit records a limit learned from the app, for processes that
+// start later or have not learned it yet.
+func (b *Budget) publishLimit(now time.Time, limit float64) {
+	b.update(now, true, func(s *budgetState) { s.Limit, s.LimitAt = limit, now })
+}
+
+// knownLimit is the limit another process learned recently, 0 when none.
+func (b *Budget) knownLimit(now time.Time) float64 {
+	limit := 0.0
+	b.update(now, false, func(s *budgetState) {
+		if now.Sub(s.LimitAt) < limitFreshFor {
+			limit = s.Limit
+		}
+	})
+	return limit
+}
+
+// update runs change on the state under the lock, writing it back when
+// write is set, and says whether the budget could be used.
+func (b *Budget) update(now time.Time, write bool, change func(*budgetState)) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if now.Before(b.aloneUntil) {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
+	defer cancel()
+	locked, err := b.lock.TryLockContext(ctx, lockRetry)
+	if err != nil || !locked {
+		b.aloneUntil = now.Add(aloneFor)
+		b.fallbacks.Add(1)
+		return false
+	}
+	defer func() { _ = b.lock.Unlock() }()
+	s := readState(b.statePath, now)
+	change(&s)
+	if write {
+		data, err := json.Marshal(s)
+		if err == nil {
+			err = os.WriteFile(b.statePath, data, 0o600)
+		}
+		if err != nil {
+			b.aloneUntil = now.Add(aloneFor)
+			b.fallbacks.Add(1)
+			return false
+		}
+	}
+	return true
+}
+
+// readState reads the shared state, starting afresh from what is
+// unreadable or implausible.
+func readState(path string, now time.Time) budgetState {
+	var s budgetState
+	data, err := os.ReadFile(path)
+	if err != nil || json.Unmarshal(data, &s) != nil {
+		return budgetState{}
+	}
+	if s.Last.After(now.Add(maxAhead)) {
+		s.Last = time.Time{}
+	}
+	if s.PausedUntil.After(now.Add(maxAhead)) {
+		s.PausedUntil = time.Time{}
+	}
+	if s.LimitAt.After(now.Add(maxAhead)) {
+		s.Limit, s.LimitAt = 0, time.Time{}
+	}
+	return s
+}
+
+// forgetOld removes budget files untouched for forgetAfter (best effort: a
+// file in use is simply written again).
+func forgetOld(dir string, now time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") && !strings.HasSuffix(e.Name(), ".lock") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > forgetAfter {
+			_ = os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
