@@ -2,13 +2,13 @@ package ratelimit
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,12 +32,18 @@ import (
 type Budget struct {
 	statePath string
 	lock      *flock.Flock
-	// mu keeps one goroutine of this process in the file at a time.
-	mu sync.Mutex
+	// turn keeps one goroutine of this process in the file at a time (a
+	// channel: its waiters block durably under testing/synctest).
+	turn chan struct{}
 	// aloneUntil is set when the lock was not obtained in time: until
 	// then this process paces without the file.
 	aloneUntil time.Time
 	fallbacks  atomic.Int64
+	// id names this process among the budget's sharers; sharers is how
+	// many were active at the latest look.
+	id      string
+	sharers atomic.Int64
+	notedAt time.Time
 }
 
 // budgetState is what the file holds. Times are wall-clock: the processes
@@ -47,15 +53,20 @@ type budgetState struct {
 	PausedUntil time.Time `json:"paused_until"`
 	Limit       float64   `json:"limit,omitempty"`
 	LimitAt     time.Time `json:"limit_at"`
+	// Sharers holds when each process using the budget last took a slot.
+	Sharers map[string]time.Time `json:"sharers,omitempty"`
 }
 
 const (
 	// lockWait bounds the wait for the lock; the state is held for
 	// microseconds, so a longer wait means a holder that hangs.
-	lockWait      = time.Second
-	lockRetry     = time.Millisecond
-	aloneFor      = 30 * time.Second
-	maxAhead      = time.Minute // slots or a pause further ahead are stale
+	lockWait  = time.Second
+	lockRetry = time.Millisecond
+	aloneFor  = 30 * time.Second
+	maxAhead  = time.Minute // slots or a pause further ahead are stale
+	// sharerGone is how long a process that took no slot still counts
+	// as sharing the budget.
+	sharerGone    = 5 * time.Second
 	limitFreshFor = 10 * time.Minute
 	// forgetAfter is the age at which other apps' budget files are removed.
 	forgetAfter = 7 * 24 * time.Hour
@@ -78,8 +89,12 @@ func OpenBudget(dir, key string) (*Budget, error) {
 	}
 	forgetOld(dir, time.Now())
 	base := filepath.Join(dir, key)
+	id := make([]byte, 8)
+	_, _ = rand.Read(id)
 	return &Budget{
+		id:        hex.EncodeToString(id),
 		statePath: base + ".json",
+		turn:      make(chan struct{}, 1),
 		lock:      flock.New(base+".lock", flock.SetFlag(os.O_CREATE|os.O_RDWR), flock.SetPermissions(0o600)),
 	}, nil
 }
@@ -93,16 +108,22 @@ func (b *Budget) Fallbacks() int64 { return b.fallbacks.Load() }
 // the theoretical slot and when the caller may send; ok is false when the
 // budget could not be used.
 func (b *Budget) reserve(now time.Time, interval time.Duration, burst int) (next, slot time.Time, ok bool) {
-	ok = b.update(now, interval > 0, func(s *budgetState) {
+	// Unpaced, the state is only read, and written once a second to
+	// count this process among the sharers.
+	write := interval > 0 || now.Sub(b.notedAt) >= time.Second
+	ok = b.update(now, write, func(s *budgetState) {
+		// A pause moves the pace on: the slots after it are spaced from
+		// its end, not released at once when it ends.
+		from := now
+		if s.PausedUntil.After(now) {
+			from = s.PausedUntil
+		}
 		if interval == 0 {
-			next, slot = now, now
-		} else {
-			next, slot = nextSlot(s.Last, now, interval, burst)
-			s.Last = next
+			next, slot = from, from
+			return
 		}
-		if s.PausedUntil.After(slot) {
-			slot = s.PausedUntil
-		}
+		next, slot = nextSlot(s.Last, from, interval, burst)
+		s.Last = next
 	})
 	return next, slot, ok
 }
@@ -136,8 +157,8 @@ func (b *Budget) knownLimit(now time.Time) float64 {
 // update runs change on the state under the lock, writing it back when
 // write is set, and says whether the budget could be used.
 func (b *Budget) update(now time.Time, write bool, change func(*budgetState)) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+	b.turn <- struct{}{}
+	defer func() { <-b.turn }()
 	if now.Before(b.aloneUntil) {
 		return false
 	}
@@ -153,6 +174,10 @@ func (b *Budget) update(now time.Time, write bool, change func(*budgetState)) bo
 	s := readState(b.statePath, now)
 	change(&s)
 	if write {
+		b.sharers.Store(int64(s.noteSharer(b.id, now)))
+		b.notedAt = now
+	}
+	if write {
 		data, err := json.Marshal(s)
 		if err == nil {
 			err = os.WriteFile(b.statePath, data, 0o600)
@@ -164,6 +189,25 @@ func (b *Budget) update(now time.Time, write bool, change func(*budgetState)) bo
 		}
 	}
 	return true
+}
+
+// Sharers is how many processes took a slot from the budget within the
+// last few seconds, this one included (at least 1).
+func (b *Budget) Sharers() int { return max(1, int(b.sharers.Load())) }
+
+// noteSharer records that process id is using the budget and forgets the
+// ones gone quiet; it returns how many are active.
+func (s *budgetState) noteSharer(id string, now time.Time) int {
+	if s.Sharers == nil {
+		s.Sharers = map[string]time.Time{}
+	}
+	s.Sharers[id] = now
+	for other, seen := range s.Sharers {
+		if now.Sub(seen) > sharerGone || seen.After(now.Add(maxAhead)) {
+			delete(s.Sharers, other)
+		}
+	}
+	return len(s.Sharers)
 }
 
 // readState reads the shared state, starting afresh from what is

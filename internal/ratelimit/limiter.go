@@ -51,6 +51,9 @@ type Limiter struct {
 	// alone): lowered when a limit it keeps under still refuses it (others
 	// spend the same limit), raised back a step each quiet second.
 	share rate.Limit
+	// learnedAt and yieldedAt are when the limit was last learned and the
+	// share last lowered.
+	learnedAt, yieldedAt time.Time
 	// reserve is the part of the known limit left to other clients.
 	reserve rate.Limit
 	// lastAccepted is when the app last answered other than 429.
@@ -58,6 +61,8 @@ type Limiter struct {
 	// spentQuota is false when the latest 429 came with a remaining
 	// quota: it pauses nobody but its request.
 	spentQuota bool
+	// unpublished is a limit learned and not yet written to the budget.
+	unpublished rate.Limit
 	// sharedAt is when the budget's learned limit was last looked at.
 	sharedAt time.Time
 	ceiling  rate.Limit // the user's rate_limit, or Inf

@@ -17,7 +17,19 @@ import (
 // pace from one for a request sent before it was set.
 func (a *Limiter) Observe(sent time.Time, status int, h http.Header) {
 	a.mu.Lock()
-	defer a.mu.Unlock()
+	a.observe(sent, status, h)
+	learned := a.unpublished
+	a.unpublished = 0
+	a.mu.Unlock()
+	// The budget's file is written outside the lock: callers waiting for
+	// the limiter never wait on the disk.
+	if learned > 0 && a.budget != nil {
+		a.budget.publishLimit(a.now(), float64(learned))
+	}
+}
+
+// observe is Observe with mu held.
+func (a *Limiter) observe(sent time.Time, status int, h http.Header) {
 	now := a.now()
 	stated := rate.Limit(headerLimit(h))
 	refused := status == http.StatusTooManyRequests
@@ -109,7 +121,10 @@ func (a *Limiter) Observe(sent time.Time, status int, h http.Header) {
 		// accepted over the last second.
 		a.startTrial(current)
 		a.learn(now, rate.Limit(max(1, countSince(a.successes, now, learnWindow))))
-		if a.acceptedWhileRefusing > 0 {
+		if a.acceptedWhileRefusing > 0 || a.sharers() > 1 {
+			// With other processes sharing the budget the pace is the
+			// machine's, and this one was accepted only its share of
+			// what the app accepted: the limit is searched upwards too.
 			// The app went on accepting some requests while refusing
 			// others: it refills as it goes (a token bucket), and the
 			// second counted had callers held back by Retry-After, so it

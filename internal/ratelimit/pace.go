@@ -48,11 +48,8 @@ func (a *Limiter) slowest() rate.Limit {
 // learn records the server's limit and paces just under it (never above
 // the user's rate_limit).
 func (a *Limiter) learn(now time.Time, limit rate.Limit) {
-	a.known = limit
+	a.known, a.learnedAt, a.unpublished = limit, now, limit
 	a.setPace(now)
-	if a.budget != nil {
-		a.budget.publishLimit(now, float64(limit))
-	}
 }
 
 // maybeProbe raises a pace lowered by repeated 429s back towards the known
@@ -60,19 +57,11 @@ func (a *Limiter) learn(now time.Time, limit rate.Limit) {
 // narrows a widened margin by a point, then assumes the limit may have been
 // raised and tries 5% above it.
 func (a *Limiter) maybeProbe() {
+	a.adoptShared()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now()
 	current := a.limiter.Limit()
-	if a.known == 0 && a.budget != nil && now.Sub(a.sharedAt) >= sharedCheckEvery {
-		// Another process on this machine may have learned the limit.
-		a.sharedAt = now
-		if shared := a.budget.knownLimit(now); shared > 0 {
-			a.known = rate.Limit(shared)
-			a.setPace(now)
-			return
-		}
-	}
 	if current == rate.Inf || a.known == 0 {
 		return
 	}
@@ -100,4 +89,32 @@ func (a *Limiter) maybeProbe() {
 	}
 	a.probedAt = now
 	a.limiter.SetLimit(min(current*1.05, target, a.ceiling))
+}
+
+// adoptShared paces under a limit another process on this machine learned,
+// while this one knows none (looked at once a second, outside the lock).
+func (a *Limiter) adoptShared() {
+	if a.budget == nil {
+		return
+	}
+	a.mu.Lock()
+	now := a.now()
+	look := a.known == 0 && now.Sub(a.sharedAt) >= sharedCheckEvery
+	if look {
+		a.sharedAt = now
+	}
+	a.mu.Unlock()
+	if !look {
+		return
+	}
+	shared := rate.Limit(a.budget.knownLimit(now))
+	if shared <= 0 {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.known == 0 {
+		a.known, a.learnedAt = shared, now
+		a.setPace(now)
+	}
 }

@@ -88,15 +88,18 @@ func (p *pacer) Wait(ctx context.Context) error {
 // cannot be used the slot is this process's own.
 func (p *pacer) take(now time.Time) time.Time {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	limit, burst := p.limit, p.burst
+	p.mu.Unlock()
 	interval := time.Duration(0)
-	if p.limit != rate.Inf {
+	if limit != rate.Inf {
 		// The limiter never sets a pace below the lower of minimumRate and
 		// the user's rate_limit; a rate_limit under minimumRate is kept as given.
-		interval = time.Duration(float64(time.Second) / float64(max(p.limit, minimumRate/100)))
+		interval = time.Duration(float64(time.Second) / float64(max(limit, minimumRate/100)))
 	}
+	// Only the holder of turn takes slots, so last needs no lock while the
+	// budget's file is read (outside mu: SetLimit never waits on the disk).
 	if p.budget != nil {
-		if next, slot, ok := p.budget.reserve(now, interval, p.burst); ok {
+		if next, slot, ok := p.budget.reserve(now, interval, burst); ok {
 			p.last = next
 			return slot
 		}
@@ -104,7 +107,7 @@ func (p *pacer) take(now time.Time) time.Time {
 	if interval == 0 {
 		return now
 	}
-	next, slot := nextSlot(p.last, now, interval, p.burst)
+	next, slot := nextSlot(p.last, now, interval, burst)
 	p.last = next
 	return slot
 }

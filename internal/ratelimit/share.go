@@ -19,7 +19,7 @@ const (
 	// fleet's total falls under the limit at once, and the climb back at
 	// shareStep a second refills it within seconds.
 	shareDecrease = 0.7
-	shareStep     = 0.03
+	shareStep     = 0.02
 	shareStepGap  = time.Second
 	// minShare keeps a client sending even when many share the limit.
 	minShare = 0.02
@@ -37,14 +37,19 @@ func (a *Limiter) margin() rate.Limit {
 }
 
 // yield lowers this client's share after a burst of 429s for requests
-// sent at its current pace under a limit the app states. 429s for
-// requests sent before the last change of pace were scheduled at the old
-// one and do not count again. Called with mu held.
+// sent at its current share of a limit the app states. 429s for requests
+// sent within a second of the limit being learned, or of the last
+// decrease, fall in the app's window that the old pace filled, and do not
+// count. Called with mu held.
 func (a *Limiter) yield(now, sent time.Time) {
-	if sent.Before(a.pacedAt) {
+	if sent.Before(a.learnedAt.Add(learnWindow)) || sent.Before(a.yieldedAt.Add(learnWindow)) {
 		return
 	}
-	a.share = max(a.share*shareDecrease, minShare)
+	// Far over the limit (eight clients each sending the whole limit
+	// find seven in eight requests refused), the share falls to what was
+	// accepted at once rather than by 30% a second.
+	a.share = max(a.share*min(shareDecrease, max(1-rate.Limit(a.refusedShare()), minShare)), minShare)
+	a.yieldedAt = now
 	a.setPace(now)
 }
 
@@ -58,4 +63,12 @@ func (a *Limiter) regainShare(now time.Time) bool {
 	a.share = min(1, a.share+shareStep)
 	a.setPace(now)
 	return true
+}
+
+// sharers is how many processes share this limiter's budget (1 without one).
+func (a *Limiter) sharers() int {
+	if a.budget == nil {
+		return 1
+	}
+	return a.budget.Sharers()
 }

@@ -12,18 +12,29 @@ import (
 // failing then would leave an apply half done for no reason.
 const rateLimitPatience = 15 * time.Minute
 
+// progressWindow is how recently the app must have accepted another
+// request for a refused one to count as waiting its turn.
+const progressWindow = time.Minute
+
 // retryRefused decides whether a request the app answered 429 is sent
 // again, and after how long. Within max_retries it always is. Past them it
-// is while the app accepted some other request since this one's previous
-// 429 (progress: the limit is shared, not closed), for up to
+// is while the app has accepted some other request since this one was
+// first refused, within the last minute (progress: the limit is shared,
+// not closed), for up to
 // rateLimitPatience, and while the context leaves time for the wait.
 func (c *Client) retryRefused(ctx context.Context, resp *response, tries *attempts) (time.Duration, bool) {
 	now := c.limiter.Now()
-	tries.progress = !tries.lastRefused.IsZero() && c.limiter.AcceptedSince(tries.lastRefused)
 	if tries.firstRefused.IsZero() {
 		tries.firstRefused = now
 	}
-	tries.lastRefused = now
+	// Progress is judged over the last minute, not between two of this
+	// request's 429s: a 429 pauses this client's other callers too, so
+	// what they get through comes in turns, not in every gap.
+	since := tries.firstRefused
+	if recent := now.Add(-progressWindow); recent.After(since) {
+		since = recent
+	}
+	tries.progress = c.limiter.AcceptedSince(since)
 	wait, ok := c.retryAfter(resp.Header)
 	if !ok {
 		wait = tries.backoff(c)

@@ -2,7 +2,9 @@ package scim
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -148,5 +150,60 @@ func TestBackoffGrowsWithUnscheduledFailuresOnly(t *testing.T) {
 				t.Errorf("waited %v after the last failure, want %v to %v", gap, tc.gapMin, tc.gapMax)
 			}
 		})
+	}
+}
+
+// TestRateLimitedRetriedWhileOthersGetThrough: a request refused with 429
+// more often than max_retries is sent again while the app keeps accepting
+// other requests (a limit shared with other clients lets everyone through
+// in turn); refused with nothing else accepted, it fails with a diagnostic
+// that says it was the rate limit, how often and for how long.
+func TestRateLimitedRetriedWhileOthersGetThrough(t *testing.T) {
+	c, mux := setup(t)
+	c.cfg.MaxRetries = 2
+	var refusals atomic.Int32
+	mux.HandleFunc("/scim/v2/Users/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/scim/v2/Users/unlucky" && refusals.Add(1) <= 8 {
+			w.Header().Set("Retry-After", "0.02")
+			writeBody(w, 429, "text/html", "<html>Too Many Requests</html>")
+			return
+		}
+		writeBody(w, 200, "application/scim+json", `{"id":"x","userName":"a"}`)
+	})
+	stop := make(chan struct{})
+	others := make(chan struct{})
+	go func() {
+		defer close(others)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				_, _ = c.Users.Get(context.Background(), "lucky")
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
+	}()
+	_, err := c.Users.Get(context.Background(), "unlucky")
+	close(stop)
+	<-others
+	if err != nil || refusals.Load() != 9 {
+		t.Fatalf("after %d tries: %v; want the request to go on past max_retries while others are accepted", refusals.Load(), err)
+	}
+
+	refusals.Store(0)
+	_, err = c.Users.Get(context.Background(), "unlucky")
+	var limited *RateLimitedError
+	if !errors.As(err, &limited) || refusals.Load() != 3 {
+		t.Fatalf("after %d tries with nothing else accepted: %v; want a RateLimitedError after max_retries", refusals.Load(), err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"rate limited", "HTTP 429", "3 tries", "accepted no other request"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("diagnostic %q does not say %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "SCIM base URL") {
+		t.Errorf("diagnostic %q sends the user to check the endpoint for a 429", msg)
 	}
 }

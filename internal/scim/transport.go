@@ -99,10 +99,9 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 type attempts struct {
 	sent        int // tries before this one
 	unscheduled int // of those, tries that ended in a failure with no Retry-After
-	// firstRefused and lastRefused are when the first and latest 429 came.
-	firstRefused, lastRefused time.Time
-	// progress is whether the app accepted another request between this
-	// request's last two 429s.
+	// firstRefused is when the first 429 came.
+	firstRefused time.Time
+	// progress is whether the app accepted other requests meanwhile.
 	progress bool
 }
 

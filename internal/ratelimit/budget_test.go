@@ -1,0 +1,162 @@
+package ratelimit
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// TestHoldBudgetLock is not a test: run as a child process by the tests
+// below, it takes a budget's lock, says so, and holds it until killed.
+func TestHoldBudgetLock(t *testing.T) {
+	dir := os.Getenv("RATELIMIT_HOLD_DIR")
+	if dir == "" {
+		t.Skip("helper process for TestBudgetSurvivesItsHolder")
+	}
+	lock := flock.New(filepath.Join(dir, "app.lock"))
+	if err := lock.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	os.Stdout.WriteString("locked\n")
+	time.Sleep(time.Hour)
+}
+
+// holdLock starts a process that holds the lock of the budget "app" in dir.
+func holdLock(t *testing.T, dir string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHoldBudgetLock$")
+	cmd.Env = append(os.Environ(), "RATELIMIT_HOLD_DIR="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "locked\n" {
+		t.Fatalf("holder said %q, %v", line, err)
+	}
+	return cmd
+}
+
+// TestBudgetSurvivesItsHolder: a process that hangs while it holds the
+// budget's lock holds the others back for at most lockWait, after which
+// they pace on their own; a process that crashes while it holds it costs
+// nothing, since the kernel releases the lock with the process.
+func TestBudgetSurvivesItsHolder(t *testing.T) {
+	dir := t.TempDir()
+	holder := holdLock(t, dir)
+	hung, err := OpenBudget(dir, "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, _, ok := hung.reserve(time.Now(), 50*time.Millisecond, 1); ok {
+		t.Fatal("a slot was taken from a budget whose lock another process holds")
+	}
+	if took := time.Since(start); took < lockWait || took > lockWait+time.Second {
+		t.Fatalf("gave up on the lock after %v, want about %v", took, lockWait)
+	}
+	// Meanwhile the limiter paces alone, without waiting on the lock again.
+	l := New(Options{Ceiling: 20, Budget: hung})
+	start = time.Now()
+	for range 5 {
+		l.limiter.take(time.Now())
+	}
+	if took := time.Since(start); took > 100*time.Millisecond || hung.Fallbacks() != 1 {
+		t.Fatalf("five slots took %v with %d fallbacks; want no more waiting on a hung holder", took, hung.Fallbacks())
+	}
+
+	if err := holder.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = holder.Wait()
+	fresh, err := OpenBudget(dir, "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start = time.Now()
+	now := time.Now()
+	_, first, ok := fresh.reserve(now, 50*time.Millisecond, 1)
+	_, second, ok2 := fresh.reserve(now, 50*time.Millisecond, 1)
+	if !ok || !ok2 || time.Since(start) > 100*time.Millisecond {
+		t.Fatalf("budget unusable (%v, %v) after its holder crashed; took %v", ok, ok2, time.Since(start))
+	}
+	if gap := second.Sub(first); gap != 50*time.Millisecond {
+		t.Fatalf("slots %v apart after the crash, want the 50ms interval", gap)
+	}
+}
+
+// TestBudgetStartsAfreshFromStaleState: a state file cut short by a crash
+// in the middle of a write, or holding slots and a pause far ahead (a
+// clock that jumped back), does not hold anyone back.
+func TestBudgetStartsAfreshFromStaleState(t *testing.T) {
+	now := time.Now()
+	far := now.Add(time.Hour).Format(time.RFC3339Nano)
+	for name, content := range map[string]string{
+		"cut short": `{"last":"` + now.Format(time.RFC3339Nano),
+		"far ahead": `{"last":"` + far + `","paused_until":"` + far + `","limit":1,"limit_at":"` + far + `"}`,
+		"not json":  "\x00\x00\x00",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "app.json"), []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			b, err := OpenBudget(dir, "app")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, slot, ok := b.reserve(now, 50*time.Millisecond, 1); !ok || slot.Sub(now) > 0 {
+				t.Fatalf("slot %v from now (ok %v), want now", slot.Sub(now), ok)
+			}
+			if limit := b.knownLimit(now); limit != 0 {
+				t.Fatalf("limit %v taken from a state written in the future", limit)
+			}
+		})
+	}
+}
+
+// TestBudgetSharesSlotsAcrossProcesses: two budgets opened on one file
+// (as two processes do) space their slots together at the pace, and a
+// pause one of them is asked for holds the other.
+func TestBudgetSharesSlotsAcrossProcesses(t *testing.T) {
+	dir := t.TempDir()
+	a, errA := OpenBudget(dir, "app")
+	b, errB := OpenBudget(dir, "app")
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	now := time.Now()
+	var slots []time.Time
+	for i := range 6 {
+		budget := []*Budget{a, b}[i%2]
+		_, slot, ok := budget.reserve(now, 100*time.Millisecond, 1)
+		if !ok {
+			t.Fatal("budget unusable")
+		}
+		slots = append(slots, slot)
+	}
+	for i, slot := range slots {
+		if want := time.Duration(i) * 100 * time.Millisecond; slot.Sub(now) != want {
+			t.Fatalf("slot %d at %v, want %v: two processes together keep one pace", i, slot.Sub(now), want)
+		}
+	}
+	if a.Sharers() != 2 || b.Sharers() != 2 {
+		t.Fatalf("sharers %d and %d, want 2", a.Sharers(), b.Sharers())
+	}
+	a.pauseUntil(now, now.Add(5*time.Second))
+	if _, slot, _ := b.reserve(now, 0, 1); slot.Sub(now) != 5*time.Second {
+		t.Fatalf("an unpaced process may send %v from now while another was told to pause 5s", slot.Sub(now))
+	}
+	b.publishLimit(now, 20)
+	if got := a.knownLimit(now.Add(time.Second)); got != 20 {
+		t.Fatalf("limit learned by one process read as %v by the other", got)
+	}
+}

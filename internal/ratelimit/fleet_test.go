@@ -1,0 +1,172 @@
+package ratelimit
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// fixedWindow is an app's limit as most gateways keep it: at most limit
+// requests in each one-second window, a 429 with Retry-After for the rest
+// of the window beyond that, and the policy (and, with remaining, the
+// requests left) stated on every answer.
+type fixedWindow struct {
+	appModel
+	mu       sync.Mutex
+	start    time.Time
+	count    int
+	accepted int
+	refused  int
+}
+
+func (w *fixedWindow) answer() (int, http.Header) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := time.Now()
+	if now.Sub(w.start) >= time.Second {
+		w.start, w.count = now, 0
+	}
+	w.count++
+	h := http.Header{}
+	if !w.silent {
+		h.Set("RateLimit-Policy", strconv.Itoa(w.limit)+";w=1")
+	}
+	if w.remaining {
+		h.Set("RateLimit-Remaining", strconv.Itoa(max(0, w.limit-w.count)))
+	}
+	if w.count > w.limit {
+		w.refused++
+		h.Set("Retry-After", "1")
+		return http.StatusTooManyRequests, h
+	}
+	w.accepted++
+	return http.StatusOK, h
+}
+
+// appModel is what an app's limit states.
+type appModel struct {
+	limit     int
+	remaining bool // states the requests left
+	silent    bool // states no policy
+}
+
+// fleetRun is what a fleet of clients achieved behind one limit.
+type fleetRun struct {
+	took       time.Duration
+	refused    float64 // share of all answers
+	efficiency float64 // accepted requests over what the limit allows in that time
+	slowest    time.Duration
+}
+
+// runFleet sends n requests from each of k clients (ten callers each, as
+// Terraform runs ten operations at once) through one fixedWindow, each
+// request retried after its Retry-After until accepted, in a synctest
+// bubble: a minute of the fleet takes milliseconds and is the same every run.
+func runFleet(t *testing.T, k, n int, model appModel, newClient func(i int) *Limiter) fleetRun {
+	var run fleetRun
+	limit := model.limit
+	synctest.Test(t, func(t *testing.T) {
+		app := &fixedWindow{appModel: model}
+		start := time.Now()
+		var wg sync.WaitGroup
+		took := make([]time.Duration, k)
+		for i := range k {
+			client := newClient(i)
+			wg.Go(func() {
+				var callers sync.WaitGroup
+				jobs := make(chan int)
+				for range 10 {
+					callers.Go(func() {
+						for range jobs {
+							for {
+								if err := client.Wait(context.Background()); err != nil {
+									t.Error(err)
+									return
+								}
+								sent := time.Now()
+								status, h := app.answer()
+								client.Observe(sent, status, h)
+								if status == http.StatusOK {
+									break
+								}
+								client.Refused(time.Second)
+								time.Sleep(time.Second)
+							}
+						}
+					})
+				}
+				for j := range n {
+					jobs <- j
+				}
+				close(jobs)
+				callers.Wait()
+				took[i] = time.Since(start)
+			})
+		}
+		wg.Wait()
+		run.took = time.Since(start)
+		run.slowest = slices.Max(took)
+		run.refused = float64(app.refused) / float64(app.refused+app.accepted)
+		run.efficiency = float64(app.accepted) / (float64(limit) * run.took.Seconds())
+	})
+	return run
+}
+
+// TestFleetWithoutSharedBudget: four and eight clients that share nothing
+// but the app's answers (workspaces applied at once from separate
+// machines), each learning the stated limit of 20/s, converge on shares
+// that together stay near it: each one alone would pace at 19.8/s, and
+// together they would be refused three times in four. Where the app states
+// no policy the older machinery (limits learned from 429s, trials against
+// noise) applies, and only completion is required.
+func TestFleetWithoutSharedBudget(t *testing.T) {
+	for _, k := range []int{1, 4, 8} {
+		for _, app := range []appModel{{limit: 20}, {limit: 20, remaining: true}, {limit: 20, silent: true}} {
+			run := runFleet(t, k, 200, app, func(int) *Limiter { return New(Options{}) })
+			t.Logf("%d clients (%+v): %v, efficiency %.2f, refused %.1f%%", k, app, run.took, run.efficiency, 100*run.refused)
+			wantEfficiency, wantRefused := 0.75, 0.25
+			if k == 1 {
+				wantEfficiency, wantRefused = 0.9, 0.05
+			}
+			if !app.silent && (run.efficiency < wantEfficiency || run.refused > wantRefused) {
+				t.Errorf("%d clients: efficiency %.2f, refused %.1f%%; want at least %.2f and at most %.0f%%", k,
+					run.efficiency, 100*run.refused, wantEfficiency, 100*wantRefused)
+			}
+		}
+	}
+}
+
+// TestFleetWithSharedBudget: the same clients on one machine, sharing a
+// budget, keep together to the pace one would keep alone where the app
+// states its limit. Where it is learned from 429s, each client's estimate
+// is only its share of what the app accepted, and is searched upwards
+// while other processes share the budget: 0.97 of the limit with 1.5%
+// refused in most runs, and a run in six at 0.75.
+func TestFleetWithSharedBudget(t *testing.T) {
+	for _, k := range []int{1, 4, 8} {
+		for _, app := range []appModel{{limit: 20}, {limit: 20, silent: true}} {
+			dir := t.TempDir()
+			run := runFleet(t, k, 200, app, func(int) *Limiter {
+				b, err := OpenBudget(dir, "app")
+				if err != nil {
+					t.Fatal(err)
+				}
+				return New(Options{Budget: b})
+			})
+			t.Logf("%d clients (%+v): %v, efficiency %.2f, refused %.1f%%", k, app, run.took, run.efficiency, 100*run.refused)
+			wantEfficiency, wantRefused := 0.9, 0.05
+			if app.silent {
+				wantEfficiency, wantRefused = 0.5, 0.25
+			}
+			if run.efficiency < wantEfficiency || run.refused > wantRefused {
+				t.Errorf("%d clients sharing a budget: efficiency %.2f, refused %.1f%%; want at least %.2f and at most %.0f%%", k,
+					run.efficiency, 100*run.refused, wantEfficiency, 100*wantRefused)
+			}
+		}
+	}
+}
