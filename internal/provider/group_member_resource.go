@@ -106,7 +106,9 @@ func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	done := r.client.ManagedRead()
 	err := done(ctx, "Groups", r.client.ReadAfterWrite(ctx, lastWrite(ctx, req.Private), func() (bool, error) {
 		var err error
-		group, err = r.client.Groups.GetWithMembers(ctx, state.GroupID.ValueString(), []string{state.MemberID.ValueString()})
+		// One read of the group serves every membership of it in the run.
+		group, err = r.client.Groups.RefreshWithMembers(ctx, state.GroupID.ValueString(), []string{state.MemberID.ValueString()},
+			lastWrite(ctx, req.Private))
 		return err == nil && isMember(group, state.MemberID.ValueString()), err
 	}))
 	if errors.Is(err, scim.ErrNotFound) {

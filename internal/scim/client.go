@@ -118,6 +118,7 @@ type Client struct {
 	lastWriteNanos atomic.Int64
 	userPages      *pagedReads
 	groupPages     *pagedReads
+	groupReads     *groupReads
 	log            *slog.Logger
 	httpLog        *slog.Logger
 
@@ -199,6 +200,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.userPages = newPagedReads(c, "Users", cfg.Refresh)
 	c.groupPages = newPagedReads(c, "Groups", cfg.Refresh)
+	c.groupReads = newGroupReads(c)
 	c.Users = &UsersService{client: c}
 	c.Groups = &GroupsService{client: c}
 	c.setUpdateMethod()

@@ -63,19 +63,33 @@ func (s *GroupsService) Get(ctx context.Context, id string) (*Group, error) {
 	return g, nil
 }
 
-// RefreshWithMembers reads one group with its members for a refresh: from
-// the listing pages this client fetched (see Config.Refresh) where the
-// dialect says listings carry members, or else as GetWithMembers does.
-// writtenAt is the caller's record of its last write of the group.
+// RefreshWithMembers reads one group with its members for a refresh: one
+// read per group per run, shared by every reader of the run (see
+// groupReads), taken from the listing pages this client fetched (see
+// Config.Refresh) where the dialect says listings carry members, or else
+// as GetWithMembers does. writtenAt is the caller's record of its last
+// write of the group. Where members are read by filter, one per candidate,
+// the answer depends on the candidates and is not shared.
 func (s *GroupsService) RefreshWithMembers(ctx context.Context, id string, candidates []string, writtenAt time.Time) (*Group, error) {
-	if s.client.dialect.MembersRead == MembersInline {
-		if o, ok := s.client.groupPages.lookup(ctx, id, writtenAt); ok {
-			g := decodeGroup(o)
-			g.MembersKnown = true // listed the way GET answers: absent members means none
-			return g, nil
-		}
+	if s.client.dialect.MembersRead == MembersFilter {
+		return s.GetWithMembers(ctx, id, candidates)
 	}
-	return s.GetWithMembers(ctx, id, candidates)
+	read := func(ctx context.Context) (*Group, error) {
+		if s.client.dialect.MembersRead == MembersInline {
+			if o, ok := s.client.groupPages.lookup(ctx, id, writtenAt); ok {
+				g := decodeGroup(o)
+				g.MembersKnown = true // listed the way GET answers: absent members means none
+				return g, nil
+			}
+		}
+		return s.GetWithMembers(ctx, id, candidates)
+	}
+	if s.client.Settling(writtenAt) {
+		// Read again and again until the app shows a recent write: each
+		// read must be a new one.
+		return read(ctx)
+	}
+	return s.client.groupReads.get(ctx, id, writtenAt, read)
 }
 
 // GetWithMembers fetches a group and its members, read the way the dialect
