@@ -37,7 +37,8 @@ var providerLabels = map[string]string{
 // writeChart draws the wall time of create and plan against the number of
 // users for the provider and both floors, and beside it the requests one
 // refresh (a no-change plan) sends, with paged refresh and with one GET
-// each, as one SVG.
+// each (and for the memberships of one group), and the apply time of
+// workspaces applied at once behind one limit, as one SVG.
 func writeChart(path string, results []measurement) error {
 	wall := func(m measurement) float64 { return m.WallS }
 	requests := func(m measurement) float64 { return float64(m.Requests) }
@@ -77,15 +78,52 @@ func writeChart(path string, results []measurement) error {
 		}
 	}
 
-	const width, height = 11 * vg.Inch, 4.5 * vg.Inch
+	for _, s := range []struct {
+		step, label string
+		dashed      bool
+	}{{"membership refresh", "memberships of one group (x: memberships)", true}} {
+		pts := series(results, s.step, "scim", requests)
+		if len(pts) == 0 {
+			continue
+		}
+		if err := addLine(reqPlot, pts, s.label, providerColors["minimal"], s.dashed); err != nil {
+			return err
+		}
+	}
+
+	fleetPlot := plot.New()
+	fleetPlot.Title.Text = "Workspaces applied at once, one limit"
+	fleetPlot.X.Label.Text = "workspaces"
+	fleetPlot.Y.Label.Text = "apply seconds"
+	fleetPlot.Legend.Top, fleetPlot.Legend.Left = true, true
+	for _, s := range []struct {
+		step, label, provider string
+		y                     func(measurement) float64
+		dashed                bool
+	}{
+		{"fleet apply shared budget", "shared budget", "scim", wall, false},
+		{"fleet apply no shared budget", "no shared budget", "floor", wall, true},
+		{"fleet apply shared budget", "ideal (accepted / limit)", "minimal", func(m measurement) float64 { return m.Extra["ideal seconds"] }, true},
+	} {
+		pts := series(results, s.step, "scim", s.y)
+		if len(pts) == 0 {
+			continue
+		}
+		if err := addLine(fleetPlot, pts, s.label, providerColors[s.provider], s.dashed); err != nil {
+			return err
+		}
+	}
+
+	const width, height = 16 * vg.Inch, 4.5 * vg.Inch
 	canvas := vgsvg.New(width, height)
 	dc := draw.New(canvas)
-	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Inch / 3, PadTop: vg.Inch / 8, PadBottom: vg.Inch / 8,
+	tiles := draw.Tiles{Rows: 1, Cols: 3, PadX: vg.Inch / 3, PadTop: vg.Inch / 8, PadBottom: vg.Inch / 8,
 		PadLeft: vg.Inch / 8, PadRight: vg.Inch / 8}
-	plots := [][]*plot.Plot{{timePlot, reqPlot}}
+	plots := [][]*plot.Plot{{timePlot, reqPlot, fleetPlot}}
 	canvases := plot.Align(plots, tiles, dc)
 	timePlot.Draw(canvases[0][0])
 	reqPlot.Draw(canvases[0][1])
+	fleetPlot.Draw(canvases[0][2])
 	f, err := os.Create(path)
 	if err != nil {
 		return err

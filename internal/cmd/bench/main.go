@@ -38,6 +38,8 @@ type options struct {
 	out         string
 	scenarios   string
 	thirdParty  string
+	fleetSizes  []int
+	fleetUsers  int
 }
 
 func main() {
@@ -56,8 +58,10 @@ func main() {
 	flag.IntVar(&o.faultUsers, "fault-users", 1000, "users created and destroyed through random faults")
 	flag.Float64Var(&o.faultShare, "fault-share", 0.3, "share of requests answered with a fault in the faults scenario")
 	flag.StringVar(&o.out, "out", ".bench/results.json", "JSON results file (the Markdown table and SVG chart go beside it)")
-	flag.StringVar(&o.scenarios, "scenarios", "users,refresh,group,ratelimit,faults", "comma-separated scenarios: "+
-		"users, refresh, group, ratelimit, faults, bigplan, bigrefresh, schema, thirdparty")
+	flag.StringVar(&o.scenarios, "scenarios", "users,refresh,group,ratelimit,faults,fleet,memberships", "comma-separated scenarios: "+
+		"users, refresh, group, ratelimit, faults, fleet, memberships, bigplan, bigrefresh, schema, thirdparty")
+	fleetSizes := flag.String("fleet-sizes", "4,8", "comma-separated numbers of workspaces applied at once in the fleet scenario")
+	flag.IntVar(&o.fleetUsers, "fleet-users", 100, "users in each workspace of the fleet scenario")
 	flag.StringVar(&o.thirdParty, "third-party", "", "name=endpoint,... of rate-limited SCIM servers for the thirdparty scenario "+
 		"(allowing -rate-limit requests per second; make bench-thirdparty starts them)")
 	flag.Parse()
@@ -69,6 +73,13 @@ func main() {
 		o.sizes = append(o.sizes, n)
 	}
 	sort.Ints(o.sizes)
+	for _, v := range strings.Split(*fleetSizes, ",") {
+		k, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || k < 1 {
+			log.Fatalf("bench: -fleet-sizes %q: want numbers of workspaces", *fleetSizes)
+		}
+		o.fleetSizes = append(o.fleetSizes, k)
+	}
 	if o.providerBin == "" || o.floorBin == "" {
 		log.Fatal("bench: -provider and -floor are required (make bench builds them)")
 	}
@@ -84,7 +95,7 @@ func main() {
 	scenarios := map[string]func(){
 		"users": b.usersLifecycle, "refresh": b.refreshFew, "group": b.bigGroup, "ratelimit": b.rateLimited,
 		"faults": b.faults, "bigplan": b.bigPlan, "bigrefresh": b.bigRefresh, "schema": b.schemaVariants,
-		"thirdparty": b.thirdPartyRateLimited,
+		"thirdparty": b.thirdPartyRateLimited, "fleet": b.fleet, "memberships": b.membershipRefresh,
 	}
 	for _, name := range strings.Split(o.scenarios, ",") {
 		run, ok := scenarios[strings.TrimSpace(name)]

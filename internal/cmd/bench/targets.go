@@ -104,6 +104,35 @@ func (b *bench) targets() string {
 				e, m.Extra["efficiency while requests flow"], m.Extra["efficiency bound after Terraform's own time"],
 				m.Extra["seconds before the first request"], m.Extra["seconds the floor takes to plan the same creates"]), e >= 0.9)
 	}
+	for _, m := range b.results {
+		mode, ok := strings.CutPrefix(m.Step, "fleet apply ")
+		if !ok {
+			continue
+		}
+		failed := 0.0
+		refused := 0.0
+		for _, phase := range []string{"apply", "plan", "destroy"} {
+			if p, ok := b.find("fleet "+phase+" "+mode, "scim", m.Resources); ok {
+				failed += p.Extra["failed runs"]
+				refused = max(refused, p.Extra["refused share"])
+			}
+		}
+		wantEff, wantRefused := 0.85, 0.10
+		if mode != "shared budget" {
+			wantEff, wantRefused = 0.75, 0.25
+		}
+		e := m.Extra["efficiency"]
+		row(fmt.Sprintf("%d workspaces × %.0f users at once behind %d/s, %s: no failed run, ≤ %.0f%% refused, apply efficiency ≥ %.2f",
+			m.Resources, m.Extra["users per workspace"], b.opts.rateLimit, mode, 100*wantRefused, wantEff),
+			fmt.Sprintf("%.0f failed, %.1f%% refused at most (apply, plan, destroy), efficiency %.3f (apply %.0f s, ideal %.0f s; workspaces %.0f-%.0f s)",
+				failed, 100*refused, e, m.WallS, m.Extra["ideal seconds"], m.Extra["fastest workspace seconds"], m.Extra["slowest workspace seconds"]),
+			failed == 0 && refused <= wantRefused && e >= wantEff)
+	}
+	if m, ok := b.find("membership refresh", "scim", 0); ok {
+		lists := m.Extra["member lists fetched"]
+		row(fmt.Sprintf("refresh of %d memberships of one %d-member group: ≤ 10 requests, no member list fetched twice", m.Resources, m.Resources),
+			fmt.Sprintf("%d requests, member list fetched %.0f times", m.Requests, lists), m.Requests <= 10 && lists <= 1)
+	}
 	// A create is two requests: the lookup that tells what existed before
 	// it (so that a POST that fails ambiguously never claims another's
 	// object) and the POST.

@@ -66,6 +66,9 @@ type Quirks struct {
 	// RetryAfter is "seconds" (default), "date" or "none".
 	RateLimit  int
 	RetryAfter string
+	// RateLimitHeaders states the limit on every answer as many gateways
+	// do: RateLimit-Policy ("20;w=1") and RateLimit-Remaining.
+	RateLimitHeaders bool
 	// DeleteMode: "" deletes, "soft" only deactivates on DELETE.
 	DeleteMode string
 	// DeactivateMode: "" keeps inactive users; "delete" removes them when

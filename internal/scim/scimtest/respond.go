@@ -151,7 +151,12 @@ func (s *Server) rateLimited(w http.ResponseWriter, opts Options) bool {
 	over := s.rateCount > opts.RateLimit
 	wait := time.Second - now.Sub(s.rateWindow)
 	s.counts["429"] += map[bool]int{true: 1}[over]
+	remaining := max(0, opts.RateLimit-s.rateCount)
 	s.mu.Unlock()
+	if opts.RateLimitHeaders {
+		w.Header().Set("RateLimit-Policy", strconv.Itoa(opts.RateLimit)+";w=1")
+		w.Header().Set("RateLimit-Remaining", strconv.Itoa(remaining))
+	}
 	if !over {
 		return false
 	}
