@@ -29,6 +29,7 @@ func TestAccGuideExamples(t *testing.T) {
 		{dir: "hoppscotch", server: "hoppscotch"},
 		{dir: "aws_identity_center", server: "aws"},
 		{dir: "hcp_terraform", server: "generic"},
+		{dir: "split_tenant", server: "generic"},
 		{
 			// Users an IdP provisioned are adopted, not duplicated, and keep
 			// what the configuration does not set.

@@ -7,32 +7,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // UsersService handles the /Users endpoint (RFC 7644 section 3).
 type UsersService service
 
 func userPath(id string) string { return "Users/" + url.PathEscape(id) }
-
-// Get fetches one user by id.
-func (s *UsersService) Get(ctx context.Context, id string) (*User, error) {
-	resp, err := s.client.do(ctx, request{Method: "GET", Path: userPath(id), Idempotent: true})
-	if err != nil {
-		return nil, err
-	}
-	return s.decode("GET", resp.Body)
-}
-
-// Refresh reads one user for a refresh: from the listing pages this client
-// fetched (see Config.Refresh), or else by GET. writtenAt is the caller's
-// record of its last write of the user; pages older than it are not used.
-func (s *UsersService) Refresh(ctx context.Context, id string, writtenAt time.Time) (*User, error) {
-	if o, ok := s.client.userPages.lookup(ctx, id, writtenAt); ok {
-		return decodeUser(s.canonicalRoles(o)), nil
-	}
-	return s.Get(ctx, id)
-}
 
 // userDoc renders a user for POST or PUT in the dialect: its extension
 // schemas listed and roles under the app's attribute name.
@@ -90,68 +70,6 @@ func (s *UsersService) decode(method string, body []byte) (*User, error) {
 	return u, nil
 }
 
-// List returns every user matching opts, across all pages.
-func (s *UsersService) List(ctx context.Context, opts ListOptions) ([]*User, error) {
-	var users []*User
-	err := s.client.list(ctx, "Users", opts, func(o jsonObject) error {
-		users = append(users, decodeUser(s.canonicalRoles(o)))
-		return nil
-	})
-	return users, err
-}
-
-// ListIDs returns the ids of every user, asking for nothing else.
-func (s *UsersService) ListIDs(ctx context.Context) ([]string, error) {
-	var ids []string
-	err := s.client.list(ctx, "Users", ListOptions{Attributes: []string{"id"}}, func(o jsonObject) error {
-		if id := o.str("id"); id != "" {
-			ids = append(ids, id)
-		}
-		return nil
-	})
-	return ids, err
-}
-
-// FindByUserName returns the one user whose userName equals name ignoring
-// case (RFC 7643: userName is caseExact=false), or nil when there is none.
-// Results are re-checked here because some servers ignore filters.
-func (s *UsersService) FindByUserName(ctx context.Context, name string) (*User, error) {
-	return s.findOne(ctx, "userName", name, func(u *User) bool { return strings.EqualFold(u.UserName, name) })
-}
-
-// FindByExternalID returns the one user with this externalId (case-exact), or nil.
-func (s *UsersService) FindByExternalID(ctx context.Context, externalID string) (*User, error) {
-	return s.findOne(ctx, "externalId", externalID, func(u *User) bool { return u.ExternalID == externalID })
-}
-
-func (s *UsersService) findOne(ctx context.Context, attr, value string, match func(*User) bool) (*User, error) {
-	users, err := s.List(ctx, ListOptions{Filter: Eq(attr, value)})
-	if err != nil {
-		// Okta allows a 404 for "no match"; trust it only with a JSON body.
-		if errors.Is(err, ErrNotFound) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	var found []*User
-	for _, u := range users {
-		if match(u) {
-			found = append(found, u)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return nil, nil
-	case 1:
-		return found[0], nil
-	}
-	ids := make([]string, len(found))
-	for i, u := range found {
-		ids[i] = u.ID
-	}
-	return nil, fmt.Errorf("%w: %s %q matches users %s", ErrAmbiguous, attr, value, strings.Join(ids, ", "))
-}
-
 // create posts a new user that a lookup just before did not find. A POST is
 // never retried blindly: after a 5xx or a lost answer the app may have
 // created the user, so it is looked up first. Found, it is the one this
@@ -182,54 +100,6 @@ func (s *UsersService) create(ctx context.Context, u *User, unknownBefore bool) 
 	return created, err
 }
 
-// lookupRefused is true when a lookup before a create failed because the
-// app refuses the filter (400, 403, 501): the create goes ahead without
-// knowing what existed, and so never claims anything after a failure.
-func lookupRefused(err error) bool {
-	var se *Error
-	return errors.As(err, &se) && (se.StatusCode == http.StatusBadRequest || se.StatusCode == http.StatusForbidden ||
-		se.StatusCode == http.StatusNotImplemented)
-}
-
-// createClaimingNew runs post. After an ambiguous failure (the app may or
-// may not have acted) it runs lookup and claims the one object found that
-// existedBefore says was not there before the first POST: only that one can
-// be the POST's work. None found, it posts again; more than one, it stops.
-// An object that existed before is never returned: the caller decides what
-// to do with it by the documented rules (refuse, reactivate, adopt).
-func createClaimingNew[T any](ctx context.Context, c *Client, post func() (*T, error), lookup func() ([]*T, error),
-	existedBefore func(*T) bool) (*T, error) {
-	for attempt := 0; ; attempt++ {
-		created, err := post()
-		if err == nil || !ambiguousWriteFailure(err) || ctx.Err() != nil {
-			return created, err
-		}
-		found, lookupErr := lookup()
-		if lookupErr != nil {
-			return nil, fmt.Errorf("%w (looking it up afterwards failed too: %w)", err, lookupErr)
-		}
-		var fresh []*T
-		for _, f := range found {
-			if !existedBefore(f) {
-				fresh = append(fresh, f)
-			}
-		}
-		if len(fresh) == 1 {
-			return fresh[0], nil
-		}
-		if len(fresh) > 1 {
-			return nil, fmt.Errorf("%w: %d new objects match what was created after the request failed (%w); "+
-				"import the right one and delete the others in the app", ErrAmbiguous, len(fresh), err)
-		}
-		if attempt >= c.cfg.MaxRetries {
-			return nil, err
-		}
-		if err := sleep(ctx, c.backoff(attempt)); err != nil {
-			return nil, err
-		}
-	}
-}
-
 // createdUser reads the new user from a 201 (or 200) answer, or, when the
 // body is empty, from its Location or a lookup.
 func (s *UsersService) createdUser(ctx context.Context, sent *User, resp *response) (*User, error) {
@@ -251,16 +121,6 @@ func (s *UsersService) createdUser(ctx context.Context, sent *User, resp *respon
 		return nil, fmt.Errorf("POST /Users answered HTTP %d without the new user, and userName %q cannot be found", resp.StatusCode, sent.UserName)
 	}
 	return found, nil
-}
-
-// ambiguousWriteFailure is true when a write may or may not have happened:
-// a network error or a 5xx other than 501.
-func ambiguousWriteFailure(err error) bool {
-	var se *Error
-	if errors.As(err, &se) {
-		return se.StatusCode >= 500 && se.StatusCode != 501
-	}
-	return !errors.Is(err, context.Canceled) && !errors.Is(err, errRedirectRefused) && !errors.Is(err, errCredentials)
 }
 
 // TakeOver says how CreateOrTakeOver obtained the user.

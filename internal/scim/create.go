@@ -1,0 +1,66 @@
+package scim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// lookupRefused is true when a lookup before a create failed because the
+// app refuses the filter (400, 403, 501): the create goes ahead without
+// knowing what existed, and so never claims anything after a failure.
+func lookupRefused(err error) bool {
+	var se *Error
+	return errors.As(err, &se) && (se.StatusCode == http.StatusBadRequest || se.StatusCode == http.StatusForbidden ||
+		se.StatusCode == http.StatusNotImplemented)
+}
+
+// createClaimingNew runs post. After an ambiguous failure (the app may or
+// may not have acted) it runs lookup and claims the one object found that
+// existedBefore says was not there before the first POST: only that one can
+// be the POST's work. None found, it posts again; more than one, it stops.
+// An object that existed before is never returned: the caller decides what
+// to do with it by the documented rules (refuse, reactivate, adopt).
+func createClaimingNew[T any](ctx context.Context, c *Client, post func() (*T, error), lookup func() ([]*T, error),
+	existedBefore func(*T) bool) (*T, error) {
+	for attempt := 0; ; attempt++ {
+		created, err := post()
+		if err == nil || !ambiguousWriteFailure(err) || ctx.Err() != nil {
+			return created, err
+		}
+		found, lookupErr := lookup()
+		if lookupErr != nil {
+			return nil, fmt.Errorf("%w (looking it up afterwards failed too: %w)", err, lookupErr)
+		}
+		var fresh []*T
+		for _, f := range found {
+			if !existedBefore(f) {
+				fresh = append(fresh, f)
+			}
+		}
+		if len(fresh) == 1 {
+			return fresh[0], nil
+		}
+		if len(fresh) > 1 {
+			return nil, fmt.Errorf("%w: %d new objects match what was created after the request failed (%w); "+
+				"import the right one and delete the others in the app", ErrAmbiguous, len(fresh), err)
+		}
+		if attempt >= c.cfg.MaxRetries {
+			return nil, err
+		}
+		if err := sleep(ctx, c.backoff(attempt)); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// ambiguousWriteFailure is true when a write may or may not have happened:
+// a network error or a 5xx other than 501.
+func ambiguousWriteFailure(err error) bool {
+	var se *Error
+	if errors.As(err, &se) {
+		return se.StatusCode >= 500 && se.StatusCode != 501
+	}
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, errRedirectRefused) && !errors.Is(err, errCredentials)
+}
