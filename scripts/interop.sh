@@ -55,7 +55,7 @@ export SCIM_INTEROP_RATE_LIMIT=$rate_limit
 echo "interop: $SCIM_INTEROP_ENDPOINTS; rate-limited ($SCIM_INTEROP_RATE_LIMIT/s): $SCIM_INTEROP_RATE_LIMITED" >&2
 cd "$root"
 set +e
-go test -count=1 -v -run '^TestInteropRateLimiter$' ./internal/scim/ >"$run/test.log" 2>&1 &&
+go test -count=1 -v -run '^TestInteropRateLimiter(Fleet)?$' ./internal/scim/ >"$run/test.log" 2>&1 &&
   TF_ACC=1 TF_ACC_TERRAFORM_PATH="$("$root/scripts/terraform.sh")" go test -count=1 -v \
     -run '^TestAccInterop(PagedReads|MultiValueOrder|RateLimited|FailedCreateNeverClaimsHandMade|ParallelMembershipsWithoutPatch)?$' ./internal/provider/ >>"$run/test.log" 2>&1
 status=$?

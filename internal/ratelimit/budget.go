@@ -44,6 +44,8 @@ type Budget struct {
 	id      string
 	sharers atomic.Int64
 	notedAt time.Time
+	// interval is this process's pace as last reserved at (0 unpaced).
+	interval atomic.Int64
 }
 
 // budgetState is what the file holds. Times are wall-clock: the processes
@@ -53,8 +55,20 @@ type budgetState struct {
 	PausedUntil time.Time `json:"paused_until"`
 	Limit       float64   `json:"limit,omitempty"`
 	LimitAt     time.Time `json:"limit_at"`
-	// Sharers holds when each process using the budget last took a slot.
-	Sharers map[string]time.Time `json:"sharers,omitempty"`
+	// Sharers holds, for each process using the budget, when it last
+	// took a slot and the interval of its pace then (0 unpaced).
+	Sharers map[string]sharer `json:"sharers,omitempty"`
+	// Accepted counts the answers other than 429 every sharer had, by
+	// tenth of a second, over the last second: Tenth is the latest tenth
+	// counted (as tenths since the Unix epoch).
+	Accepted [10]int `json:"accepted"`
+	Tenth    int64   `json:"tenth"`
+}
+
+// sharer is one process's entry in the budget.
+type sharer struct {
+	Seen     time.Time     `json:"seen"`
+	Interval time.Duration `json:"interval"`
 }
 
 const (
@@ -107,11 +121,16 @@ func (b *Budget) Fallbacks() int64 { return b.fallbacks.Load() }
 // out a shared pause) after the latest slot of any process, and returns
 // the theoretical slot and when the caller may send; ok is false when the
 // budget could not be used.
-func (b *Budget) reserve(now time.Time, interval time.Duration, burst int) (next, slot time.Time, ok bool) {
+// charged, when later than the latest slot, stands for it (see pacer.charged).
+func (b *Budget) reserve(now time.Time, interval time.Duration, burst int, charged time.Time) (next, slot time.Time, ok bool) {
 	// Unpaced, the state is only read, and written once a second to
 	// count this process among the sharers.
 	write := interval > 0 || now.Sub(b.notedAt) >= time.Second
+	b.interval.Store(int64(interval))
 	ok = b.update(now, write, func(s *budgetState) {
+		if write && interval > 0 {
+			_, interval = s.noteSharer(b.id, now, interval)
+		}
 		// A pause moves the pace on: the slots after it are spaced from
 		// its end, not released at once when it ends.
 		from := now
@@ -122,7 +141,11 @@ func (b *Budget) reserve(now time.Time, interval time.Duration, burst int) (next
 			next, slot = from, from
 			return
 		}
-		next, slot = nextSlot(s.Last, from, interval, burst)
+		last := s.Last
+		if charged.After(last) {
+			last = charged
+		}
+		next, slot = nextSlot(last, from, interval, burst)
 		s.Last = next
 	})
 	return next, slot, ok
@@ -174,7 +197,8 @@ func (b *Budget) update(now time.Time, write bool, change func(*budgetState)) bo
 	s := readState(b.statePath, now)
 	change(&s)
 	if write {
-		b.sharers.Store(int64(s.noteSharer(b.id, now)))
+		n, _ := s.noteSharer(b.id, now, time.Duration(b.interval.Load()))
+		b.sharers.Store(int64(n))
 		b.notedAt = now
 	}
 	if write {
@@ -191,23 +215,64 @@ func (b *Budget) update(now time.Time, write bool, change func(*budgetState)) bo
 	return true
 }
 
+// noteAccepted counts an answer the app accepted, for the machine-wide
+// rate a limit learned from 429s starts from.
+func (b *Budget) noteAccepted(now time.Time) {
+	b.update(now, true, func(s *budgetState) {
+		s.roll(now)
+		s.Accepted[now.UnixMilli()/100%10]++
+	})
+}
+
+// acceptedLastSecond is how many answers every sharer had accepted over
+// the last second; ok is false when the budget cannot be read.
+func (b *Budget) acceptedLastSecond(now time.Time) (n int, ok bool) {
+	ok = b.update(now, false, func(s *budgetState) {
+		s.roll(now)
+		for _, c := range s.Accepted {
+			n += c
+		}
+	})
+	return n, ok
+}
+
+// roll clears the tenths of a second that have passed since the latest
+// one counted.
+func (s *budgetState) roll(now time.Time) {
+	tenth := now.UnixMilli() / 100
+	if tenth-s.Tenth >= 10 || tenth < s.Tenth {
+		s.Accepted, s.Tenth = [10]int{}, tenth
+		return
+	}
+	for t := s.Tenth + 1; t <= tenth; t++ {
+		s.Accepted[t%10] = 0
+	}
+	s.Tenth = tenth
+}
+
 // Sharers is how many processes took a slot from the budget within the
 // last few seconds, this one included (at least 1).
 func (b *Budget) Sharers() int { return max(1, int(b.sharers.Load())) }
 
-// noteSharer records that process id is using the budget and forgets the
-// ones gone quiet; it returns how many are active.
-func (s *budgetState) noteSharer(id string, now time.Time) int {
+// noteSharer records that process id is using the budget at interval,
+// forgets the ones gone quiet, and returns how many are active and the
+// longest interval among them: the machine keeps the slowest pace any of
+// them has set, so that one process's slowdown (after 429s) slows them
+// all, and is judged by what it does to the app's answers.
+func (s *budgetState) noteSharer(id string, now time.Time, interval time.Duration) (int, time.Duration) {
 	if s.Sharers == nil {
-		s.Sharers = map[string]time.Time{}
+		s.Sharers = map[string]sharer{}
 	}
-	s.Sharers[id] = now
-	for other, seen := range s.Sharers {
-		if now.Sub(seen) > sharerGone || seen.After(now.Add(maxAhead)) {
+	s.Sharers[id] = sharer{Seen: now, Interval: interval}
+	slowest := interval
+	for other, e := range s.Sharers {
+		if now.Sub(e.Seen) > sharerGone || e.Seen.After(now.Add(maxAhead)) {
 			delete(s.Sharers, other)
+			continue
 		}
+		slowest = max(slowest, min(e.Interval, time.Duration(float64(time.Second)/float64(minimumRate/100))))
 	}
-	return len(s.Sharers)
+	return len(s.Sharers), slowest
 }
 
 // readState reads the shared state, starting afresh from what is

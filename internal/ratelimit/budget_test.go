@@ -57,7 +57,7 @@ func TestBudgetSurvivesItsHolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if _, _, ok := hung.reserve(time.Now(), 50*time.Millisecond, 1); ok {
+	if _, _, ok := hung.reserve(time.Now(), 50*time.Millisecond, 1, time.Time{}); ok {
 		t.Fatal("a slot was taken from a budget whose lock another process holds")
 	}
 	if took := time.Since(start); took < lockWait || took > lockWait+time.Second {
@@ -83,8 +83,8 @@ func TestBudgetSurvivesItsHolder(t *testing.T) {
 	}
 	start = time.Now()
 	now := time.Now()
-	_, first, ok := fresh.reserve(now, 50*time.Millisecond, 1)
-	_, second, ok2 := fresh.reserve(now, 50*time.Millisecond, 1)
+	_, first, ok := fresh.reserve(now, 50*time.Millisecond, 1, time.Time{})
+	_, second, ok2 := fresh.reserve(now, 50*time.Millisecond, 1, time.Time{})
 	if !ok || !ok2 || time.Since(start) > 100*time.Millisecond {
 		t.Fatalf("budget unusable (%v, %v) after its holder crashed; took %v", ok, ok2, time.Since(start))
 	}
@@ -113,7 +113,7 @@ func TestBudgetStartsAfreshFromStaleState(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, slot, ok := b.reserve(now, 50*time.Millisecond, 1); !ok || slot.Sub(now) > 0 {
+			if _, slot, ok := b.reserve(now, 50*time.Millisecond, 1, time.Time{}); !ok || slot.Sub(now) > 0 {
 				t.Fatalf("slot %v from now (ok %v), want now", slot.Sub(now), ok)
 			}
 			if limit := b.knownLimit(now); limit != 0 {
@@ -137,7 +137,7 @@ func TestBudgetSharesSlotsAcrossProcesses(t *testing.T) {
 	var slots []time.Time
 	for i := range 6 {
 		budget := []*Budget{a, b}[i%2]
-		_, slot, ok := budget.reserve(now, 100*time.Millisecond, 1)
+		_, slot, ok := budget.reserve(now, 100*time.Millisecond, 1, time.Time{})
 		if !ok {
 			t.Fatal("budget unusable")
 		}
@@ -152,7 +152,7 @@ func TestBudgetSharesSlotsAcrossProcesses(t *testing.T) {
 		t.Fatalf("sharers %d and %d, want 2", a.Sharers(), b.Sharers())
 	}
 	a.pauseUntil(now, now.Add(5*time.Second))
-	if _, slot, _ := b.reserve(now, 0, 1); slot.Sub(now) != 5*time.Second {
+	if _, slot, _ := b.reserve(now, 0, 1, time.Time{}); slot.Sub(now) != 5*time.Second {
 		t.Fatalf("an unpaced process may send %v from now while another was told to pause 5s", slot.Sub(now))
 	}
 	b.publishLimit(now, 20)

@@ -142,11 +142,10 @@ func TestFleetWithoutSharedBudget(t *testing.T) {
 }
 
 // TestFleetWithSharedBudget: the same clients on one machine, sharing a
-// budget, keep together to the pace one would keep alone where the app
-// states its limit. Where it is learned from 429s, each client's estimate
-// is only its share of what the app accepted, and is searched upwards
-// while other processes share the budget: 0.97 of the limit with 1.5%
-// refused in most runs, and a run in six at 0.75.
+// budget, keep together to the pace one would keep alone, whether the app
+// states its limit or it is learned from 429s (from what every sharer was
+// accepted in the last second: one client's own count times the sharers
+// overshot to 37% refused when one had most of the first window).
 func TestFleetWithSharedBudget(t *testing.T) {
 	for _, k := range []int{1, 4, 8} {
 		for _, app := range []appModel{{limit: 20}, {limit: 20, silent: true}} {
@@ -161,7 +160,7 @@ func TestFleetWithSharedBudget(t *testing.T) {
 			t.Logf("%d clients (%+v): %v, efficiency %.2f, refused %.1f%%", k, app, run.took, run.efficiency, 100*run.refused)
 			wantEfficiency, wantRefused := 0.9, 0.05
 			if app.silent {
-				wantEfficiency, wantRefused = 0.5, 0.25
+				wantEfficiency, wantRefused = 0.85, 0.10
 			}
 			if run.efficiency < wantEfficiency || run.refused > wantRefused {
 				t.Errorf("%d clients sharing a budget: efficiency %.2f, refused %.1f%%; want at least %.2f and at most %.0f%%", k,

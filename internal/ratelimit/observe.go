@@ -21,6 +21,9 @@ func (a *Limiter) Observe(sent time.Time, status int, h http.Header) {
 	learned := a.unpublished
 	a.unpublished = 0
 	a.mu.Unlock()
+	if a.budget != nil && status != http.StatusTooManyRequests {
+		a.budget.noteAccepted(a.now())
+	}
 	// The budget's file is written outside the lock: callers waiting for
 	// the limiter never wait on the disk.
 	if learned > 0 && a.budget != nil {
@@ -120,11 +123,8 @@ func (a *Limiter) observe(sent time.Time, status int, h http.Header) {
 		// Refused often: far over a limit, which is the rate the app
 		// accepted over the last second.
 		a.startTrial(current)
-		a.learn(now, rate.Limit(max(1, countSince(a.successes, now, learnWindow))))
-		if a.acceptedWhileRefusing > 0 || a.sharers() > 1 {
-			// With other processes sharing the budget the pace is the
-			// machine's, and this one was accepted only its share of
-			// what the app accepted: the limit is searched upwards too.
+		a.learn(now, rate.Limit(max(1, a.acceptedLastSecond(now))))
+		if a.acceptedWhileRefusing > 0 {
 			// The app went on accepting some requests while refusing
 			// others: it refills as it goes (a token bucket), and the
 			// second counted had callers held back by Retry-After, so it

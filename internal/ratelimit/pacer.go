@@ -34,6 +34,11 @@ type pacer struct {
 	// pace; the next is an interval at the pace current then after it.
 	last time.Time
 	now  func() time.Time
+	// unpaced holds when the requests sent unpaced within the last second
+	// left; charged is the theoretical latest slot they would have taken
+	// at the first pace set after them (zero once the next slot used it).
+	unpaced []time.Time
+	charged time.Time
 	// budget, when set, holds the latest slot of every process that
 	// shares it, so that their slots together keep the pace.
 	budget *Budget
@@ -54,6 +59,15 @@ func (p *pacer) Limit() rate.Limit {
 func (p *pacer) SetLimit(limit rate.Limit) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.limit == rate.Inf && limit != rate.Inf && len(p.unpaced) > 0 {
+		// The requests sent unpaced in the last second count against the
+		// app's window as if they had been paced: the first paced slot
+		// comes after the slots they would have taken, not at once (ten
+		// requests at once and then 19.8/s filled a 20/s window thrice).
+		interval := time.Duration(float64(time.Second) / float64(max(limit, minimumRate/100)))
+		p.charged = p.unpaced[0].Add(time.Duration(len(p.unpaced)-1) * interval)
+		p.unpaced = nil
+	}
 	p.limit = limit
 }
 
@@ -88,7 +102,11 @@ func (p *pacer) Wait(ctx context.Context) error {
 // cannot be used the slot is this process's own.
 func (p *pacer) take(now time.Time) time.Time {
 	p.mu.Lock()
-	limit, burst := p.limit, p.burst
+	limit, burst, charged := p.limit, p.burst, p.charged
+	p.charged = time.Time{}
+	if limit == rate.Inf {
+		p.noteUnpaced(now)
+	}
 	p.mu.Unlock()
 	interval := time.Duration(0)
 	if limit != rate.Inf {
@@ -99,7 +117,7 @@ func (p *pacer) take(now time.Time) time.Time {
 	// Only the holder of turn takes slots, so last needs no lock while the
 	// budget's file is read (outside mu: SetLimit never waits on the disk).
 	if p.budget != nil {
-		if next, slot, ok := p.budget.reserve(now, interval, burst); ok {
+		if next, slot, ok := p.budget.reserve(now, interval, burst, charged); ok {
 			p.last = next
 			return slot
 		}
@@ -107,9 +125,25 @@ func (p *pacer) take(now time.Time) time.Time {
 	if interval == 0 {
 		return now
 	}
-	next, slot := nextSlot(p.last, now, interval, burst)
+	last := p.last
+	if charged.After(last) {
+		last = charged
+	}
+	next, slot := nextSlot(last, now, interval, burst)
 	p.last = next
 	return slot
+}
+
+// noteUnpaced records a request sent unpaced, keeping the last second's.
+// Called with mu held.
+func (p *pacer) noteUnpaced(now time.Time) {
+	kept := p.unpaced[:0]
+	for _, t := range p.unpaced {
+		if now.Sub(t) < time.Second {
+			kept = append(kept, t)
+		}
+	}
+	p.unpaced = append(kept, now)
 }
 
 // nextSlot is the generic cell rate algorithm: the next theoretical slot

@@ -38,11 +38,11 @@ func (a *Limiter) margin() rate.Limit {
 
 // yield lowers this client's share after a burst of 429s for requests
 // sent at its current share of a limit the app states. 429s for requests
-// sent within a second of the limit being learned, or of the last
-// decrease, fall in the app's window that the old pace filled, and do not
-// count. Called with mu held.
+// sent before the limit was learned (unpaced), or within a second of the
+// last decrease (the app's window the old pace filled), do not count.
+// Called with mu held.
 func (a *Limiter) yield(now, sent time.Time) {
-	if sent.Before(a.learnedAt.Add(learnWindow)) || sent.Before(a.yieldedAt.Add(learnWindow)) {
+	if !sent.After(a.learnedAt) || sent.Before(a.yieldedAt.Add(learnWindow)) {
 		return
 	}
 	// Far over the limit (eight clients each sending the whole limit
@@ -71,4 +71,21 @@ func (a *Limiter) sharers() int {
 		return 1
 	}
 	return a.budget.Sharers()
+}
+
+// acceptedLastSecond is the rate the app accepted over the last second:
+// with a shared budget the pace is the machine's, so it is what every
+// sharer was accepted (each one's own count is only its share, and one
+// that happened to get most of a window counted times the sharers
+// overshot eightfold). Called with mu held; the budget's file is read
+// under it only here, once per limit learned from 429s.
+func (a *Limiter) acceptedLastSecond(now time.Time) int {
+	own := countSince(a.successes, now, learnWindow)
+	if a.budget == nil {
+		return own
+	}
+	if all, ok := a.budget.acceptedLastSecond(now); ok {
+		return max(all, own)
+	}
+	return own * a.sharers()
 }
