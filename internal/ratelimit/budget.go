@@ -43,7 +43,8 @@ type Budget struct {
 	// many were active at the latest look.
 	id      string
 	sharers atomic.Int64
-	notedAt time.Time
+	// notedAt is when this process last wrote the state (Unix nanoseconds).
+	notedAt atomic.Int64
 	// interval is this process's pace as last reserved at (0 unpaced).
 	interval atomic.Int64
 }
@@ -125,7 +126,7 @@ func (b *Budget) Fallbacks() int64 { return b.fallbacks.Load() }
 func (b *Budget) reserve(now time.Time, interval time.Duration, burst int, charged time.Time) (next, slot time.Time, ok bool) {
 	// Unpaced, the state is only read, and written once a second to
 	// count this process among the sharers.
-	write := interval > 0 || now.Sub(b.notedAt) >= time.Second
+	write := interval > 0 || now.Sub(time.Unix(0, b.notedAt.Load())) >= time.Second
 	b.interval.Store(int64(interval))
 	ok = b.update(now, write, func(s *budgetState) {
 		if write && interval > 0 {
@@ -199,7 +200,7 @@ func (b *Budget) update(now time.Time, write bool, change func(*budgetState)) bo
 	if write {
 		n, _ := s.noteSharer(b.id, now, time.Duration(b.interval.Load()))
 		b.sharers.Store(int64(n))
-		b.notedAt = now
+		b.notedAt.Store(now.UnixNano())
 	}
 	if write {
 		data, err := json.Marshal(s)
