@@ -71,6 +71,6 @@ if [ "$status" -ne 0 ]; then
   cat "$run/test.log"
   echo "--- server logs" && cat "$run"/elimity.log "$run"/scimmy.log
 else
-  grep -E '^(=== RUN|--- |    --- |PASS|FAIL|ok)' "$run/test.log"
+  grep -E '^(=== RUN|--- |    --- |PASS|FAIL|ok)|interop_(fleet|ratelimit)_test.go' "$run/test.log"
 fi
 exit "$status"
