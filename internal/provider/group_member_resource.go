@@ -129,11 +129,15 @@ func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update is never called: both inputs require replacement, and id is
-// computed once. The framework still requires the method.
-func (r *groupMemberResource) Update(_ context.Context, _ resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.AddError("scim_group_member cannot be updated in place",
-		"Every attribute of scim_group_member forces a replacement; this is a bug in the provider if it is reached.")
+// Update only ever changes timeouts: group_id and member_id force a
+// replacement and id is computed once. Nothing is sent to the app.
+func (r *groupMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan groupMemberModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *groupMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -110,3 +110,49 @@ func TestAccGroupMemberResource_disappears(t *testing.T) {
 		},
 	})
 }
+
+// TestAccGroupMemberResource_timeouts: changing only the timeouts of a
+// membership is an in-place update that sends nothing to the app (it used
+// to fail with "this is a bug in the provider").
+func TestAccGroupMemberResource_timeouts(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
+	users := seedUsers(srv, "timeouts", 1)
+	config := func(read string) string {
+		return testAccGroupMemberConfig(srv) + fmt.Sprintf(`
+resource "scim_group_member" "alice" {
+  group_id  = scim_group.test.id
+  member_id = %q
+  timeouts {
+    read = %q
+  }
+}
+`, users[0], read)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkGroupsDeleted(srv),
+		Steps: []resource.TestStep{
+			{Config: config("1m"), Check: checkServerMembers(srv, users)},
+			{
+				PreConfig: srv.ResetCounts,
+				Config:    config("5m"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(memberAddr, "timeouts.read", "5m"),
+					checkServerMembers(srv, users),
+					func(*terraform.State) error {
+						for _, r := range srv.Requests() {
+							if r.Method != "GET" {
+								return fmt.Errorf("changing timeouts sent %s %s", r.Method, r.Path)
+							}
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
