@@ -16,6 +16,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -109,10 +110,50 @@ func clientConfig(endpoint string, timeout time.Duration) (scim.Config, error) {
 		cfg.TokenSource = scim.ClientCredentials(cc, nil)
 		cfg.Secrets = append(cfg.Secrets, cc.ClientSecret)
 	}
+	if err := transportFromEnv(&cfg); err != nil {
+		return cfg, err
+	}
 	if cfg.Token == "" && cfg.Username == "" && cfg.TokenSource == nil {
 		return cfg, fmt.Errorf("no credentials: set SCIM_TOKEN, or SCIM_USERNAME and SCIM_PASSWORD, or SCIM_OAUTH2_TOKEN_URL with client id and secret")
 	}
 	return cfg, nil
+}
+
+// transportFromEnv reads the provider's other connection variables, so that
+// an app behind a private CA, mutual TLS or a required header can be
+// probed as the provider reaches it: SCIM_CA_CERT_PEM, SCIM_CA_CERT_FILE,
+// SCIM_CLIENT_CERT_FILE with SCIM_CLIENT_KEY_FILE, and SCIM_HEADERS (a
+// JSON object of strings).
+func transportFromEnv(cfg *scim.Config) error {
+	cfg.CACertPEM = strings.TrimSpace(os.Getenv("SCIM_CA_CERT_PEM"))
+	if file := os.Getenv("SCIM_CA_CERT_FILE"); file != "" {
+		pem, err := os.ReadFile(file)
+		if err != nil {
+			return fmt.Errorf("SCIM_CA_CERT_FILE: %w", err)
+		}
+		cfg.CACertPEM = strings.TrimSpace(cfg.CACertPEM + "\n" + string(pem))
+	}
+	certFile, keyFile := os.Getenv("SCIM_CLIENT_CERT_FILE"), os.Getenv("SCIM_CLIENT_KEY_FILE")
+	if (certFile == "") != (keyFile == "") {
+		return fmt.Errorf("set both SCIM_CLIENT_CERT_FILE and SCIM_CLIENT_KEY_FILE for mutual TLS")
+	}
+	if certFile != "" {
+		cert, err := os.ReadFile(certFile)
+		if err != nil {
+			return fmt.Errorf("SCIM_CLIENT_CERT_FILE: %w", err)
+		}
+		key, err := os.ReadFile(keyFile)
+		if err != nil {
+			return fmt.Errorf("SCIM_CLIENT_KEY_FILE: %w", err)
+		}
+		cfg.ClientCertPEM, cfg.ClientKeyPEM = string(cert), string(key)
+	}
+	if raw := os.Getenv("SCIM_HEADERS"); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &cfg.Headers); err != nil {
+			return fmt.Errorf(`SCIM_HEADERS must be a JSON object of strings, such as {"X-Tenant": "acme"}: %w`, err)
+		}
+	}
+	return nil
 }
 
 // traceLevelName prints scim.LevelTrace as TRACE rather than slog's DEBUG-4.

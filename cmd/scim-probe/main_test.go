@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -48,6 +51,41 @@ func TestExitStatusAndOutput(t *testing.T) {
 				if err := json.Unmarshal(stdout.Bytes(), &report); err != nil || !report.Manageable || !strings.Contains(report.Block, `provider "scim"`) {
 					t.Errorf("JSON report %s: %v", stdout.String(), err)
 				}
+			}
+		})
+	}
+}
+
+// An app behind a private CA that requires a tenant header is probed with
+// the provider's variables for both (SCIM_CA_CERT_PEM, SCIM_HEADERS).
+func TestPrivateCAAndRequiredHeader(t *testing.T) {
+	app := scimtest.New(scimtest.Options{Token: scimtest.DefaultToken})
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Tenant") != "acme" {
+			http.NotFound(w, r)
+			return
+		}
+		app.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	t.Setenv("SCIM_ENDPOINT", "")
+	t.Setenv("SCIM_TOKEN", scimtest.DefaultToken)
+	for _, c := range []struct {
+		name, ca, headers string
+		want              int
+	}{
+		{"neither", "", "", 1},
+		{"no header", string(ca), "", 1},
+		{"both", string(ca), `{"X-Tenant": "acme"}`, 0},
+		{"bad headers", string(ca), `X-Tenant: acme`, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("SCIM_CA_CERT_PEM", c.ca)
+			t.Setenv("SCIM_HEADERS", c.headers)
+			var stdout, stderr bytes.Buffer
+			if got := run([]string{"-quiet", "-endpoint", srv.URL + scimtest.BasePath}, &stdout, &stderr); got != c.want {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", got, c.want, stdout.String(), stderr.String())
 			}
 		})
 	}
