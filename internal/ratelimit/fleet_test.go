@@ -19,6 +19,7 @@ type fixedWindow struct {
 	appModel
 	mu       sync.Mutex
 	start    time.Time
+	n        int
 	count    int
 	accepted int
 	refused  int
@@ -39,6 +40,13 @@ func (w *fixedWindow) answer() (int, http.Header) {
 	if w.remaining {
 		h.Set("RateLimit-Remaining", strconv.Itoa(max(0, w.limit-w.count)))
 	}
+	w.n++
+	if w.noise > 0 && float64(w.n*37%100) < w.noise*100 {
+		// Spread over every hundred requests, as random refusals are.
+		w.refused++
+		h.Set("Retry-After", "1")
+		return http.StatusTooManyRequests, h
+	}
 	if w.count > w.limit {
 		w.refused++
 		h.Set("Retry-After", "1")
@@ -52,7 +60,8 @@ func (w *fixedWindow) answer() (int, http.Header) {
 type appModel struct {
 	limit     int
 	remaining bool // states the requests left
-	silent    bool // states no policy
+	silent    bool    // states no policy
+	noise     float64 // share of requests refused whatever the rate
 }
 
 // fleetRun is what a fleet of clients achieved behind one limit.
@@ -167,5 +176,17 @@ func TestFleetWithSharedBudget(t *testing.T) {
 					run.efficiency, 100*run.refused, wantEfficiency, 100*wantRefused)
 			}
 		}
+	}
+}
+
+// TestStatedLimitUnderNoise: one client behind a stated limit and a gateway
+// that refuses 13% of requests whatever their rate keeps its pace: the
+// share it lowers after the first refusals comes back once a lower pace is
+// seen not to make them rarer.
+func TestStatedLimitUnderNoise(t *testing.T) {
+	run := runFleet(t, 1, 400, appModel{limit: 20, noise: 0.13}, func(int) *Limiter { return New(Options{}) })
+	t.Logf("efficiency %.2f, refused %.1f%%", run.efficiency, 100*run.refused)
+	if run.efficiency < 0.7 {
+		t.Errorf("efficiency %.2f under 13%% random 429s behind a stated 20/s; the pace collapsed", run.efficiency)
 	}
 }

@@ -49,11 +49,13 @@ type Limiter struct {
 	now     func() time.Time
 	// share is the part of the known limit this client paces at (1
 	// alone): lowered when a limit it keeps under still refuses it (others
-	// spend the same limit), raised back a step each quiet second.
+	// spend the same limit), raised back a step each calm second.
 	share rate.Limit
 	// learnedAt and yieldedAt are when the limit was last learned and the
 	// share last lowered.
 	learnedAt, yieldedAt time.Time
+	// stated is the limit the app's answers last stated, 0 when none did.
+	stated rate.Limit
 	// reserve is the part of the known limit left to other clients.
 	reserve rate.Limit
 	// lastAccepted is when the app last answered other than 429.
@@ -74,6 +76,8 @@ type Limiter struct {
 	// scheduled at the old pace.
 	pacedAt   time.Time
 	successes []time.Time
+	// refusals holds when recent 429s came.
+	refusals []time.Time
 	// bestAccepted is the highest rate of successful answers over
 	// acceptedWindow seen so far, updated every second.
 	bestAccepted float64

@@ -21,7 +21,7 @@ func (a *Limiter) Observe(sent time.Time, status int, h http.Header) {
 	learned := a.unpublished
 	a.unpublished = 0
 	a.mu.Unlock()
-	if a.budget != nil && status != http.StatusTooManyRequests {
+	if a.budget != nil && status != http.StatusTooManyRequests && status < http.StatusInternalServerError {
 		a.budget.noteAccepted(a.now())
 	}
 	// The budget's file is written outside the lock: callers waiting for
@@ -35,12 +35,19 @@ func (a *Limiter) Observe(sent time.Time, status int, h http.Header) {
 func (a *Limiter) observe(sent time.Time, status int, h http.Header) {
 	now := a.now()
 	stated := rate.Limit(headerLimit(h))
+	if stated > 0 {
+		a.stated = stated
+	}
 	refused := status == http.StatusTooManyRequests
 	a.record(refused)
 	a.spentQuota = true
 
 	if !refused {
-		a.lastAccepted = now
+		if status < http.StatusInternalServerError {
+			// The app took the request in (a 404 or 409 spends the quota
+			// too); a 5xx says nothing about progress.
+			a.lastAccepted = now
+		}
 		if !a.refusingSince.IsZero() && !sent.Before(a.refusingSince) {
 			a.acceptedWhileRefusing++
 		}
@@ -50,10 +57,7 @@ func (a *Limiter) observe(sent time.Time, status int, h http.Header) {
 				a.search = &limitSearch{held: a.known, burst: a.acceptedBeforeRefusing}
 			}
 		}
-		a.successes = append(a.successes, now)
-		if len(a.successes) > 16384 {
-			a.successes = a.successes[len(a.successes)-8192:]
-		}
+		a.successes = appendCapped(a.successes, now)
 		if now.Sub(a.talliedAt) >= time.Second {
 			a.talliedAt = now
 			accepted := float64(countSince(a.successes, now, acceptedWindow)) / acceptedWindow.Seconds()
@@ -67,6 +71,7 @@ func (a *Limiter) observe(sent time.Time, status int, h http.Header) {
 		}
 		return
 	}
+	a.refusals = appendCapped(a.refusals, now)
 	if remaining, ok := headerRemaining(h); ok && remaining > 0 {
 		// The app says its quota is not spent: this 429 is about
 		// something else (a concurrency cap, another policy), and only
@@ -89,6 +94,13 @@ func (a *Limiter) observe(sent time.Time, status int, h http.Header) {
 	if stated == 0 && a.search != nil && a.searchRefused(now, sent) {
 		return
 	}
+	if stated > 0 && stated == a.known {
+		// Refused under the limit the app states: whether others spend
+		// it is judged by the share of refusals (see yieldIfCrowded).
+		a.trial, a.search = nil, nil
+		a.yieldIfCrowded(now, sent)
+		return
+	}
 	kept := a.recent429[:0]
 	for _, t := range a.recent429 {
 		if now.Sub(t) < burstWindow {
@@ -103,14 +115,9 @@ func (a *Limiter) observe(sent time.Time, status int, h http.Header) {
 	a.recent429 = a.recent429[:0]
 	current := a.limiter.Limit()
 	switch {
-	case stated > 0 && stated != a.known:
+	case stated > 0:
 		a.trial, a.search = nil, nil
 		a.learn(now, stated)
-	case stated > 0:
-		// Refused again and again under the limit the app states: other
-		// clients spend it too.
-		a.trial, a.search = nil, nil
-		a.yield(now, sent)
 	case a.trial != nil:
 		// A slowdown is being judged: wait for its verdict.
 	case current == rate.Inf && (a.outcomeN < farOverSample || a.refusedShare() < farOverShare):

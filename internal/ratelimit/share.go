@@ -19,10 +19,17 @@ const (
 	// fleet's total falls under the limit at once, and the climb back at
 	// shareStep a second refills it within seconds.
 	shareDecrease = 0.7
-	shareStep     = 0.02
+	shareStep     = 0.01
 	shareStepGap  = time.Second
 	// minShare keeps a client sending even when many share the limit.
 	minShare = 0.02
+	// crowdedShare of refusals among at least crowdedSample answers over
+	// crowdedWindow means other clients spend the limit too: a flaky
+	// gateway's scattering of 429s (13% in the bench's fault mix) stays
+	// under it, and a fleet's overshoot goes well over it.
+	crowdedShare  = 0.2
+	crowdedSample = 10
+	crowdedWindow = 3 * time.Second
 	// maxReserve is the most of a limit the user may leave to others.
 	maxReserve = 0.9
 	// sharedCheckEvery is how often an unpaced client looks for a limit
@@ -36,33 +43,63 @@ func (a *Limiter) margin() rate.Limit {
 	return a.safety * a.share * (1 - a.reserve)
 }
 
-// yield lowers this client's share after a burst of 429s for requests
-// sent at its current share of a limit the app states. 429s for requests
-// sent before the limit was learned (unpaced), or within a second of the
+// yieldIfCrowded lowers this client's share of a limit the app states
+// when a good part of its recent requests were refused: at least
+// crowdedShare of the answers since the last decrease (within the last
+// crowdedWindow), over at least crowdedSample of them. Far over (eight
+// clients each sending the whole limit find seven in eight refused), the
+// share falls to what was accepted rather than by 30% a second. A
+// scattering of 429s below that share (a flaky gateway, a lone late
+// arrival) only widens the margin, as for one client alone. 429s for
+// requests sent before the limit was learned, or within a second of the
 // last decrease (the app's window the old pace filled), do not count.
 // Called with mu held.
-func (a *Limiter) yield(now, sent time.Time) {
+func (a *Limiter) yieldIfCrowded(now, sent time.Time) {
 	if !sent.After(a.learnedAt) || sent.Before(a.yieldedAt.Add(learnWindow)) {
 		return
 	}
-	// Far over the limit (eight clients each sending the whole limit
-	// find seven in eight requests refused), the share falls to what was
-	// accepted at once rather than by 30% a second.
-	a.share = max(a.share*min(shareDecrease, max(1-rate.Limit(a.refusedShare()), minShare)), minShare)
+	answers, refused := a.recentAnswers(now, a.yieldedAt.Add(learnWindow))
+	ratio := float64(refused) / float64(max(answers, 1))
+	if answers < crowdedSample || ratio < crowdedShare {
+		a.widenMargin(now, sent)
+		return
+	}
+	a.share = max(a.share*min(shareDecrease, max(1-rate.Limit(ratio), minShare)), minShare)
 	a.yieldedAt = now
 	a.setPace(now)
 }
 
 // regainShare raises a lowered share one step once a second has passed
-// without a 429 since the pace was last set, and says whether it did.
-// Called with mu held.
+// since the pace was last set with few refusals in it (under
+// crowdedShare/2: a steady scattering of 429s above that keeps the share
+// where it is), and says whether it did. Called with mu held.
 func (a *Limiter) regainShare(now time.Time) bool {
-	if a.share >= 1 || now.Sub(a.pacedAt) < shareStepGap || now.Sub(a.last429) < shareStepGap {
+	if a.share >= 1 || now.Sub(a.pacedAt) < shareStepGap {
+		return false
+	}
+	if answers, refused := a.recentAnswers(now, now.Add(-shareStepGap)); float64(refused) >= crowdedShare/2*float64(max(answers, 1)) {
 		return false
 	}
 	a.share = min(1, a.share+shareStep)
 	a.setPace(now)
 	return true
+}
+
+// recentAnswers counts the answers and the 429s among them since from,
+// within the last crowdedWindow. Called with mu held.
+func (a *Limiter) recentAnswers(now, from time.Time) (answers, refused int) {
+	window := min(now.Sub(from), crowdedWindow)
+	refused = countSince(a.refusals, now, window)
+	return refused + countSince(a.successes, now, window), refused
+}
+
+// appendCapped appends t to a list of recent times, keeping it bounded.
+func appendCapped(times []time.Time, t time.Time) []time.Time {
+	times = append(times, t)
+	if len(times) > 16384 {
+		times = times[len(times)-8192:]
+	}
+	return times
 }
 
 // sharers is how many processes share this limiter's budget (1 without one).

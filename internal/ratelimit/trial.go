@@ -87,6 +87,14 @@ func (a *Limiter) pausesEveryone() bool {
 	if !a.spentQuota {
 		return false
 	}
+	if a.stated > 0 && a.stated == a.known {
+		// Under a stated limit a 429 pauses everyone only when a good
+		// part of recent requests were refused (the window is spent by
+		// many): a scattering of them is each request's own to wait out.
+		now := a.now()
+		answers, refused := a.recentAnswers(now, now.Add(-crowdedWindow))
+		return answers >= crowdedSample && float64(refused) >= crowdedShare*float64(answers)
+	}
 	if a.limiter.Limit() == rate.Inf {
 		return a.refusedShare() >= farOverShare
 	}

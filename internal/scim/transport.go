@@ -67,7 +67,11 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 		body = b
 	}
 	if req.Method != http.MethodGet {
+		// Noted when the write starts and again when it ends: a read that
+		// began while it was in flight (waiting for its slot, retried
+		// after 429s) may not show it, and must not be shared after it.
 		c.lastWriteNanos.Store(time.Now().UnixNano())
+		defer func() { c.lastWriteNanos.Store(time.Now().UnixNano()) }()
 	}
 	var tries attempts
 	for ; ; tries.sent++ {
@@ -232,9 +236,12 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*response,
 		return nil, fmt.Errorf("%s %s: %w: response body larger than %d bytes; refusing to read it", req.Method, u.Path,
 			errBodyTooLarge, c.cfg.MaxBodyBytes)
 	}
-	c.limiter.Observe(start, httpResp.StatusCode, httpResp.Header)
+	// The limiter sees the status the answer means: a 429 wrapped in a 200
+	// is a refusal, not progress.
+	status := effectiveStatus(httpResp.StatusCode, data)
+	c.limiter.Observe(start, status, httpResp.Header)
 	c.logExchange(ctx, req, u, httpResp.StatusCode, time.Since(start), body, data)
-	return &response{StatusCode: effectiveStatus(httpResp.StatusCode, data), Header: httpResp.Header, Body: data}, nil
+	return &response{StatusCode: status, Header: httpResp.Header, Body: data}, nil
 }
 
 // effectiveStatus is the status a 2xx answer carrying a SCIM Error document
