@@ -59,7 +59,7 @@ func (w *fixedWindow) answer() (int, http.Header) {
 // appModel is what an app's limit states.
 type appModel struct {
 	limit     int
-	remaining bool // states the requests left
+	remaining bool    // states the requests left
 	silent    bool    // states no policy
 	noise     float64 // share of requests refused whatever the rate
 }
