@@ -2,12 +2,16 @@ package ratelimit
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -87,23 +91,25 @@ const (
 	forgetAfter = 7 * 24 * time.Hour
 )
 
-// BudgetKey names the budget of one app as reached with one credential:
-// a digest, so that neither the endpoint nor the credential is readable
-// from the cache directory.
-func BudgetKey(parts ...string) string {
-	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
-	return hex.EncodeToString(sum[:16])
-}
-
-// OpenBudget opens (creating if needed) the budget named key in dir, which
-// is created private to the user. Budget files of apps not used for a week
-// are removed on the way.
-func OpenBudget(dir, key string) (*Budget, error) {
+// OpenBudget opens (creating if needed) the budget of one app as reached
+// with one credential, named by parts (endpoint, credential, headers), in
+// dir, which is created private to the user. The file names are an HMAC of
+// parts under a random key kept in dir, so that neither the endpoint nor a
+// credential can be read, or guessed offline, from them. Budget files of
+// apps not used for a week are removed on the way.
+func OpenBudget(dir string, parts ...string) (*Budget, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	forgetOld(dir, time.Now())
-	base := filepath.Join(dir, key)
+	secret, err := directoryKey(dir)
+	if err != nil {
+		return nil, err
+	}
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte(strings.Join(parts, "\x00")))
+	name := hex.EncodeToString(mac.Sum(nil)[:16])
+	forgetOld(dir, name, time.Now())
+	base := filepath.Join(dir, name)
 	id := make([]byte, 8)
 	_, _ = rand.Read(id)
 	return &Budget{
@@ -112,6 +118,41 @@ func OpenBudget(dir, key string) (*Budget, error) {
 		turn:      make(chan struct{}, 1),
 		lock:      flock.New(base+".lock", flock.SetFlag(os.O_CREATE|os.O_RDWR), flock.SetPermissions(0o600)),
 	}, nil
+}
+
+// directoryKey reads the directory's HMAC key, making it first if there
+// is none: written whole to a file of its own, then linked into place, so
+// that a process starting at the same moment reads a whole key or makes
+// the link itself.
+func directoryKey(dir string) ([]byte, error) {
+	path := filepath.Join(dir, "key")
+	if key, err := os.ReadFile(path); err == nil && len(key) == 32 {
+		return key, nil
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(dir, "key-*")
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = os.Remove(tmp.Name()) }()
+	if _, err := tmp.Write(key); err != nil {
+		_ = tmp.Close()
+		return nil, err
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	if err := os.Link(tmp.Name(), path); err != nil && !errors.Is(err, os.ErrExist) {
+		return nil, err
+	}
+	key, err = os.ReadFile(path)
+	if err != nil || len(key) != 32 {
+		return nil, fmt.Errorf("rate-limit budget key %s is unreadable or not 32 bytes", path)
+	}
+	return key, nil
 }
 
 // Fallbacks counts the times the lock was not obtained and the process
@@ -205,7 +246,7 @@ func (b *Budget) update(now time.Time, write bool, change func(*budgetState)) bo
 	if write {
 		data, err := json.Marshal(s)
 		if err == nil {
-			err = os.WriteFile(b.statePath, data, 0o600)
+			err = writeWhole(b.statePath, data)
 		}
 		if err != nil {
 			b.aloneUntil = now.Add(aloneFor)
@@ -296,19 +337,45 @@ func readState(path string, now time.Time) budgetState {
 	return s
 }
 
-// forgetOld removes budget files untouched for forgetAfter (best effort: a
-// file in use is simply written again).
-func forgetOld(dir string, now time.Time) {
+// writeWhole replaces a file by a new one written beside it and renamed
+// over it: a crash mid-write leaves the old state, not half of the new.
+func writeWhole(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		_ = tmp.Close()
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// budgetName matches the files of a budget: 32 hexadecimal digits and
+// .json or .lock. Nothing else in the directory is ever removed.
+var budgetName = regexp.MustCompile(`^([0-9a-f]{32})\.json$`)
+
+// forgetOld removes the budgets, other than keep, whose state was last
+// written over forgetAfter ago: the state file and then its lock file (a
+// lock file's time says nothing: taking the lock does not touch it).
+func forgetOld(dir, keep string, now time.Time) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".json") && !strings.HasSuffix(e.Name(), ".lock") {
+		m := budgetName.FindStringSubmatch(e.Name())
+		if m == nil || m[1] == keep {
 			continue
 		}
 		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > forgetAfter {
 			_ = os.Remove(filepath.Join(dir, e.Name()))
+			_ = os.Remove(filepath.Join(dir, m[1]+".lock"))
 		}
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/gofrs/flock"
 )
 
 // TestHoldBudgetLock is not a test: run as a child process by the tests
@@ -18,8 +16,11 @@ func TestHoldBudgetLock(t *testing.T) {
 	if dir == "" {
 		t.Skip("helper process for TestBudgetSurvivesItsHolder")
 	}
-	lock := flock.New(filepath.Join(dir, "app.lock"))
-	if err := lock.Lock(); err != nil {
+	b, err := OpenBudget(dir, "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.lock.Lock(); err != nil {
 		t.Fatal(err)
 	}
 	os.Stdout.WriteString("locked\n")
@@ -105,12 +106,11 @@ func TestBudgetStartsAfreshFromStaleState(t *testing.T) {
 		"not json":  "\x00\x00\x00",
 	} {
 		t.Run(name, func(t *testing.T) {
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "app.json"), []byte(content), 0o600); err != nil {
+			b, err := OpenBudget(t.TempDir(), "app")
+			if err != nil {
 				t.Fatal(err)
 			}
-			b, err := OpenBudget(dir, "app")
-			if err != nil {
+			if err := os.WriteFile(b.statePath, []byte(content), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			if _, slot, ok := b.reserve(now, 50*time.Millisecond, 1, time.Time{}); !ok || slot.Sub(now) > 0 {
@@ -158,5 +158,62 @@ func TestBudgetSharesSlotsAcrossProcesses(t *testing.T) {
 	b.publishLimit(now, 20)
 	if got := a.knownLimit(now.Add(time.Second)); got != 20 {
 		t.Fatalf("limit learned by one process read as %v by the other", got)
+	}
+}
+
+// TestBudgetNamesAndCleanup: budget files are named by a keyed digest (the
+// same for the same app and credential, another for another credential,
+// and not the plain digest of the credential); only budget files a week
+// old are removed, never other files in the directory.
+func TestBudgetNamesAndCleanup(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "rate-limits")
+	a, _ := OpenBudget(dir, "https://app.example.com/scim/v2", "token-a")
+	again, _ := OpenBudget(dir, "https://app.example.com/scim/v2", "token-a")
+	other, _ := OpenBudget(dir, "https://app.example.com/scim/v2", "token-b")
+	if a.statePath != again.statePath || a.statePath == other.statePath {
+		t.Fatalf("names %s, %s, %s: want one per app and credential", a.statePath, again.statePath, other.statePath)
+	}
+	if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
+		t.Fatalf("budget directory mode %v, %v; want 0700", info.Mode().Perm(), err)
+	}
+	_, _, _ = other.reserve(time.Now(), time.Millisecond, 1, time.Time{})
+	unrelated := filepath.Join(dir, "notes.json")
+	if err := os.WriteFile(unrelated, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-2 * forgetAfter)
+	for _, p := range []string{unrelated, other.statePath} {
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := OpenBudget(dir, "https://app.example.com/scim/v2", "token-a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(other.statePath); !os.IsNotExist(err) {
+		t.Errorf("a budget unused for two weeks was kept (%v)", err)
+	}
+	if _, err := os.Stat(unrelated); err != nil {
+		t.Errorf("a file that is not a budget's was removed: %v", err)
+	}
+}
+
+// TestBudgetIgnoresAProcessHeldToItsOwnRateLimit: a run with rate_limit =
+// 0.2 sharing the budget keeps its own 5 s spacing and does not hold the
+// other sharers to it.
+func TestBudgetIgnoresAProcessHeldToItsOwnRateLimit(t *testing.T) {
+	dir := t.TempDir()
+	slow, _ := OpenBudget(dir, "app")
+	fast, _ := OpenBudget(dir, "app")
+	slowPacer := newPacer(0.2, 1, time.Now, slow)
+	fastPacer := newPacer(10, 1, time.Now, fast)
+	now := time.Now()
+	a, b := slowPacer.take(now), slowPacer.take(now)
+	if gap := b.Sub(a); gap != 5*time.Second {
+		t.Fatalf("the slow run's slots %v apart, want its own 5s", gap)
+	}
+	first, second := fastPacer.take(now), fastPacer.take(now)
+	if first.Sub(now) > 0 || second.Sub(first) != 100*time.Millisecond {
+		t.Fatalf("the fast run's slots at %v and %v from now: held back by the slow run's rate_limit", first.Sub(now), second.Sub(now))
 	}
 }

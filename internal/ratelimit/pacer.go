@@ -39,13 +39,16 @@ type pacer struct {
 	// at the first pace set after them (zero once the next slot used it).
 	unpaced []time.Time
 	charged time.Time
+	// ceiling is the user's rate_limit (Inf without one): a pace held down
+	// by it is this process's own choice, kept by its own slots.
+	ceiling rate.Limit
 	// budget, when set, holds the latest slot of every process that
 	// shares it, so that their slots together keep the pace.
 	budget *Budget
 }
 
 func newPacer(limit rate.Limit, burst int, now func() time.Time, budget *Budget) *pacer {
-	return &pacer{turn: make(chan struct{}, 1), limit: limit, burst: max(1, burst), now: now, budget: budget}
+	return &pacer{turn: make(chan struct{}, 1), limit: limit, burst: max(1, burst), now: now, budget: budget, ceiling: limit}
 }
 
 // Limit is the current pace.
@@ -117,9 +120,17 @@ func (p *pacer) take(now time.Time) time.Time {
 	// Only the holder of turn takes slots, so last needs no lock while the
 	// budget's file is read (outside mu: SetLimit never waits on the disk).
 	if p.budget != nil {
-		if next, slot, ok := p.budget.reserve(now, interval, burst, charged); ok {
-			p.last = next
-			return slot
+		// A process held to its own rate_limit below the machine's pace
+		// waits out shared pauses but spaces only its own slots: taking
+		// shared ones at its slow interval would hold every sharer to it.
+		capped := p.ceiling != rate.Inf && limit >= p.ceiling
+		if !capped {
+			if next, slot, ok := p.budget.reserve(now, interval, burst, charged); ok {
+				p.last = next
+				return slot
+			}
+		} else if _, resume, ok := p.budget.reserve(now, 0, burst, time.Time{}); ok && resume.After(now) {
+			now = resume
 		}
 	}
 	if interval == 0 {

@@ -344,7 +344,7 @@ func openBudget(cfg Config) *ratelimit.Budget {
 	for _, k := range slices.Sorted(maps.Keys(cfg.Headers)) {
 		parts = append(parts, k, cfg.Headers[k])
 	}
-	b, err := ratelimit.OpenBudget(cfg.SharedBudgetDir, ratelimit.BudgetKey(parts...))
+	b, err := ratelimit.OpenBudget(cfg.SharedBudgetDir, parts...)
 	if err != nil {
 		return nil
 	}

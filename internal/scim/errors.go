@@ -209,19 +209,23 @@ type RateLimitedError struct {
 	// Pace is the pace the client was sending at (requests per second, 0
 	// when unpaced); Limit is the app's limit as learned, 0 when unknown.
 	Pace, Limit float64
-	// Progress is true when the app went on accepting other requests
-	// meanwhile (the give-up was the operation's time running out).
-	Progress bool
+	// Reason is why the client stopped: "no_progress" (max_retries, and
+	// the app accepted nothing else within the last minute), "patience"
+	// (15 minutes past max_retries) or "deadline" (the operation's time).
+	Reason string
 }
 
 func (e *RateLimitedError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: rate limited: the app answered HTTP 429 Too Many Requests to %d tries over %s", e.Err.Method, e.Err.Path,
 		e.Tries, e.Over.Round(time.Second))
-	if e.Progress {
-		b.WriteString(" (it accepted other requests meanwhile, until the operation's time ran out)")
-	} else {
-		b.WriteString(" and accepted no other request meanwhile")
+	switch e.Reason {
+	case "patience":
+		b.WriteString(", for 15 minutes past max_retries while it accepted other requests")
+	case "deadline":
+		b.WriteString(", until the operation's timeout left no time to wait for the next try")
+	default:
+		b.WriteString(", and accepted no other request within the last minute")
 	}
 	switch {
 	case e.Pace > 0 && e.Limit > 0:

@@ -39,10 +39,16 @@ func (c *Client) retryRefused(ctx context.Context, resp *response, tries *attemp
 	if !ok {
 		wait = tries.backoff(c)
 	}
-	if tries.sent >= c.cfg.MaxRetries && (!tries.progress || now.Sub(tries.firstRefused) > rateLimitPatience) {
+	switch {
+	case tries.sent >= c.cfg.MaxRetries && !tries.progress:
+		tries.gaveUp = gaveUpNoProgress
+		return 0, false
+	case tries.sent >= c.cfg.MaxRetries && now.Sub(tries.firstRefused) > rateLimitPatience:
+		tries.gaveUp = gaveUpPatience
 		return 0, false
 	}
 	if deadline, ok := ctx.Deadline(); ok && deadline.Sub(now) < wait {
+		tries.gaveUp = gaveUpDeadline
 		return 0, false
 	}
 	c.limiter.Refused(wait)
@@ -57,5 +63,12 @@ func (c *Client) rateLimited(tries attempts, err error) error {
 		return err
 	}
 	return &RateLimitedError{Err: se, Tries: tries.sent + 1, Over: c.limiter.Now().Sub(tries.firstRefused),
-		Pace: c.limiter.Pace(), Limit: c.limiter.Known(), Progress: tries.progress}
+		Pace: c.limiter.Pace(), Limit: c.limiter.Known(), Reason: tries.gaveUp}
 }
+
+// Why a request refused with 429 was given up on (RateLimitedError.Reason).
+const (
+	gaveUpNoProgress = "no_progress" // max_retries, and nothing else accepted within the last minute
+	gaveUpPatience   = "patience"    // 15 minutes past max_retries while others were accepted
+	gaveUpDeadline   = "deadline"    // the operation's time left no room for the next wait
+)

@@ -198,7 +198,7 @@ func TestRateLimitedRetriedWhileOthersGetThrough(t *testing.T) {
 		t.Fatalf("after %d tries with nothing else accepted: %v; want a RateLimitedError after max_retries", refusals.Load(), err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"rate limited", "HTTP 429", "3 tries", "accepted no other request"} {
+	for _, want := range []string{"rate limited", "HTTP 429", "3 tries", "accepted no other request within the last minute"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("diagnostic %q does not say %q", msg, want)
 		}

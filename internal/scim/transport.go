@@ -105,8 +105,10 @@ type attempts struct {
 	unscheduled int // of those, tries that ended in a failure with no Retry-After
 	// firstRefused is when the first 429 came.
 	firstRefused time.Time
-	// progress is whether the app accepted other requests meanwhile.
+	// progress is whether the app accepted other requests meanwhile;
+	// gaveUp says why the last 429 was not retried.
 	progress bool
+	gaveUp   string
 }
 
 // backoff is the wait before the next try after an unscheduled failure.
