@@ -137,6 +137,7 @@ func (r *groupMemberResource) Update(ctx context.Context, req resource.UpdateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	setMembershipIdentity(ctx, resp.Identity, plan.GroupID.ValueString(), plan.MemberID.ValueString(), &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 

@@ -1,13 +1,6 @@
 # One department's workspace. Each department has its own copy of this
 # configuration (a directory, a Terragrunt unit or a CI matrix entry) with
 # its own state; all of them can be applied at once.
-terraform {
-  required_providers {
-    scim = {
-      source = "scim-terraform/scim"
-    }
-  }
-}
 
 # SCIM_ENDPOINT and SCIM_TOKEN come from the environment. Runs on this
 # machine that reach the same app with the same token share one pace.
@@ -19,18 +12,18 @@ provider "scim" {
 
 locals {
   department = "eng"
-  people = {
-    ada   = "Ada Lovelace"
-    grace = "Grace Hopper"
-  }
+  people = [
+    { handle = "ada", name = "Ada Lovelace" },
+    { handle = "grace", name = "Grace Hopper" },
+  ]
 }
 
 # Every user of the department has a userName that starts with its prefix,
 # so no two workspaces ever manage the same user.
 resource "scim_user" "person" {
-  for_each     = local.people
-  user_name    = "${local.department}-${each.key}@example.com"
-  display_name = each.value
+  count        = length(local.people)
+  user_name    = "${local.department}-${local.people[count.index].handle}@example.com"
+  display_name = local.people[count.index].name
 }
 
 # The department's group belongs to this workspace; a group shared by
@@ -38,5 +31,5 @@ resource "scim_user" "person" {
 # their members to it with scim_group_member.
 resource "scim_group" "department" {
   display_name = "Department ${local.department}"
-  members      = [for u in scim_user.person : u.id]
+  members      = scim_user.person[*].id
 }
