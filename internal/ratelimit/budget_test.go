@@ -23,7 +23,7 @@ func TestHoldBudgetLock(t *testing.T) {
 	if err := b.lock.Lock(); err != nil {
 		t.Fatal(err)
 	}
-	os.Stdout.WriteString("locked\n")
+	_, _ = os.Stdout.WriteString("locked\n")
 	time.Sleep(time.Hour)
 }
 
