@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -240,3 +241,9 @@ func (e *RateLimitedError) Error() string {
 }
 
 func (e *RateLimitedError) Unwrap() error { return e.Err }
+
+// Is makes a give-up for want of time match context.DeadlineExceeded: the
+// operation's time limit is what ran out, and raising it is the remedy.
+func (e *RateLimitedError) Is(target error) bool {
+	return target == context.DeadlineExceeded && e.Reason == "deadline"
+}
