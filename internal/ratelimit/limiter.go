@@ -178,6 +178,9 @@ const (
 	// pace that held is within that factor of the lowest that drew a 429.
 	searchGrowth    = 4
 	searchPrecision = 1.1
+	// searchEvidence is how many requests the app must have accepted at a
+	// candidate pace, over its quiet time, for the candidate to hold.
+	searchEvidence = 3
 )
 
 // Options configure a Limiter.

@@ -80,6 +80,12 @@ func (a *Limiter) searchHigher(now time.Time) {
 	if now.Sub(a.pacedAt) < wait || now.Sub(a.last429) < wait {
 		return
 	}
+	if s.trying && countSince(a.successes, now, now.Sub(a.pacedAt)) < searchEvidence {
+		// Quiet because nothing was sent (callers held back, the slots of
+		// requests sent before the pace was learned still to pass): a
+		// candidate holds only once the app has accepted requests at it.
+		return
+	}
 	if s.trying {
 		s.held, s.trying = a.known, false
 	}

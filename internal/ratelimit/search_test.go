@@ -11,7 +11,8 @@ import (
 // A limit learned from 429s from an app that went on accepting some requests
 // while refusing others (a token bucket, whose rate the second counted
 // understates while callers wait out Retry-After) is searched upwards: raised while each candidate draws no 429 for
-// searchQuiet, then narrowed between the highest that held and the lowest
+// searchQuiet with requests accepted at it (quiet because nothing was sent
+// proves nothing), then narrowed between the highest that held and the lowest
 // that drew one. 429s for requests sent before a candidate's pace, or while
 // one is being tried at the old pace, are not held against it, even at a
 // noise level; a 429 at a pace that held ends the search, and the usual
@@ -30,6 +31,9 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 	a.trial = nil
 	quiet := func() {
 		a.pacedAt, a.last429 = a.pacedAt.Add(-2*searchQuiet), a.last429.Add(-2*searchQuiet)
+		for range searchEvidence {
+			a.successes = append(a.successes, time.Now()) // accepted at the candidate
+		}
 		a.maybeProbe()
 	}
 	// Growing fourfold while each candidate holds for its quiet time (the
@@ -151,4 +155,32 @@ func settle(a *Limiter) {
 	d := searchSettle + 10*time.Millisecond
 	a.pacedAt, a.last429 = a.pacedAt.Add(-d), a.last429.Add(-d)
 	a.maybeProbe()
+}
+
+// TestSearchCandidateNeedsAcceptedRequests: a candidate pace that drew no
+// 429 only because nothing was sent at it (callers held back, slots still
+// charged to requests sent unpaced) does not hold; the search waits for
+// the app to accept requests at it. (Judged on silence, express-rate-limit's
+// 10/s window was paced at 11.65/s in one interop run.)
+func TestSearchCandidateNeedsAcceptedRequests(t *testing.T) {
+	a := newTestLimiter(0)
+	a.Observe(time.Now(), 200, nil)
+	a.Observe(time.Now(), 429, http.Header{})
+	a.Observe(time.Now(), 200, nil)
+	for range 14 {
+		a.Observe(time.Now(), 429, http.Header{})
+	}
+	if a.search == nil {
+		t.Fatal("no search")
+	}
+	a.trial = nil
+	a.pacedAt, a.last429 = a.pacedAt.Add(-2*searchQuiet), a.last429.Add(-2*searchQuiet)
+	a.maybeProbe() // the estimate held: the first candidate is tried
+	candidate := a.known
+	a.pacedAt, a.last429 = a.pacedAt.Add(-2*searchQuiet), a.last429.Add(-2*searchQuiet)
+	a.successes = nil
+	a.maybeProbe()
+	if a.known != candidate || !a.search.trying {
+		t.Fatalf("candidate %v held (now %v, search %+v) with no request accepted at it", candidate, a.known, a.search)
+	}
 }
