@@ -52,6 +52,9 @@ func TestInteropRateLimiterFleet(t *testing.T) {
 				}
 				cs = append(cs, c)
 				wg.Go(func() {
+					// As the provider does when configured: discovery's
+					// answer carries the policy.
+					c.Discover(context.Background(), nil)
 					names := make([]string, perClient)
 					for i := range names {
 						names[i] = fmt.Sprintf("%sc%d-%03d@example.com", prefix, k, i)
