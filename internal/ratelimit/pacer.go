@@ -95,7 +95,7 @@ func (p *pacer) Wait(ctx context.Context) error {
 	if !slot.After(now) {
 		return nil
 	}
-	return sleep(ctx, slot.Sub(now))
+	return Sleep(ctx, slot.Sub(now))
 }
 
 // take returns the time of the next slot, an interval at the current pace

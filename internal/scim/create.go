@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/ratelimit"
 )
 
 // lookupRefused is true when a lookup before a create failed because the
@@ -49,7 +51,7 @@ func createClaimingNew[T any](ctx context.Context, c *Client, post func() (*T, e
 		if attempt >= c.cfg.MaxRetries {
 			return nil, err
 		}
-		if err := sleep(ctx, c.backoff(attempt)); err != nil {
+		if err := ratelimit.Sleep(ctx, c.backoff(attempt)); err != nil {
 			return nil, err
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/ratelimit"
 )
 
 // ReadAfterWrite runs read until it succeeds and reports the object as
@@ -26,7 +28,7 @@ func (c *Client) ReadAfterWrite(ctx context.Context, writtenAt time.Time, read f
 		}
 		c.log.DebugContext(ctx, "the app does not show this provider's last write yet; reading again",
 			"attempt", attempt+1, "window_left", left.Round(time.Millisecond).String())
-		if err := sleep(ctx, min(c.backoff(attempt), left)); err != nil {
+		if err := ratelimit.Sleep(ctx, min(c.backoff(attempt), left)); err != nil {
 			return err
 		}
 	}

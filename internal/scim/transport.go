@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/ratelimit"
 )
 
 const mediaType = "application/scim+json"
@@ -86,7 +88,7 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 		}
 		c.httpLog.DebugContext(ctx, "retrying SCIM request",
 			"method", req.Method, "path", req.Path, "attempt", tries.sent+1, "wait_ms", wait.Milliseconds())
-		if err := sleep(ctx, wait); err != nil {
+		if err := ratelimit.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
@@ -365,15 +367,4 @@ func (c *Client) logExchange(ctx context.Context, req request, u *url.URL, statu
 		"query", u.RawQuery,
 		"request_body", requestBody,
 		"response_body", redactPasswords(truncate(string(respBody), 64<<10)))
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

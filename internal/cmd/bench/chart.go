@@ -66,27 +66,18 @@ func writeChart(path string, results []measurement) error {
 	reqPlot.Y.Label.Text = "requests"
 	reqPlot.Legend.Top, reqPlot.Legend.Left = true, true
 	for _, s := range []struct {
-		step, label string
-		dashed      bool
-	}{{"plan", "paged refresh (auto)", false}, {"plan, one GET each", "one GET each (never)", true}} {
+		step, label, color string
+		dashed             bool
+	}{
+		{"plan", "paged refresh (auto)", "scim", false},
+		{"plan, one GET each", "one GET each (never)", "scim", true},
+		{"membership refresh", "memberships of one group (x: memberships)", "minimal", true},
+	} {
 		pts := series(results, s.step, "scim", requests)
 		if len(pts) == 0 {
 			continue
 		}
-		if err := addLine(reqPlot, pts, s.label, providerColors["scim"], s.dashed); err != nil {
-			return err
-		}
-	}
-
-	for _, s := range []struct {
-		step, label string
-		dashed      bool
-	}{{"membership refresh", "memberships of one group (x: memberships)", true}} {
-		pts := series(results, s.step, "scim", requests)
-		if len(pts) == 0 {
-			continue
-		}
-		if err := addLine(reqPlot, pts, s.label, providerColors["minimal"], s.dashed); err != nil {
+		if err := addLine(reqPlot, pts, s.label, providerColors[s.color], s.dashed); err != nil {
 			return err
 		}
 	}
