@@ -81,7 +81,8 @@ func dialectSchema() schema.SingleNestedAttribute {
 				"looks its user (by `userName`) or group (by `displayName`) up first, so that a create whose request fails " +
 				"ambiguously never claims an object that existed before it.", Optional: true,
 				DeprecationMessage: "Every create now looks up before it posts; remove lookup_before_create."},
-			"deactivate_may_delete": b("Accept a user that disappears when deactivated (a 404 afterwards) as deactivated."),
+			"deactivate_may_delete": b("The app removes users when it deactivates them: a 404 to the deactivation counts as done, without a warning. " +
+				"Otherwise a 404 is checked with a GET: a user still active there fails the destroy, a user gone is accepted with a warning."),
 			"roles_attribute": schema.StringAttribute{MarkdownDescription: "Attribute that holds roles in the app, `roles` by default.",
 				Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
 			"user_schemas": schema.ListAttribute{MarkdownDescription: "Extension URNs always listed in a user's `schemas`.",

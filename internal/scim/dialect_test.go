@@ -111,7 +111,7 @@ func TestClientCopesWithQuirks(t *testing.T) {
 		srv := scimtest.NewTestServer(t, opts)
 		c := newClient(t, srv, nil)
 		u := update(t, c)
-		if err := c.Users.Deactivate(ctx, u.ID); err != nil {
+		if _, err := c.Users.Deactivate(ctx, u.ID); err != nil {
 			t.Fatal(err)
 		}
 		// The 409 comes with a numeric status; the inactive user is found
@@ -132,7 +132,7 @@ func TestClientCopesWithQuirks(t *testing.T) {
 		srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: scimtest.Quirks{DeactivateMode: "noop"}})
 		c := newClient(t, srv, nil)
 		u, _ := createUser(ctx, c, &scim.User{UserName: "noop@example.com"})
-		if err := c.Users.Deactivate(ctx, u.ID); err == nil || !strings.Contains(err.Error(), "still reports it active") {
+		if _, err := c.Users.Deactivate(ctx, u.ID); err == nil || !strings.Contains(err.Error(), "still reports it active") {
 			t.Fatalf("got %v", err)
 		}
 	})

@@ -29,7 +29,7 @@ func TestLimiterUnderRandomFaults(t *testing.T) {
 	}
 	start := time.Now()
 	tenAtOnce(ids, func(id string) {
-		if err := c.Users.Deactivate(context.Background(), id); err != nil {
+		if _, err := c.Users.Deactivate(context.Background(), id); err != nil {
 			t.Error(err)
 		}
 	})

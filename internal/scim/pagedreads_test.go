@@ -168,7 +168,7 @@ func TestPagedRefreshNeverServesStaleData(t *testing.T) {
 		t.Fatalf("a new run read %+v, %v; want the change made after the last run", u, err)
 	}
 	// This client's own write: every later read is a GET.
-	if err := c.Users.Deactivate(ctx, ids[2]); err != nil {
+	if _, err := c.Users.Deactivate(ctx, ids[2]); err != nil {
 		t.Fatal(err)
 	}
 	srv.ResetCounts()

@@ -62,7 +62,7 @@ func TestDeactivateWithoutPatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Users.Deactivate(ctx, u.ID); err != nil {
+	if _, err := c.Users.Deactivate(ctx, u.ID); err != nil {
 		t.Fatal(err)
 	}
 	if active, _ := srv.Get("Users", u.ID)["active"].(bool); active {

@@ -342,10 +342,16 @@ func (s *UsersService) Delete(ctx context.Context, id string) error {
 }
 
 // Deactivate sets active=false and checks that the server did it: from the
-// answer, or a GET after a 204. A server that removes the user instead
-// (404) is fine when the dialect says deactivation may delete; a server that
-// leaves the user active is an error, since the user could still log in.
-func (s *UsersService) Deactivate(ctx context.Context, id string) error {
+// answer, or a GET after a 204. A server that leaves the user active is an
+// error, since the user could still log in.
+//
+// A 404 is trusted as it stands only when the dialect says deactivation may
+// delete (DeactivateMayDelete). Otherwise it is checked with a GET: a 404
+// can also come from an app that routes no PATCH for users, and the user
+// must not be reported deactivated while it is still active there. A user
+// the GET no longer finds is gone, which is what deactivation is for; gone
+// reports that case so the caller can say the app removed it unexpectedly.
+func (s *UsersService) Deactivate(ctx context.Context, id string) (gone bool, err error) {
 	ops := []Operation{{Op: "replace", Path: "active", Value: false}}
 	u, err := s.write(ctx, id, ops)
 	var se *Error
@@ -354,15 +360,29 @@ func (s *UsersService) Deactivate(ctx context.Context, id string) error {
 		u, err = s.patch(ctx, id, []Operation{{Op: "replace", Value: map[string]any{"active": false}}})
 	}
 	if errors.Is(err, ErrNotFound) {
-		return nil
+		if s.client.dialect.DeactivateMayDelete {
+			return false, nil
+		}
+		u, err = s.Get(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			return true, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("the server answered 404 to the deactivation of user %q, and reading it back failed: %w", id, err)
+		}
+		if u.IsActive() {
+			return false, fmt.Errorf("the server answered 404 to the deactivation of user %q, but the user is still there and active; "+
+				"the app may not accept PATCH of users at this path", id)
+		}
+		return false, nil
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	if u.IsActive() {
-		return fmt.Errorf("the server accepted the deactivation of user %q but still reports it active; it may ignore PATCH of \"active\"", id)
+		return false, fmt.Errorf("the server accepted the deactivation of user %q but still reports it active; it may ignore PATCH of \"active\"", id)
 	}
-	return nil
+	return false, nil
 }
 
 func emailValues(values []MultiValue) []string {

@@ -129,7 +129,7 @@ func TestDeactivateVerifies(t *testing.T) {
 					writeBody(w, 200, "application/json", tc.get)
 				}
 			})
-			if err := c.Users.Deactivate(context.Background(), "1"); (err != nil) != tc.wantErr {
+			if _, err := c.Users.Deactivate(context.Background(), "1"); (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, wantErr %v", err, tc.wantErr)
 			}
 		})
