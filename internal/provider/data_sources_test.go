@@ -230,3 +230,32 @@ func TestAccTenantImport(t *testing.T) {
 		},
 	})
 }
+
+// TestAccListDataSourcesCheckTheFilter: an app that ignores filters returns
+// everyone; scim_users and scim_groups still hold only what the filter
+// describes, since every result is checked against it.
+func TestAccListDataSourcesCheckTheFilter(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: scimtest.Quirks{FilterMode: "ignore"}})
+	seedTenant(srv, 30, 3)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(srv) + `
+data "scim_users" "inactive_engineers" {
+  filter = "title eq \"Engineer\" and active eq false"
+}
+data "scim_groups" "g01" {
+  filter = "displayName eq \"g01\""
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				// users 9 and 24: multiples of 3, and every fifth one is inactive
+				statecheck.ExpectKnownValue("data.scim_users.inactive_engineers", tfjsonpath.New("users"), knownvalue.ListSizeExact(2)),
+				statecheck.ExpectKnownValue("data.scim_groups.g01", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"display_name": knownvalue.StringExact("g01")}),
+				})),
+			},
+		}},
+	})
+}

@@ -35,7 +35,7 @@ func (d *groupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{MarkdownDescription: "The filter, or `all`.", Computed: true},
 			"filter": schema.StringAttribute{
-				MarkdownDescription: "SCIM filter, such as `displayName eq \"Engineering\"`. Sent as given.",
+				MarkdownDescription: "SCIM filter, such as `displayName eq \"Engineering\"`. Sent as given. " + filterCheckedNote,
 				Optional:            true,
 			},
 			"groups": schema.ListNestedAttribute{
@@ -53,7 +53,15 @@ func (d *groupsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	groups, err := d.client.Groups.ListWithMembers(ctx, scim.ListOptions{Filter: data.Filter.ValueString()})
+	// Walk checks every group against the filter too, for apps that ignore filters.
+	var groups []*scim.Group
+	err := d.client.Groups.Walk(ctx, scim.Query{Filter: data.Filter.ValueString()}, true, func(g *scim.Group) bool {
+		groups = append(groups, g)
+		return true
+	})
+	if err == nil {
+		err = d.client.Groups.FillMembers(ctx, groups)
+	}
 	if err != nil {
 		resp.Diagnostics.AddError(clientError("listing", "groups", data.Filter.ValueString(), err))
 		return

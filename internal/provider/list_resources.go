@@ -50,11 +50,18 @@ type groupListModel struct {
 	DisplayNamePrefix types.String `tfsdk:"display_name_prefix"`
 }
 
-func listFilterAttribute() listschema.StringAttribute {
+// filterCheckedNote says what the provider checks of a filter the app
+// was sent (scimfilter.MayMatch), for every argument that takes one.
+const filterCheckedNote = "Every result the app returns is checked against the filter too, so an app that ignores " +
+	"filters still yields only what the filter describes. What a listing does not show cannot be checked and is kept: " +
+	"a user's `groups` or a group's `members` when the app leaves them out, and filters in the `emails[type eq \"work\"].value` " +
+	"form (a sub-attribute after brackets, which RFC 7644 lacks)."
+
+func listFilterAttribute(example string) listschema.StringAttribute {
 	return listschema.StringAttribute{
 		MarkdownDescription: "SCIM filter ([RFC 7644 section 3.4.2.2](https://www.rfc-editor.org/rfc/rfc7644#section-3.4.2.2)) " +
-			"sent to the app as written, such as `title eq \"Engineer\"`; its syntax is checked before any request. " +
-			"Combined with the other arguments by `and`.",
+			"sent to the app as written, such as `" + example + "`; its syntax is checked before any request. " +
+			"Combined with the other arguments by `and`. " + filterCheckedNote,
 		Optional:   true,
 		Validators: []validator.String{scimFilterValidator{}},
 	}
@@ -73,9 +80,10 @@ func (r *userListResource) ListResourceConfigSchema(_ context.Context, _ list.Li
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists the app's SCIM users for `terraform query` (Terraform 1.14+), page by page. With " +
 			"`-generate-config-out`, writes a `scim_user` block and an import block for each. Every result is checked " +
-			"against these arguments, so an app that ignores filters still lists only the users asked for.",
+			"against these arguments, so an app that ignores filters still lists only the users asked for (see `filter` for " +
+			"what a listing cannot show).",
 		Attributes: map[string]listschema.Attribute{
-			"filter":           listFilterAttribute(),
+			"filter":           listFilterAttribute(`title eq "Engineer"`),
 			"user_name_prefix": prefixAttribute("userName"),
 			"active": listschema.BoolAttribute{
 				MarkdownDescription: "Only active (`true`) or only deactivated (`false`) users. Sent as `active eq ...` " +
@@ -90,9 +98,9 @@ func (r *groupListResource) ListResourceConfigSchema(_ context.Context, _ list.L
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists the app's SCIM groups for `terraform query` (Terraform 1.14+), page by page. With " +
 			"`-generate-config-out`, writes a `scim_group` block (with its members, when results include the resource) " +
-			"and an import block for each.",
+			"and an import block for each. Every result is checked against these arguments, as for users.",
 		Attributes: map[string]listschema.Attribute{
-			"filter":              listFilterAttribute(),
+			"filter":              listFilterAttribute(`displayName sw "eng-"`),
 			"display_name_prefix": prefixAttribute("displayName"),
 		},
 	}

@@ -163,11 +163,13 @@ func TestAccListResources_dialects(t *testing.T) {
 	for _, tc := range []struct{ name, server, vendor string }{
 		{"aws", "aws", "aws_identity_center"},
 		{"rejects_sw", "eq_only", "generic"},
+		// Every listing returns everyone: the raw filters are checked here.
+		{"ignores_filters", "ignore", "generic"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var srv *scimtest.TestServer
-			if tc.server == "eq_only" {
-				srv = scimtest.NewTestServer(t, scimtest.Options{Quirks: scimtest.Quirks{FilterMode: "eq_only"}})
+			if tc.server == "eq_only" || tc.server == "ignore" {
+				srv = scimtest.NewTestServer(t, scimtest.Options{Quirks: scimtest.Quirks{FilterMode: tc.server}})
 			} else {
 				srv = newPresetServer(t, tc.server)
 			}
@@ -196,6 +198,13 @@ list "scim_user" "by_name" {
   }
 }
 
+list "scim_user" "active_engineers" {
+  provider = scim
+  config {
+    filter = "title eq \"Engineer\" and active eq true"
+  }
+}
+
 list "scim_group" "g0" {
   provider         = scim
   include_resource = true
@@ -207,6 +216,9 @@ list "scim_group" "g0" {
 						QueryResultChecks: []querycheck.QueryResultCheck{
 							querycheck.ExpectLength("scim_user.u01_active", 8),
 							querycheck.ExpectIdentity("scim_user.by_name", map[string]knownvalue.Check{"id": knownvalue.StringExact(userIDs[7])}),
+							querycheck.ExpectLength("scim_user.by_name", 1),
+							// users 0, 3, ..., 27 but 9 and 24, which are inactive
+							querycheck.ExpectLength("scim_user.active_engineers", 8),
 							querycheck.ExpectLength("scim_group.g0", 3),
 							querycheck.ExpectResourceKnownValues("scim_group.g0",
 								queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(groupIDs[0])}),

@@ -38,7 +38,7 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"filter": schema.StringAttribute{
 				MarkdownDescription: "SCIM filter ([RFC 7644 section 3.4.2.2](https://www.rfc-editor.org/rfc/rfc7644#section-3.4.2.2)), " +
 					"such as `active eq true` or `userName sw \"a\"`. Sent as given: quote string values as JSON strings. " +
-					"Not every app supports every operator; `eq` is the safest.",
+					"Not every app supports every operator; `eq` is the safest. " + filterCheckedNote,
 				Optional: true,
 			},
 			"users": schema.ListNestedAttribute{
@@ -56,7 +56,12 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	users, err := d.client.Users.List(ctx, scim.ListOptions{Filter: data.Filter.ValueString()})
+	// Walk checks every user against the filter too, for apps that ignore filters.
+	var users []*scim.User
+	err := d.client.Users.Walk(ctx, scim.Query{Filter: data.Filter.ValueString()}, func(u *scim.User) bool {
+		users = append(users, u)
+		return true
+	})
 	if err != nil {
 		resp.Diagnostics.AddError(clientError("listing", "users", data.Filter.ValueString(), err))
 		return

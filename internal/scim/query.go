@@ -5,13 +5,17 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scimfilter"
 )
 
 // Query selects users or groups to walk through: a filter the caller wrote,
 // plus conveniences the client turns into filter clauses where the app
-// evaluates them. The conveniences are checked again on every resource the
-// app returns, because some apps ignore filters or reject the operators,
-// so a Query never yields a resource it does not describe.
+// evaluates them. Every resource the app returns is checked again against
+// the conveniences and the filter (scimfilter.MayMatch), because some apps
+// ignore filters or reject the operators, so a Query never yields a
+// resource it certainly does not describe. What the client cannot judge
+// (attributes a listing leaves out, filter forms the parser lacks) is kept.
 type Query struct {
 	// Filter is a SCIM filter sent as given (the caller validates it).
 	Filter string
@@ -66,8 +70,9 @@ func (q Query) matchesName(name string) bool {
 func (c *Client) walk(ctx context.Context, resourcePath, nameAttr string, q Query, opts ListOptions,
 	keep func(jsonObject) bool, yield func(jsonObject) bool) error {
 	yielded := 0
+	expr, _ := scimfilter.Parse(q.Filter) // nil for "" and for forms the parser lacks: those are not checked here
 	visit := func(o jsonObject) error {
-		if !keep(o) {
+		if !keep(o) || expr != nil && !scimfilter.MayMatch(o, expr) {
 			return nil
 		}
 		yielded++

@@ -55,13 +55,34 @@ func TestWalkNarrowsWhatTheAppIgnores(t *testing.T) {
 	c, mux := setup(t)
 	filters := usersIgnoringFilters(t, mux, "", "alice:true", "Alfred:true", "albert:false", "bob:true")
 	active := true
-	got := walkUserNames(t, c, Query{Filter: `title eq "x"`, NamePrefix: "AL", Active: &active})
+	got := walkUserNames(t, c, Query{Filter: `userName pr`, NamePrefix: "AL", Active: &active})
 	if strings.Join(got, ",") != "alice,Alfred" {
 		t.Errorf("got %v, want alice and Alfred (prefix compared case-insensitively, inactive albert left out)", got)
 	}
-	want := `(title eq "x") and userName sw "AL" and active eq true`
+	want := `(userName pr) and userName sw "AL" and active eq true`
 	if len(*filters) != 1 || (*filters)[0] != want {
 		t.Errorf("filters sent %q, want one request with %q", *filters, want)
+	}
+}
+
+// The caller's own filter is checked too: an app that ignores it returns
+// everyone, and only the users it describes are yielded. What the client
+// cannot judge from a listing (groups it leaves out) is kept.
+func TestWalkChecksTheCallersFilter(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	usersIgnoringFilters(t, mux, "", "alice@a.com:true", "bob@b.com:true", "carol@a.com:false", "dave@a.com:true")
+	cases := map[string]string{
+		`userName ew "@A.COM" and not (active eq false)`: "alice@a.com,dave@a.com",
+		`userName eq "bob@b.com" or userName sw "car"`:   "bob@b.com,carol@a.com",
+		`title eq "Engineer"`:                            "",
+		`groups.value eq "g1"`:                           "alice@a.com,bob@b.com,carol@a.com,dave@a.com",
+		`groups.value eq "g1" and active eq false`:       "carol@a.com",
+	}
+	for filter, want := range cases {
+		if got := strings.Join(walkUserNames(t, c, Query{Filter: filter}), ","); got != want {
+			t.Errorf("filter %s: got %q, want %q", filter, got, want)
+		}
 	}
 }
 

@@ -1,0 +1,298 @@
+// Package scimfilter evaluates SCIM filters (RFC 7644 section 3.4.2.2)
+// against resources decoded from JSON. The local test server uses it to
+// answer filtered lists; the client uses it to check what an app returned
+// for a filter, since some apps ignore filters and return everything.
+package scimfilter
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	filter "github.com/scim2/filter-parser/v2"
+)
+
+// Parse parses a filter with the parser the Go SCIM servers use.
+func Parse(f string) (filter.Expression, error) {
+	return filter.ParseFilter([]byte(f))
+}
+
+// Match is the server's evaluation: an attribute the resource lacks has no
+// value, and an operator that does not fit the value is an error (the
+// server answers 400 invalidFilter). caseExact compares every string as
+// written; otherwise only id, externalId and members.value are (RFC 7643).
+func Match(doc map[string]any, expr filter.Expression, caseExact bool) (bool, error) {
+	t, err := evaluator{caseExact: caseExact}.eval(doc, expr)
+	return t == yes, err
+}
+
+// MayMatch is the client's check of a resource an app returned for expr:
+// false only when the resource certainly does not match. What the client
+// cannot judge counts as a match: attributes an app may leave out of a
+// listing (groups, members), operators that do not fit the value, and an
+// attribute named without its schema that lives in an extension is looked
+// for there. Timestamps are compared as times.
+func MayMatch(doc map[string]any, expr filter.Expression) bool {
+	t, err := evaluator{lenient: true}.eval(doc, expr)
+	return err != nil || t != no
+}
+
+type truth int8
+
+const (
+	no truth = iota
+	yes
+	unknown
+)
+
+func of(b bool) truth {
+	if b {
+		return yes
+	}
+	return no
+}
+
+type evaluator struct {
+	caseExact bool
+	lenient   bool
+}
+
+// omittable attributes are often missing from listings although they have
+// values: apps leave them out or return them only when asked.
+var omittable = map[string]bool{"groups": true, "members": true, "password": true}
+
+// caseExactAttributes are compared case-sensitively (RFC 7643: id,
+// externalId and references are caseExact); every other string is not.
+var caseExactAttributes = map[string]bool{"id": true, "externalid": true, "members.value": true}
+
+func (e evaluator) eval(doc map[string]any, expr filter.Expression) (truth, error) {
+	switch x := expr.(type) {
+	case *filter.LogicalExpression:
+		left, err := e.eval(doc, x.Left)
+		if err != nil {
+			return no, err
+		}
+		and := strings.EqualFold(string(x.Operator), "and")
+		if and && left == no || !and && left == yes {
+			return left, nil
+		}
+		right, err := e.eval(doc, x.Right)
+		if err != nil || left != unknown {
+			return right, err
+		}
+		if and && right == no || !and && right == yes {
+			return right, nil
+		}
+		return unknown, nil
+	case *filter.NotExpression:
+		t, err := e.eval(doc, x.Expression)
+		switch t {
+		case yes:
+			return no, err
+		case no:
+			return yes, err
+		}
+		return t, err
+	case *filter.ValuePath:
+		v := e.lookup(doc, x.AttributePath.URI(), x.AttributePath.AttributeName)
+		if v == nil && e.lenient && omittable[strings.ToLower(x.AttributePath.AttributeName)] {
+			return unknown, nil
+		}
+		result := no
+		for _, item := range asList(v) {
+			m, ok := item.(map[string]any)
+			if !ok {
+				continue
+			}
+			t, err := e.eval(m, x.ValueFilter)
+			if err != nil || t == yes {
+				return t, err
+			}
+			if t == unknown {
+				result = unknown
+			}
+		}
+		return result, nil
+	case *filter.AttributeExpression:
+		return e.attribute(doc, x)
+	}
+	return no, fmt.Errorf("unsupported filter expression %T", expr)
+}
+
+func (e evaluator) attribute(doc map[string]any, x *filter.AttributeExpression) (truth, error) {
+	path := x.AttributePath
+	raw := e.lookup(doc, path.URI(), path.AttributeName)
+	if raw == nil && e.lenient && omittable[strings.ToLower(path.AttributeName)] {
+		return unknown, nil
+	}
+	values := attributeValues(raw, path)
+	op := strings.ToLower(string(x.Operator))
+	if op == "pr" {
+		for _, v := range values {
+			if v != nil && v != "" {
+				return yes, nil
+			}
+		}
+		return no, nil
+	}
+	want := x.CompareValue
+	if s, ok := want.(string); ok {
+		// The parser keeps the JSON escapes; decode them as JSON does.
+		var decoded string
+		if err := json.Unmarshal([]byte(`"`+s+`"`), &decoded); err != nil {
+			return no, fmt.Errorf("invalid string %q in filter", s)
+		}
+		want = decoded
+	}
+	name := strings.ToLower(path.AttributeName)
+	if path.SubAttribute != nil {
+		name += "." + strings.ToLower(*path.SubAttribute)
+	}
+	exact := e.caseExact || caseExactAttributes[name]
+	for _, v := range values {
+		ok, err := e.compare(v, op, want, exact)
+		if err != nil || ok {
+			return of(ok), err
+		}
+	}
+	return of(op == "ne" && len(values) == 0), nil
+}
+
+// attributeValues returns every value an attribute reaches, flattening
+// multi-valued attributes: emails.value yields each email address.
+func attributeValues(v any, path filter.AttributePath) []any {
+	if path.SubAttribute == nil {
+		if l, ok := v.([]any); ok {
+			var out []any
+			for _, item := range l {
+				if m, ok := item.(map[string]any); ok {
+					out = append(out, GetFold(m, "value"))
+				} else {
+					out = append(out, item)
+				}
+			}
+			return out
+		}
+		return []any{v}
+	}
+	if m, ok := v.(map[string]any); ok { // a complex attribute such as name or meta
+		return []any{GetFold(m, *path.SubAttribute)}
+	}
+	var out []any
+	for _, item := range asList(v) {
+		if m, ok := item.(map[string]any); ok {
+			out = append(out, GetFold(m, *path.SubAttribute))
+		}
+	}
+	return out
+}
+
+func (e evaluator) compare(have any, op string, want any, exact bool) (bool, error) {
+	switch w := want.(type) {
+	case string:
+		h, ok := have.(string)
+		if !ok {
+			if have == nil {
+				return op == "ne", nil
+			}
+			h = fmt.Sprint(have)
+		}
+		if e.lenient {
+			if c, ok := compareTimes(h, w); ok {
+				return ordered(c, op)
+			}
+		}
+		if !exact {
+			h, w = strings.ToLower(h), strings.ToLower(w)
+		}
+		switch op {
+		case "co":
+			return strings.Contains(h, w), nil
+		case "sw":
+			return strings.HasPrefix(h, w), nil
+		case "ew":
+			return strings.HasSuffix(h, w), nil
+		}
+		return ordered(strings.Compare(h, w), op)
+	case bool:
+		h, ok := toBool(have)
+		switch op {
+		case "eq":
+			return ok && h == w, nil
+		case "ne":
+			return !ok || h != w, nil
+		}
+	case nil:
+		switch op {
+		case "eq":
+			return have == nil, nil
+		case "ne":
+			return have != nil, nil
+		}
+	case int, float64:
+		wf, _ := strconv.ParseFloat(fmt.Sprint(w), 64)
+		hf, isNumber := number(have)
+		if !isNumber {
+			return op == "ne", nil // a non-number never equals a number
+		}
+		c := 0
+		if hf < wf {
+			c = -1
+		} else if hf > wf {
+			c = 1
+		}
+		return ordered(c, op)
+	}
+	return false, fmt.Errorf("operator %q is not supported for %T values", op, want)
+}
+
+// ordered applies a comparison operator to the result of a three-way compare.
+func ordered(c int, op string) (bool, error) {
+	switch op {
+	case "eq":
+		return c == 0, nil
+	case "ne":
+		return c != 0, nil
+	case "gt":
+		return c > 0, nil
+	case "ge":
+		return c >= 0, nil
+	case "lt":
+		return c < 0, nil
+	case "le":
+		return c <= 0, nil
+	}
+	return false, fmt.Errorf("operator %q is not supported for this value", op)
+}
+
+// compareTimes compares two RFC 3339 timestamps as instants, so an app's
+// "+00:00" or fractional seconds compare as the same moment as "Z".
+func compareTimes(a, b string) (int, bool) {
+	ta, err := time.Parse(time.RFC3339Nano, a)
+	if err != nil {
+		return 0, false
+	}
+	tb, err := time.Parse(time.RFC3339Nano, b)
+	if err != nil {
+		return 0, false
+	}
+	return ta.Compare(tb), true
+}
+
+func toBool(v any) (bool, bool) {
+	switch t := v.(type) {
+	case bool:
+		return t, true
+	case string:
+		b, err := strconv.ParseBool(strings.ToLower(t))
+		return b, err == nil
+	}
+	return false, false
+}
+
+func number(v any) (float64, bool) {
+	f, err := strconv.ParseFloat(fmt.Sprint(v), 64)
+	return f, err == nil
+}
