@@ -81,7 +81,12 @@ func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				Required:            true,
 				Validators:          []validator.String{notBlank()},
 			},
-			"external_id": optionalString("Identifier of the group in the provisioning system (SCIM `externalId`)."),
+			"external_id": schema.StringAttribute{
+				MarkdownDescription: "Identifier of the group in the provisioning system (SCIM `externalId`)." + unmanagedNote,
+				Optional:            true, Computed: true,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
 			"members": schema.ListAttribute{
 				MarkdownDescription: "SCIM ids of the members (users or groups). When set, the list is **authoritative**: " +
 					"members added in the app are removed on the next apply. When not set, membership is not managed here, " +
@@ -128,6 +133,9 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	// Save the group before anything else can fail (adding more members
 	// below, or members the app did not keep), so that it is left in state
 	// (tainted) with the members it has, never orphaned in the app.
+	if plan.ExternalID.IsUnknown() { // unset: the app's value, if it gives one
+		plan.ExternalID = optionalStringValue(created.ExternalID)
+	}
 	state := plan
 	state.ID = types.StringValue(created.ID)
 	pending := missing(members, created.MemberIDs())
@@ -136,7 +144,7 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	setIDIdentity(ctx, resp.Identity, created.ID, &resp.Diagnostics)
-	recordWrite(ctx, resp.Private, nil, r.client.HasConsistencyWindow(), &resp.Diagnostics)
+	recordWrite(ctx, resp.Private, managedGroupAttrs(ctx, req.Config, &resp.Diagnostics), r.client.HasConsistencyWindow(), &resp.Diagnostics)
 	if err != nil {
 		resp.Diagnostics.AddError("SCIM group created, but its members were not kept",
 			fmt.Sprintf("Group %q was created in the app with id %q and is saved in the state (marked tainted), but the app "+
@@ -255,6 +263,7 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	plan.ID = state.ID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
+	recordManaged(ctx, resp.Private, managedGroupAttrs(ctx, req.Config, &resp.Diagnostics), &resp.Diagnostics)
 }
 
 func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
-// Private state: what a scim_user's configuration managed at its last
+// Private state: what a scim_user's (or scim_group's) configuration managed at its last
 // apply (see userAttrPaths) and, where the app applies writes late, when
 // this provider last wrote the object (see scim.Client.ReadAfterWrite).
 //
@@ -54,9 +54,7 @@ type privateSetter interface {
 // this write. Keys of earlier builds are removed as the object is written.
 func recordWrite(ctx context.Context, private privateSetter, managed []string, keepTime bool, diags *diag.Diagnostics) {
 	if managed != nil {
-		b, _ := json.Marshal(encodeManaged(managed))
-		diags.Append(private.SetKey(ctx, privateManaged, b)...)
-		diags.Append(private.SetKey(ctx, legacyPrivateManaged, nil)...)
+		recordManaged(ctx, private, managed, diags)
 	}
 	var at []byte
 	if keepTime {
@@ -64,6 +62,13 @@ func recordWrite(ctx context.Context, private privateSetter, managed []string, k
 	}
 	diags.Append(private.SetKey(ctx, privateWrittenAt, at)...)
 	diags.Append(private.SetKey(ctx, legacyPrivateWrittenAt, nil)...)
+}
+
+// recordManaged remembers the attribute names the configuration manages.
+func recordManaged(ctx context.Context, private privateSetter, managed []string, diags *diag.Diagnostics) {
+	b, _ := json.Marshal(encodeManaged(managed))
+	diags.Append(private.SetKey(ctx, privateManaged, b)...)
+	diags.Append(private.SetKey(ctx, legacyPrivateManaged, nil)...)
 }
 
 // lastWrite returns when this provider last wrote the object, or the zero
