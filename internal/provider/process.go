@@ -23,15 +23,15 @@ var logLevelVariables = append([]string{"TF_LOG", "TF_LOG_PROVIDER"}, sourceLeve
 // Logging: with no level set, the plugin SDKs log every RPC at TRACE as
 // JSON to stderr, and Terraform throws those lines away unless TF_LOG or
 // TF_LOG_PROVIDER is set in its environment, which the provider inherits.
-// Encoding them was 30% of the provider's CPU in a 2,000-user plan, so when
-// nobody asked for logs they are switched off at the source. Setting any of
-// logLevelVariables (as TF_LOG=TRACE does) keeps the SDKs' behaviour.
+// Encoding them costs about 30% of the provider's CPU in a large plan, so
+// when nobody asked for logs they are switched off at the source. Setting
+// any of logLevelVariables (as TF_LOG=TRACE does) keeps the SDKs' behaviour.
 //
 // Every level variable is switched off, not only the roots: a subsystem
 // (the framework's, the protocol's, this provider's HTTP one) whose own
 // level is unset still gathers and merges the fields of each message
-// before its logger drops it. That was 9% of the provider's CPU in a
-// 1,000-user create plan, most of it the framework's trace lines.
+// before its logger drops it, about 9% of the provider's CPU in a large
+// create plan, most of it for the framework's trace lines.
 //
 // Garbage collection: each RPC allocates a lot briefly and keeps almost
 // nothing (see NewReleasingServer), so the live heap stays at a few MiB

@@ -72,7 +72,7 @@ func dialectSchema() schema.SingleNestedAttribute {
 				"changes made in the app cannot be detected.",
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf(scim.MembersInline, scim.MembersAttributes,
 					scim.MembersFilter, scim.MembersPaged, scim.MembersWriteOnly)}},
-			"groups":           b("Whether the app has `/Groups`. When false, `scim_group` fails at plan time."),
+			"groups":           b("Whether the app has `/Groups`. When false, `scim_group` and `scim_group_member` fail at plan time."),
 			"delete":           b("Whether the app accepts `DELETE` of users. When false, `destroy_mode = \"delete\"` fails at plan time."),
 			"password":         b("Whether the app accepts passwords. When false, `password_wo` fails at plan time."),
 			"etag":             b("Send `If-Match` with the version read before a full replace."),
@@ -87,7 +87,8 @@ func dialectSchema() schema.SingleNestedAttribute {
 				Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
 			"user_schemas": schema.ListAttribute{MarkdownDescription: "Extension URNs always listed in a user's `schemas`.",
 				Optional: true, ElementType: types.StringType},
-			"discovery": b("Read `/ServiceProviderConfig` once to refine the settings (on by default for `generic`)."),
+			"discovery": b("Read `/ServiceProviderConfig` once to refine the settings (on by default for `generic`, `secureframe` and " +
+				"`hoppscotch`; off for `hyperproof`, `aws_identity_center` and `hcp_terraform`)."),
 			"consistency_window": schema.StringAttribute{MarkdownDescription: "For apps that apply writes asynchronously: how long " +
 				"after this provider's own write a read that does not show it yet (a 404, or a group with other members than " +
 				"written) is retried with backoff instead of being taken as gone or as drift. A Go duration such as `30s`, at " +

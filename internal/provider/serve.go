@@ -30,11 +30,11 @@ func Serve(address string, providerFunc func() provider.Provider, debug bool) er
 // Why: the framework keeps the cancel function of every request's context
 // until StopProvider, which Terraform sends only on interrupt. Each one
 // holds the whole context chain of its request (gRPC stream, loggers,
-// fields), about 25 KB, so a plan over 10,000 users kept hundreds of MiB
-// alive and made every garbage collection scan them. The wrapper hands the
-// framework a small context that forwards to the request's context while
-// the request runs and is emptied when it returns; what stays behind is a
-// few hundred bytes per request.
+// fields), about 25 KB, so a plan over thousands of resources would keep
+// hundreds of MiB alive for every garbage collection to scan. The wrapper
+// hands the framework a small context that forwards to the request's
+// context while the request runs and is emptied when it returns; what stays
+// behind is a few hundred bytes per request.
 //
 // Terraform finds list resources, actions and state stores through
 // optional interfaces of the server (tfprotov6.ProviderServerWithListResource

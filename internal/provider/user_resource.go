@@ -243,7 +243,7 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 			resp.Diagnostics.AddWarning("SCIM user was gone instead of deactivated",
 				fmt.Sprintf("The app no longer has user %q: it was deleted outside Terraform, or the app removes users when they are "+
 					"deactivated. Either way it can no longer sign in, so it is removed from the state. If this app removes users "+
-					"on deactivation, set dialect { deactivate_may_delete = true } in the provider to say so.", id))
+					"on deactivation, set dialect = { deactivate_may_delete = true } in the provider to say so.", id))
 		}
 	}
 }

@@ -43,10 +43,9 @@ func appStringAttribute(description string) schema.StringAttribute {
 // entitlements. SCIM multi-valued attributes have no order, and servers
 // reorder them, but the attribute is a list, not a set: a nested set costs
 // Terraform and the framework about a tenth more CPU per user on every plan
-// and apply (measured by make bench, FLOOR_SCHEMA=sets). Order carries no
-// meaning all the same: keepStateForSameElements plans no change when the
-// configuration lists the same values in another order, and reads keep the
-// order of the prior state (flattenMultiValues).
+// and apply. Order carries no meaning all the same: keepStateForSameElements
+// plans no change when the configuration lists the same values in another
+// order, and reads keep the order of the prior state (flattenMultiValues).
 func multiValuedAttribute(description, valueDescription string) schema.ListNestedAttribute {
 	return schema.ListNestedAttribute{
 		MarkdownDescription: description + " The order of values is not significant." + unmanagedNote,

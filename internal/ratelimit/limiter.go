@@ -127,17 +127,16 @@ const (
 	// far over the app's limit, once farOverSample answers have come back:
 	// over fewer the share says little. Under 13% random 429s, three of
 	// the first ten answers are 429s in about one run of seven, and the
-	// rate accepted in a run's first second, which the pace is then set
-	// to, was 2/s: a 100-user create through the bench's fault mix took
-	// 60 s instead of 5. A real limit far exceeded keeps refusing, so it
-	// shows by then all the same: at 10/s, 5 of the first 15 answers (20
-	// cost express-rate-limit's 10/s five more 429s), at 20/s 9 of 29.
+	// pace would be set to the rate accepted in a run's first second,
+	// about 2/s. A real limit far exceeded keeps refusing, so it shows by
+	// then all the same: at 10/s, 5 of the first 15 answers, at 20/s 9 of
+	// 29. A larger sample costs more 429s while the limit is learned.
 	farOverShare  = 0.3
 	farOverSample = 15
 	// acceptedWindow is the span over which the successful rate is taken,
 	// the floor of a slowdown: long enough that a token bucket's burst adds
-	// little to it (a burst of 20 at 10/s added 4/s over five seconds, and
-	// the pace could not come down to the rate).
+	// little to it (over five seconds a burst of 20 at 10/s adds 4/s, and
+	// the pace cannot come down to the rate).
 	acceptedWindow = 20 * time.Second
 )
 
@@ -151,11 +150,11 @@ const (
 	// requests 50.5 ms apart, so a one-second window sees at most 20 even
 	// when the 21st request arrives 10 ms early. A rarer late-or-early
 	// arrival refused by a fixed window is a lone 429: that request waits
-	// its Retry-After and nobody slows down. (97% lost 3% of every
-	// rate-limited apply to leave 30 ms that an idle machine did not need.)
-	// A machine busy enough to be refused now and then widens the margin
-	// towards widestSafety: 95% leaves 50 ms, which holds under the whole
-	// acceptance suite on two cores.
+	// its Retry-After and nobody slows down. A wider fixed margin would
+	// cost every rate-limited apply its width, which an idle machine does
+	// not need. A machine busy enough to be refused now and then widens the
+	// margin towards widestSafety: 95% leaves 50 ms, which holds under the
+	// whole acceptance suite on two cores.
 	safetyFactor = 0.99
 	widestSafety = 0.95
 	safetyStep   = 0.01
@@ -168,14 +167,15 @@ const (
 	// search starts from) runs before the next candidate: long enough for
 	// the answers still in flight from a candidate that drew a 429, and for
 	// a Retry-After of a second, to pass; it needs no proof, it held.
-	// (Waiting searchQuiet there too cost a search behind npm limiter's
-	// 20/s bucket 2 s per candidate too high.)
+	// Waiting searchQuiet there too would cost up to 2 s after every
+	// candidate that is too high.
 	searchSettle = time.Second
 	// searchGrowth is the step while every candidate holds: the estimate
 	// a search starts from is one or two requests a second, and each step
-	// up takes searchQuiet at a pace far under the limit (doubling from 2/s
-	// to 16/s took 8 s). searchPrecision ends the search once the highest
-	// pace that held is within that factor of the lowest that drew a 429.
+	// up takes searchQuiet at a pace far under the limit, so it grows
+	// fourfold: half the steps of doubling. searchPrecision ends the search
+	// once the highest pace that held is within that factor of the lowest
+	// that drew a 429.
 	searchGrowth    = 4
 	searchPrecision = 1.1
 	// searchEvidence is how many requests the app must have accepted at a

@@ -15,14 +15,14 @@ import (
 //
 // rate.Limiter is not used for this, for two reasons that behind a token
 // bucket with a burst of one (nginx's limit_req, Envoy, API gateways) cost
-// 95% of the throughput:
+// most of the throughput:
 //   - Every waiter reserves its slot when it starts waiting, so with ten
 //     callers a new pace only applies after ten slots at the old one: a
-//     pace of 1/s being raised kept sending at 1/s for ten seconds.
+//     pace of 1/s being raised keeps sending at 1/s for ten seconds.
 //   - Slots reserved after a change of limit are counted from the tokens
 //     left at the old one, and can fall on slots already reserved: two
-//     requests went a millisecond apart at a pace of 3/s, and the bucket
-//     refused the second.
+//     requests can go a millisecond apart, and the bucket refuses the
+//     second.
 type pacer struct {
 	turn chan struct{} // held by the one waiter that owns the next slot
 	mu   sync.Mutex

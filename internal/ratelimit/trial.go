@@ -113,9 +113,8 @@ func (a *Limiter) startTrial(pace rate.Limit) {
 // A limit accepts the same number of requests a second at any pace over
 // it, so going from p0 to p1 leaves 1-(1-s)*p0/p1 of a share s refused:
 // from 14/s to 12.6/s behind 10/s, 29% become 21%, which a fixed "half
-// of it" rule took for noise (behind a bucket whose burst had made the
-// pace overshoot, the 429s were then ignored for good). Near the limit,
-// or when the slowdown is from an unpaced client, that is about half.
+// of it" rule would take for noise. Near the limit, or when the slowdown
+// is from an unpaced client, that is about half.
 func (t *paceTrial) noiseThreshold(noise float64) float64 {
 	before := t.shareBefore - noise
 	underLimit := 0.0

@@ -98,10 +98,8 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 // the server did not schedule (network errors, 5xx, a 429 without
 // Retry-After), not with every retry: a request a throttled gateway told
 // "Retry-After: 1" five times has waited as asked and met no failure that
-// calls for waiting longer. Counting those made its next HTML 500 wait 8-16 s
-// instead of 0.25-0.5 s, and the next one 16-32 s: through the bench's fault
-// mix one PATCH of a 100-user destroy took 49 s, the whole destroy 12 times
-// the create.
+// calls for waiting longer, so its next HTML 500 waits 0.25-0.5 s, not the
+// 8-16 s that counting every retry would give.
 type attempts struct {
 	sent        int // tries before this one
 	unscheduled int // of those, tries that ended in a failure with no Retry-After
