@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    scim = {
+      source  = "scim-terraform/scim"
+      version = "~> 0.1"
+    }
+  }
+}
+
 # One provider block (or alias) per SaaS tenant. Endpoint and token may also
 # come from SCIM_ENDPOINT and SCIM_TOKEN.
 provider "scim" {

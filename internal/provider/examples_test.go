@@ -76,3 +76,26 @@ func TestAccListResourceExamples(t *testing.T) {
 		})
 	}
 }
+
+// TestAccProviderExample applies the index page's example as a user would
+// write it: required_providers with the registry address and a version
+// constraint, endpoint and token from variables.
+func TestAccProviderExample(t *testing.T) {
+	body, err := os.ReadFile("../../examples/provider/provider.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
+	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "scim-terraform")
+	t.Setenv("TF_VAR_scim_endpoint", srv.URL)
+	t.Setenv("TF_VAR_scim_token", srv.Token)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{Config: string(body) + `
+resource "scim_user" "alice" {
+  user_name = "alice@example.com"
+}
+`}},
+	})
+}

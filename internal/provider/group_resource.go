@@ -61,15 +61,7 @@ func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 	resp.Schema = schema.Schema{
 		Blocks: timeoutsBlock(ctx),
 		MarkdownDescription: "A SCIM Group ([RFC 7643 section 4.2](https://www.rfc-editor.org/rfc/rfc7643#section-4.2)) and, " +
-			"optionally, its members. Member changes are sent as add/remove deltas in chunks, never as a blanket replace of the members; " +
-			"on apps without PATCH, the group is read with its members, changed locally and written back with one PUT (one object " +
-			"at a time, so parallel `scim_group_member` resources never overwrite each other).\n\n" +
-			"A create first looks up the groups of the same `display_name`: if its `POST` fails without a clear answer, only a " +
-			"group absent from that lookup can be taken as the one it made, so a group someone else made is never claimed (nor " +
-			"deleted on destroy). Every write is checked against what the app kept (members, `display_name`, `external_id`); " +
-			"what it did not keep is sent once more, and what is still missing fails the apply with the members named. For apps " +
-			"whose reads never show members, set `members_read = \"write_only\"` in the provider's `dialect`: members are then " +
-			"written as add/remove changes and trusted from the state, and membership changes made in the app cannot be detected.",
+			"optionally, its members. Destroy deletes the group by default (`destroy_mode`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "SCIM `id` assigned by the app.",

@@ -54,9 +54,31 @@ const (
 	defaultDeleteTimeout = 20 * time.Minute
 )
 
-// timeoutsBlock is the timeouts block every resource has.
+// timeoutsBlock is the timeouts block every resource has; its descriptions
+// give the defaults, so every resource page shows them.
 func timeoutsBlock(ctx context.Context) map[string]schema.Block {
-	return map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})}
+	limit := func(op string, def time.Duration, more string) string {
+		return fmt.Sprintf("Time limit of one %s, retries and rate-limit waits included, as a duration such as `30s` or `1h` "+
+			"(units `s`, `m`, `h`). Default `%s`.%s", op, shortDuration(def), more)
+	}
+	return map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{
+		Create: true, Read: true, Update: true, Delete: true,
+		CreateDescription: limit("create", defaultCreateTimeout, ""),
+		ReadDescription:   limit("read", defaultReadTimeout, " Reads happen in every refresh, so in every plan unless `-refresh=false`."),
+		UpdateDescription: limit("update", defaultUpdateTimeout, ""),
+		DeleteDescription: limit("destroy", defaultDeleteTimeout, ""),
+	})}
+}
+
+// shortDuration writes 20m0s as 20m, as a configuration would.
+func shortDuration(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return d.String()
 }
 
 // withTimeout bounds ctx by the configured (or default) time limit of one operation.

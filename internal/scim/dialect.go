@@ -66,13 +66,14 @@ type Dialect struct {
 	CursorPaging bool
 	// MaxPages bounds how many pages one listing reads.
 	MaxPages int
-	// DeactivateMayDelete accepts a 404 after deactivation as success, for
-	// servers that remove users when they are deactivated.
+	// DeactivateMayDelete takes a 404 to a deactivation as success without
+	// reading the user back, for servers that remove users when they are
+	// deactivated (UsersService.Deactivate).
 	DeactivateMayDelete bool
 	// MemberChunkSize bounds member changes in one group PATCH.
 	MemberChunkSize int
 	// MembersRead says how group members are read: MembersInline,
-	// MembersAttributes or MembersFilter.
+	// MembersAttributes, MembersFilter, MembersPaged or MembersWriteOnly.
 	MembersRead string
 	// SupportsGroups is false for servers without /Groups.
 	SupportsGroups bool
