@@ -7,8 +7,8 @@ const (
 	coreGroupURN = "urn:ietf:params:scim:schemas:core:2.0:Group"
 )
 
-// GetFold reads a key case-insensitively (RFC 7643 section 2.1).
-func GetFold(m map[string]any, name string) any {
+// getFold reads a key case-insensitively (RFC 7643 section 2.1).
+func getFold(m map[string]any, name string) any {
 	if v, ok := m[name]; ok {
 		return v
 	}
@@ -20,32 +20,31 @@ func GetFold(m map[string]any, name string) any {
 	return nil
 }
 
-// IsCoreSchema reports whether uri names no schema or a core one, whose
+// isCoreSchema reports whether uri names no schema or a core one, whose
 // attributes sit at the top of the resource rather than in an extension.
-func IsCoreSchema(uri string) bool {
+func isCoreSchema(uri string) bool {
 	return uri == "" || strings.EqualFold(uri, coreUserURN) || strings.EqualFold(uri, coreGroupURN)
 }
 
-// lookup reads attribute name of schema uri. The lenient evaluator also
-// looks in extensions for a name written without its schema, as apps
+// lookup reads attribute name of schema uri; it also looks in extensions for a name written without its schema, as apps
 // resolve "department" to the enterprise extension's.
 func (e evaluator) lookup(doc map[string]any, uri, name string) any {
-	if IsCoreSchema(uri) {
-		v := GetFold(doc, name)
-		if v != nil || !e.lenient || uri != "" {
+	if isCoreSchema(uri) {
+		v := getFold(doc, name)
+		if v != nil || uri != "" {
 			return v
 		}
 		for k, ext := range doc {
 			if m, ok := ext.(map[string]any); ok && strings.HasPrefix(strings.ToLower(k), "urn:") {
-				if v := GetFold(m, name); v != nil {
+				if v := getFold(m, name); v != nil {
 					return v
 				}
 			}
 		}
 		return nil
 	}
-	if m, ok := GetFold(doc, uri).(map[string]any); ok {
-		return GetFold(m, name)
+	if m, ok := getFold(doc, uri).(map[string]any); ok {
+		return getFold(m, name)
 	}
 	return nil
 }

@@ -1,7 +1,8 @@
-// Package scimfilter evaluates SCIM filters (RFC 7644 section 3.4.2.2)
-// against resources decoded from JSON. The local test server uses it to
-// answer filtered lists; the client uses it to check what an app returned
-// for a filter, since some apps ignore filters and return everything.
+// Package scimfilter checks resources an app returned for a SCIM filter
+// (RFC 7644 section 3.4.2.2) against that filter, since some apps ignore
+// filters and return everything. The local test server evaluates filters
+// with code of its own (internal/scim/scimtest), so that a mistake here
+// cannot hide behind the same mistake there.
 package scimfilter
 
 import (
@@ -19,15 +20,6 @@ func Parse(f string) (filter.Expression, error) {
 	return filter.ParseFilter([]byte(f))
 }
 
-// Match is the server's evaluation: an attribute the resource lacks has no
-// value, and an operator that does not fit the value is an error (the
-// server answers 400 invalidFilter). caseExact compares every string as
-// written; otherwise only id, externalId and members.value are (RFC 7643).
-func Match(doc map[string]any, expr filter.Expression, caseExact bool) (bool, error) {
-	t, err := evaluator{caseExact: caseExact}.eval(doc, expr)
-	return t == yes, err
-}
-
 // MayMatch is the client's check of a resource an app returned for expr:
 // false only when the resource certainly does not match. What the client
 // cannot judge counts as a match: attributes an app may leave out of a
@@ -35,7 +27,7 @@ func Match(doc map[string]any, expr filter.Expression, caseExact bool) (bool, er
 // attribute named without its schema that lives in an extension is looked
 // for there. Timestamps are compared as times.
 func MayMatch(doc map[string]any, expr filter.Expression) bool {
-	t, err := evaluator{lenient: true}.eval(doc, expr)
+	t, err := evaluator{}.eval(doc, expr)
 	return err != nil || t != no
 }
 
@@ -54,10 +46,8 @@ func of(b bool) truth {
 	return no
 }
 
-type evaluator struct {
-	caseExact bool
-	lenient   bool
-}
+// evaluator judges what it can and answers unknown for the rest.
+type evaluator struct{}
 
 // omittable attributes are often missing from listings although they have
 // values: apps leave them out or return them only when asked.
@@ -97,7 +87,7 @@ func (e evaluator) eval(doc map[string]any, expr filter.Expression) (truth, erro
 		return t, err
 	case *filter.ValuePath:
 		v := e.lookup(doc, x.AttributePath.URI(), x.AttributePath.AttributeName)
-		if v == nil && e.lenient && omittable[strings.ToLower(x.AttributePath.AttributeName)] {
+		if v == nil && omittable[strings.ToLower(x.AttributePath.AttributeName)] {
 			return unknown, nil
 		}
 		result := no
@@ -124,7 +114,7 @@ func (e evaluator) eval(doc map[string]any, expr filter.Expression) (truth, erro
 func (e evaluator) attribute(doc map[string]any, x *filter.AttributeExpression) (truth, error) {
 	path := x.AttributePath
 	raw := e.lookup(doc, path.URI(), path.AttributeName)
-	if raw == nil && e.lenient && omittable[strings.ToLower(path.AttributeName)] {
+	if raw == nil && omittable[strings.ToLower(path.AttributeName)] {
 		return unknown, nil
 	}
 	values := attributeValues(raw, path)
@@ -150,7 +140,7 @@ func (e evaluator) attribute(doc map[string]any, x *filter.AttributeExpression) 
 	if path.SubAttribute != nil {
 		name += "." + strings.ToLower(*path.SubAttribute)
 	}
-	exact := e.caseExact || caseExactAttributes[name]
+	exact := caseExactAttributes[name]
 	for _, v := range values {
 		ok, err := e.compare(v, op, want, exact)
 		if err != nil || ok {
@@ -168,7 +158,7 @@ func attributeValues(v any, path filter.AttributePath) []any {
 			var out []any
 			for _, item := range l {
 				if m, ok := item.(map[string]any); ok {
-					out = append(out, GetFold(m, "value"))
+					out = append(out, getFold(m, "value"))
 				} else {
 					out = append(out, item)
 				}
@@ -178,12 +168,12 @@ func attributeValues(v any, path filter.AttributePath) []any {
 		return []any{v}
 	}
 	if m, ok := v.(map[string]any); ok { // a complex attribute such as name or meta
-		return []any{GetFold(m, *path.SubAttribute)}
+		return []any{getFold(m, *path.SubAttribute)}
 	}
 	var out []any
 	for _, item := range asList(v) {
 		if m, ok := item.(map[string]any); ok {
-			out = append(out, GetFold(m, *path.SubAttribute))
+			out = append(out, getFold(m, *path.SubAttribute))
 		}
 	}
 	return out
@@ -199,10 +189,8 @@ func (e evaluator) compare(have any, op string, want any, exact bool) (bool, err
 			}
 			h = fmt.Sprint(have)
 		}
-		if e.lenient {
-			if c, ok := compareTimes(h, w); ok {
-				return ordered(c, op)
-			}
+		if c, ok := compareTimes(h, w); ok {
+			return ordered(c, op)
 		}
 		if !exact {
 			h, w = strings.ToLower(h), strings.ToLower(w)

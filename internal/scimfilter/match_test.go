@@ -51,32 +51,3 @@ func TestMayMatch(t *testing.T) {
 		}
 	}
 }
-
-// Match is the server's strict evaluation: what is absent has no value,
-// and names without a schema are core attributes only.
-func TestMatchIsStrict(t *testing.T) {
-	t.Parallel()
-	doc := decode(t, alice)
-	for f, want := range map[string]bool{
-		`groups.value eq "g1"`:            false,
-		`department eq "Sales"`:           false,
-		`userName eq "alice@example.com"`: true,
-	} {
-		expr, err := Parse(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := Match(doc, expr, false)
-		if err != nil || got != want {
-			t.Errorf("%s: Match = %v, %v; want %v", f, got, err, want)
-		}
-	}
-	expr, _ := Parse(`userName eq "alice@example.com"`)
-	if got, _ := Match(doc, expr, true); got {
-		t.Error("case-sensitive Match compared userName without case")
-	}
-	expr, _ = Parse(`title gt true`)
-	if _, err := Match(doc, expr, false); err == nil {
-		t.Error("an operator that does not fit its value is no error")
-	}
-}

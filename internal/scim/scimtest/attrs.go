@@ -1,17 +1,21 @@
 package scimtest
 
-import (
-	"strings"
-
-	"github.com/scim-terraform/terraform-provider-scim/internal/scimfilter"
-)
+import "strings"
 
 const coreUserURN = "urn:ietf:params:scim:schemas:core:2.0:User"
 const coreGroupURN = "urn:ietf:params:scim:schemas:core:2.0:Group"
 
 // getFold reads a key case-insensitively (RFC 7643 section 2.1).
 func getFold(m map[string]any, name string) any {
-	return scimfilter.GetFold(m, name)
+	if v, ok := m[name]; ok {
+		return v
+	}
+	for k, v := range m {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return nil
 }
 
 // keyFold returns the stored spelling of a key, or name when absent.
@@ -31,7 +35,7 @@ func keyFold(m map[string]any, name string) string {
 // resource itself for core schemas, the extension object otherwise
 // (created when create is true).
 func container(doc map[string]any, uri string, create bool) map[string]any {
-	if scimfilter.IsCoreSchema(uri) {
+	if uri == "" || strings.EqualFold(uri, coreUserURN) || strings.EqualFold(uri, coreGroupURN) {
 		return doc
 	}
 	if m, ok := getFold(doc, uri).(map[string]any); ok {
