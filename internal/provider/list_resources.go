@@ -52,9 +52,10 @@ type groupListModel struct {
 
 // filterCheckedNote says what the provider checks of a filter the app
 // was sent (scimfilter.MayMatch), for every argument that takes one.
-const filterCheckedNote = "Every result the app returns is checked against the filter too, so an app that ignores " +
-	"filters still yields only what the filter describes. What a listing does not show cannot be checked and is kept: " +
-	"a user's `groups` or a group's `members` when the app leaves them out, and filters in the `emails[type eq \"work\"].value` " +
+const filterCheckedNote = "Every result the app returns is checked against the filter too (strings compared without case), " +
+	"so an app that ignores filters still yields only what the filter describes. What a listing does not show cannot be " +
+	"checked and is kept: a user's `groups` or a group's `members` when the app leaves them out or lists them empty, an " +
+	"absent `active` or `meta`, an extension the listing does not carry, and filters in the `emails[type eq \"work\"].value` " +
 	"form (a sub-attribute after brackets, which RFC 7644 lacks)."
 
 func listFilterAttribute(example string) listschema.StringAttribute {

@@ -44,6 +44,9 @@ func (q Query) serverFilter(nameAttr string, rich bool) string {
 	if q.Filter != "" {
 		clauses = append(clauses, "("+q.Filter+")")
 	}
+	if len(clauses) == 1 && !(rich && q.narrowsHere()) {
+		return q.Filter // the caller's filter alone is sent as written
+	}
 	if rich && q.NamePrefix != "" {
 		clauses = append(clauses, Sw(nameAttr, q.NamePrefix))
 	}
@@ -72,7 +75,8 @@ func (c *Client) walk(ctx context.Context, resourcePath, nameAttr string, q Quer
 	yielded := 0
 	expr, _ := scimfilter.Parse(q.Filter) // nil for "" and for forms the parser lacks: those are not checked here
 	visit := func(o jsonObject) error {
-		if !keep(o) || expr != nil && !scimfilter.MayMatch(o, expr) {
+		// The filter first: keep may rewrite o (the app's roles attribute).
+		if expr != nil && !scimfilter.MayMatch(o, expr) || !keep(o) {
 			return nil
 		}
 		yielded++

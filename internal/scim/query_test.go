@@ -126,7 +126,7 @@ func TestWalkWithoutRichFiltersSendsOnlyTheCallersFilter(t *testing.T) {
 	if strings.Join(got, ",") != "bob" {
 		t.Errorf("got %v, want bob", got)
 	}
-	if len(*filters) != 1 || (*filters)[0] != `(userName eq "bob")` {
+	if len(*filters) != 1 || (*filters)[0] != `userName eq "bob"` { // as written: no parentheses for an app that parses little
 		t.Errorf("filters sent %q, want only the caller's", *filters)
 	}
 }
@@ -155,5 +155,25 @@ func TestWalkStopsAtTheLimit(t *testing.T) {
 	})
 	if err != nil || len(first) != 3 {
 		t.Errorf("stopping from yield: got %v, %v; want 3 users and no error", first, err)
+	}
+}
+
+// The filter is checked on the resource as the app sent it, before the
+// client renames the app's roles attribute to roles.
+func TestWalkChecksTheFilterBeforeRenamingRoles(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	d := c.Dialect()
+	d.RolesAttribute = "appRoles"
+	if err := c.SetDialect(d); err != nil {
+		t.Fatal(err)
+	}
+	mux.HandleFunc("/scim/v2/Users", func(w http.ResponseWriter, r *http.Request) {
+		writeBody(w, 200, "application/scim+json", `{"totalResults":2,"Resources":[
+			{"id":"1","userName":"alice","appRoles":[{"value":"admin"}]},
+			{"id":"2","userName":"bob","appRoles":[{"value":"viewer"}]}]}`)
+	})
+	if got := walkUserNames(t, c, Query{Filter: `appRoles.value eq "admin"`}); strings.Join(got, ",") != "alice" {
+		t.Errorf("got %v, want alice", got)
 	}
 }

@@ -49,13 +49,30 @@ func of(b bool) truth {
 // evaluator judges what it can and answers unknown for the rest.
 type evaluator struct{}
 
-// omittable attributes are often missing from listings although they have
-// values: apps leave them out or return them only when asked.
+// omittable attributes are often missing or empty in listings although
+// they have values: apps leave them out, return them only when asked, or
+// list groups with "members": [] (AWS IAM Identity Center).
 var omittable = map[string]bool{"groups": true, "members": true, "password": true}
 
-// caseExactAttributes are compared case-sensitively (RFC 7643: id,
-// externalId and references are caseExact); every other string is not.
-var caseExactAttributes = map[string]bool{"id": true, "externalid": true, "members.value": true}
+// unjudgeable reports whether a listing's resource cannot show whether the
+// attribute at path has a value: an omittable attribute absent or empty,
+// an absent active (which the client takes as active), an absent meta, or
+// an extension the resource does not carry at all (its attributes may be
+// returned only on request).
+func unjudgeable(doc map[string]any, path filter.AttributePath, v any) bool {
+	name := strings.ToLower(path.AttributeName)
+	switch {
+	case omittable[name]:
+		l, isList := v.([]any)
+		return v == nil || isList && len(l) == 0
+	case v != nil:
+		return false
+	case name == "active" || name == "meta":
+		return true
+	}
+	uri := path.URI()
+	return uri != "" && !isCoreSchema(uri) && getFold(doc, uri) == nil
+}
 
 func (e evaluator) eval(doc map[string]any, expr filter.Expression) (truth, error) {
 	switch x := expr.(type) {
@@ -87,7 +104,7 @@ func (e evaluator) eval(doc map[string]any, expr filter.Expression) (truth, erro
 		return t, err
 	case *filter.ValuePath:
 		v := e.lookup(doc, x.AttributePath.URI(), x.AttributePath.AttributeName)
-		if v == nil && omittable[strings.ToLower(x.AttributePath.AttributeName)] {
+		if unjudgeable(doc, x.AttributePath, v) {
 			return unknown, nil
 		}
 		result := no
@@ -114,12 +131,15 @@ func (e evaluator) eval(doc map[string]any, expr filter.Expression) (truth, erro
 func (e evaluator) attribute(doc map[string]any, x *filter.AttributeExpression) (truth, error) {
 	path := x.AttributePath
 	raw := e.lookup(doc, path.URI(), path.AttributeName)
-	if raw == nil && omittable[strings.ToLower(path.AttributeName)] {
+	if unjudgeable(doc, path, raw) {
 		return unknown, nil
 	}
 	values := attributeValues(raw, path)
 	op := strings.ToLower(string(x.Operator))
 	if op == "pr" {
+		if l, ok := raw.([]any); ok && path.SubAttribute == nil {
+			return of(len(l) > 0), nil // addresses pr: any value at all
+		}
 		for _, v := range values {
 			if v != nil && v != "" {
 				return yes, nil
@@ -136,13 +156,8 @@ func (e evaluator) attribute(doc map[string]any, x *filter.AttributeExpression) 
 		}
 		want = decoded
 	}
-	name := strings.ToLower(path.AttributeName)
-	if path.SubAttribute != nil {
-		name += "." + strings.ToLower(*path.SubAttribute)
-	}
-	exact := caseExactAttributes[name]
 	for _, v := range values {
-		ok, err := e.compare(v, op, want, exact)
+		ok, err := e.compare(v, op, want)
 		if err != nil || ok {
 			return of(ok), err
 		}
@@ -179,7 +194,10 @@ func attributeValues(v any, path filter.AttributePath) []any {
 	return out
 }
 
-func (e evaluator) compare(have any, op string, want any, exact bool) (bool, error) {
+// compare compares strings without case, even those RFC 7643 makes
+// caseExact (id, externalId): some apps compare them without case too, and
+// a check that keeps more is the safe side here.
+func (e evaluator) compare(have any, op string, want any) (bool, error) {
 	switch w := want.(type) {
 	case string:
 		h, ok := have.(string)
@@ -192,9 +210,7 @@ func (e evaluator) compare(have any, op string, want any, exact bool) (bool, err
 		if c, ok := compareTimes(h, w); ok {
 			return ordered(c, op)
 		}
-		if !exact {
-			h, w = strings.ToLower(h), strings.ToLower(w)
-		}
+		h, w = strings.ToLower(h), strings.ToLower(w)
 		switch op {
 		case "co":
 			return strings.Contains(h, w), nil

@@ -51,3 +51,36 @@ func TestMayMatch(t *testing.T) {
 		}
 	}
 }
+
+// What a listing cannot show is kept: members an app lists as [] (AWS),
+// an absent active (taken as active), an extension returned only on
+// request, a roles attribute under the app's own name.
+func TestMayMatchKeepsWhatAListingCannotShow(t *testing.T) {
+	t.Parallel()
+	group := decode(t, `{"id":"g1","displayName":"Eng","members":[]}`)
+	user := decode(t, `{"id":"U1","userName":"bob","addresses":[{"locality":"Oslo"}]}`)
+	cases := []struct {
+		doc  map[string]any
+		f    string
+		want bool
+	}{
+		{group, `members.value eq "u1"`, true},
+		{group, `members[value eq "u1"]`, true},
+		{group, `displayName eq "Ops" and members.value eq "u1"`, false},
+		{user, `active eq true`, true},
+		{user, `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "Eng"`, true},
+		{user, `meta.lastModified gt "2026-01-01T00:00:00Z"`, true},
+		{user, `addresses pr`, true},
+		{user, `id eq "u1"`, true}, // an app may compare ids without case
+		{user, `title eq "Engineer"`, false},
+	}
+	for _, c := range cases {
+		expr, err := Parse(c.f)
+		if err != nil {
+			t.Fatalf("%s: %v", c.f, err)
+		}
+		if got := MayMatch(c.doc, expr); got != c.want {
+			t.Errorf("%s: MayMatch = %v, want %v", c.f, got, c.want)
+		}
+	}
+}
