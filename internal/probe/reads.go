@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 // readChecks runs the read-only checks; false when nothing more can be
 // learned (the endpoint refuses us or has no usable /Users).
 func (p *prober) readChecks(ctx context.Context) bool {
+	p.pathCase(ctx)
 	p.step("reading /ServiceProviderConfig, /Schemas and /ResourceTypes")
 	p.discovery(ctx)
 	p.step("listing users")
@@ -55,6 +57,31 @@ func (p *prober) readChecks(ctx context.Context) bool {
 	p.errorShape(ctx)
 	p.groups(ctx)
 	return true
+}
+
+// pathCase detects apps that route only lower-case paths (/users, as
+// Entra's SCIM API does): /Users answers 404 and /users does not. The
+// probe then sends every request in that spelling.
+func (p *prober) pathCase(ctx context.Context) {
+	ex, _ := p.send(ctx, "GET", "Users", url.Values{"count": {"1"}}, nil)
+	if ex == nil || ex.Status != http.StatusNotFound {
+		return
+	}
+	d := p.c.Dialect()
+	d.PathCase = "lower"
+	if err := p.c.SetDialect(d); err != nil {
+		return
+	}
+	ex, req := p.send(ctx, "GET", "Users", url.Values{"count": {"1"}}, nil)
+	if !ok(ex) {
+		d.PathCase = ""
+		_ = p.c.SetDialect(d)
+		return
+	}
+	p.probed["path_case"] = true
+	p.detected.PathCase = "lower"
+	p.add(Finding{Key: "paths", Severity: Quirk, Request: req, Summary: "/Users answers 404; the app routes lower-case paths (/users, /groups).",
+		Provider: `path_case = "lower".`})
 }
 
 func (p *prober) discovery(ctx context.Context) {

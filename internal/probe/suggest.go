@@ -25,6 +25,7 @@ var fields = []field{
 	{"delete", func(d scim.Dialect) any { return d.SupportsDelete }},
 	{"user_schemas", func(d scim.Dialect) any { return fmt.Sprint(d.UserSchemas) }},
 	{"deactivate_may_delete", func(d scim.Dialect) any { return d.DeactivateMayDelete }},
+	{"path_case", func(d scim.Dialect) any { return d.PathCase }},
 	// cursor_paging has no dialect-block setting; it selects a preset.
 	{"cursor_paging", func(d scim.Dialect) any { return d.CursorPaging }},
 }

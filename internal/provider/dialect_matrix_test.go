@@ -27,8 +27,9 @@ type dialectCase struct {
 // importIgnore lists attributes an import cannot read on this app: members
 // are invisible on servers that never return them (AWS); the next apply
 // adds the configured ones again, which such servers treat as a no-op.
+// Entra's SCIM API reads members by filter too.
 func (dc dialectCase) importIgnore() []string {
-	if dc.server == "aws" {
+	if dc.server == "aws" || dc.server == "entra" {
 		return []string{"members"}
 	}
 	return nil
@@ -40,6 +41,7 @@ var dialectCases = []dialectCase{
 	{"secureframe", "secureframe", false, false},
 	{"hoppscotch", "hoppscotch", false, true},
 	{"aws", "aws_identity_center", true, true},
+	{"entra", "entra", true, true},
 	// The sloppy server with no preset: discovery and tolerance only.
 	{"sloppy", "generic", true, true},
 }

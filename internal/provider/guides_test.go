@@ -28,6 +28,7 @@ func TestAccGuideExamples(t *testing.T) {
 		{dir: "secureframe", server: "secureframe"},
 		{dir: "hoppscotch", server: "hoppscotch"},
 		{dir: "aws_identity_center", server: "aws"},
+		{dir: "entra", server: "entra"},
 		{dir: "hcp_terraform", server: "generic"},
 		{dir: "split_tenant", server: "generic"},
 		{

@@ -53,6 +53,7 @@ var probeCases = []probeCase{
 	{name: "case_sensitive_filter", server: scimtest.Options{Quirks: scimtest.Quirks{UserNameCaseSensitive: true}},
 		findings: []string{"filter.eq_case"}},
 	{name: "aws", preset: "aws", findings: []string{"groups.paging", "groups.members"}, vendor: "aws_identity_center"},
+	{name: "entra", preset: "entra", findings: []string{"paths", "groups.paging", "groups.members"}, vendor: "entra"},
 	{name: "hoppscotch", preset: "hoppscotch", findings: []string{"groups", "write.deactivate"}, vendor: "hoppscotch"},
 }
 

@@ -26,6 +26,12 @@ type dialectModel struct {
 	PageSize            types.Int64  `tfsdk:"page_size"`
 	StartIndexBase      types.Int64  `tfsdk:"start_index_base"`
 	MemberChunkSize     types.Int64  `tfsdk:"member_chunk_size"`
+	MemberAdds          types.Int64  `tfsdk:"member_adds_per_request"`
+	MemberRemoves       types.Int64  `tfsdk:"member_removes_per_request"`
+	MemberChangesAlone  types.Bool   `tfsdk:"member_changes_alone"`
+	MemberFilter        types.String `tfsdk:"member_filter_attribute"`
+	PathCase            types.String `tfsdk:"path_case"`
+	DiscoveryPath       types.String `tfsdk:"discovery_path"`
 	MembersRead         types.String `tfsdk:"members_read"`
 	Groups              types.Bool   `tfsdk:"groups"`
 	Delete              types.Bool   `tfsdk:"delete"`
@@ -64,6 +70,22 @@ func dialectSchema() schema.SingleNestedAttribute {
 				Optional: true, Validators: []validator.Int64{int64validator.Between(0, 1)}},
 			"member_chunk_size": schema.Int64Attribute{MarkdownDescription: "Most member changes in one group PATCH (a 413 answer halves it).",
 				Optional: true, Validators: []validator.Int64{int64validator.Between(1, 10000)}},
+			"member_adds_per_request": schema.Int64Attribute{MarkdownDescription: "Most members added by one group PATCH " +
+				"(`20` for `entra`; unset: `member_chunk_size`).", Optional: true, Validators: []validator.Int64{int64validator.Between(1, 10000)}},
+			"member_removes_per_request": schema.Int64Attribute{MarkdownDescription: "Most members removed by one group PATCH " +
+				"(`1` for `entra`; unset: `member_chunk_size`).", Optional: true, Validators: []validator.Int64{int64validator.Between(1, 10000)}},
+			"member_changes_alone": b("Send member additions, member removals and other group changes in requests of their own " +
+				"(`true` for `entra`). Additions go first, so a member being replaced is never out of the group in between."),
+			"member_filter_attribute": schema.StringAttribute{MarkdownDescription: "With `members_read = \"filter\"`, how one member " +
+				"is checked: `members` (`id eq \"g\" and members eq \"u\"`, AWS IAM Identity Center, the default) or `members.value` " +
+				"(`id eq \"g\" and members.value eq \"u\"`, `entra`).",
+				Optional: true, Validators: []validator.String{stringvalidator.OneOf("members", "members.value")}},
+			"path_case": schema.StringAttribute{MarkdownDescription: "`lower` for apps that route `/users`, `/groups` and " +
+				"`/serviceproviderconfig` only (`entra`); unset, the RFC 7644 names `/Users`, `/Groups`.",
+				Optional: true, Validators: []validator.String{stringvalidator.OneOf("lower")}},
+			"discovery_path": schema.StringAttribute{MarkdownDescription: "The service provider configuration endpoint, " +
+				"`ServiceProviderConfig` by default; `ServiceProviderConfigs` (SCIM 1.1's name) for apps that kept it.",
+				Optional: true, Validators: []validator.String{stringvalidator.OneOf("ServiceProviderConfig", "ServiceProviderConfigs")}},
 			"members_read": schema.StringAttribute{MarkdownDescription: "How group members are read: `inline` (with the group), " +
 				"`attributes` (`?attributes=members`) or `filter` (one `id eq … and members eq …` query per expected member, " +
 				"for servers that never return members) or `paged` (the users whose `groups` contain the group, " +
@@ -88,7 +110,7 @@ func dialectSchema() schema.SingleNestedAttribute {
 			"user_schemas": schema.ListAttribute{MarkdownDescription: "Extension URNs always listed in a user's `schemas`.",
 				Optional: true, ElementType: types.StringType},
 			"discovery": b("Read `/ServiceProviderConfig` once to refine the settings (on by default for `generic`, `secureframe` and " +
-				"`hoppscotch`; off for `hyperproof`, `aws_identity_center` and `hcp_terraform`)."),
+				"`hoppscotch`; off for `hyperproof`, `aws_identity_center`, `entra` and `hcp_terraform`)."),
 			"consistency_window": schema.StringAttribute{MarkdownDescription: "For apps that apply writes asynchronously: how long " +
 				"after this provider's own write a read that does not show it yet (a 404, or a group with other members than " +
 				"written) is retried with backoff instead of being taken as gone or as drift. A Go duration such as `30s`, at " +
@@ -148,6 +170,12 @@ func resolveDialect(ctx context.Context, vendor types.String, overrides types.Ob
 	setInt("page_size", m.PageSize, &d.PageSize)
 	setInt("start_index_base", m.StartIndexBase, &d.StartIndexBase)
 	setInt("member_chunk_size", m.MemberChunkSize, &d.MemberChunkSize)
+	setInt("member_adds_per_request", m.MemberAdds, &d.MemberAddsPerRequest)
+	setInt("member_removes_per_request", m.MemberRemoves, &d.MemberRemovesPerRequest)
+	setBool("member_changes_alone", m.MemberChangesAlone, &d.MemberChangesAlone)
+	setString("member_filter_attribute", m.MemberFilter, &d.MemberFilterAttribute)
+	setString("path_case", m.PathCase, &d.PathCase)
+	setString("discovery_path", m.DiscoveryPath, &d.DiscoveryPath)
 	setBool("groups", m.Groups, &d.SupportsGroups)
 	setBool("delete", m.Delete, &d.SupportsDelete)
 	setBool("password", m.Password, &d.SupportsPassword)

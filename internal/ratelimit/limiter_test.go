@@ -261,3 +261,37 @@ func TestAdaptiveLimiterFollowsALimitThatFell(t *testing.T) {
 }
 
 func newTestLimiter(ceiling float64) *Limiter { return New(Options{Ceiling: ceiling}) }
+
+// TestAdaptiveLimiterKeepsAPaceLearnedFarOver: an unpaced client far over
+// a limit (a third of its answers refused) sets a pace; at that pace a third of
+// the answers are still refused (the pace was learned too high, as when a
+// fixed window counted across its boundary accepts twice its limit in one
+// second). That is no reason to go back to sending unpaced: before, the
+// trial judged those 429s noise and the limiter ended unpaced with 43% of
+// its answers refused (express-rate-limit's legacy window, on a busy
+// machine).
+func TestAdaptiveLimiterKeepsAPaceLearnedFarOver(t *testing.T) {
+	a := newTestLimiter(0)
+	// Ten accepted, then every other answer refused: a third of the
+	// answers refused when the burst sets the pace.
+	for i := 0; i < 2000 && a.limiter.Limit() == rate.Inf; i++ {
+		if i >= 10 && i%2 == 0 {
+			a.Observe(time.Now(), 429, http.Header{})
+		} else {
+			a.Observe(time.Now(), 200, nil)
+		}
+	}
+	if a.limiter.Limit() == rate.Inf {
+		t.Fatal("a third of the answers refused did not set a pace")
+	}
+	for i := range trialInFlight + trialAnswers {
+		status := 200
+		if i%3 == 0 {
+			status = 429
+		}
+		a.Observe(time.Now(), status, http.Header{})
+	}
+	if a.limiter.Limit() == rate.Inf {
+		t.Error("still refused at the pace learned far over the limit, the limiter went back to sending unpaced")
+	}
+}

@@ -36,8 +36,12 @@ func (a *Limiter) record(refused bool) {
 	}
 	a.trial = nil
 	shareAfter := float64(t.refused) / float64(trialAnswers)
-	// Compared above the noise level already known, if any.
-	if t.shareBefore < 0.5 && shareAfter-a.noise >= t.noiseThreshold(a.noise) {
+	// Compared above the noise level already known, if any. A pace set
+	// because an unpaced client was far over a limit is never undone:
+	// still refused, it was set too high (a fixed window counted across
+	// its boundary accepts up to twice its limit in one second), and the
+	// next burst lowers it.
+	if t.pace != rate.Inf && t.shareBefore < 0.5 && shareAfter-a.noise >= t.noiseThreshold(a.noise) {
 		// Slower, and refused as often: the 429s are not about our pace.
 		if a.noise == 0 {
 			a.noise = max(shareAfter, 0.01)

@@ -72,6 +72,25 @@ type Dialect struct {
 	DeactivateMayDelete bool
 	// MemberChunkSize bounds member changes in one group PATCH.
 	MemberChunkSize int
+	// MemberAddsPerRequest and MemberRemovesPerRequest bound members added
+	// and removed by one PATCH (0: MemberChunkSize). MemberChangesAlone
+	// sends additions, removals and other changes in requests of their own
+	// (Entra's SCIM API: at most 20 added, one removed, never mixed).
+	// Additions go first, so no member is left out longer than necessary.
+	MemberAddsPerRequest    int
+	MemberRemovesPerRequest int
+	MemberChangesAlone      bool
+	// MemberFilterAttribute is the attribute MembersFilter checks a member
+	// with: "members" (id eq "g" and members eq "u", AWS IAM Identity
+	// Center) or "members.value" (Entra's SCIM API).
+	MemberFilterAttribute string
+	// PathCase is "" (RFC 7644 names: /Users, /Groups) or "lower" (/users,
+	// /groups, /serviceproviderconfig, as Entra's SCIM API routes them).
+	PathCase string
+	// DiscoveryPath names the service provider configuration endpoint:
+	// "ServiceProviderConfig" (RFC 7644) or "ServiceProviderConfigs"
+	// (SCIM 1.1's name, which Salesforce keeps).
+	DiscoveryPath string
 	// MembersRead says how group members are read: MembersInline,
 	// MembersAttributes, MembersFilter, MembersPaged or MembersWriteOnly.
 	MembersRead string
@@ -119,24 +138,26 @@ const maxConsistencyWindow = 10 * time.Minute
 // Generic is the RFC 7644 dialect, refined by discovery.
 func Generic() Dialect {
 	return Dialect{
-		Name:             "generic",
-		App:              "the app",
-		PatchOpCase:      "lower",
-		UpdateMethod:     UpdatePatch,
-		ContentType:      mediaType,
-		PageSize:         100,
-		StartIndexBase:   1,
-		MaxPages:         10000,
-		MemberChunkSize:  100,
-		MembersRead:      MembersInline,
-		SupportsGroups:   true,
-		SupportsDelete:   true,
-		SupportsPassword: true,
-		FilterOnEmails:   true,
-		RichFilters:      true,
-		RolesAttribute:   "roles",
-		Discover:         true,
-		AuthHint:         "Use the app's SCIM provisioning token (from its SCIM or provisioning settings); general REST API tokens are usually not accepted on the SCIM endpoint.",
+		Name:                  "generic",
+		App:                   "the app",
+		PatchOpCase:           "lower",
+		UpdateMethod:          UpdatePatch,
+		ContentType:           mediaType,
+		PageSize:              100,
+		StartIndexBase:        1,
+		MaxPages:              10000,
+		MemberChunkSize:       100,
+		MembersRead:           MembersInline,
+		MemberFilterAttribute: "members",
+		DiscoveryPath:         "ServiceProviderConfig",
+		SupportsGroups:        true,
+		SupportsDelete:        true,
+		SupportsPassword:      true,
+		FilterOnEmails:        true,
+		RichFilters:           true,
+		RolesAttribute:        "roles",
+		Discover:              true,
+		AuthHint:              "Use the app's SCIM provisioning token (from its SCIM or provisioning settings); general REST API tokens are usually not accepted on the SCIM endpoint.",
 	}
 }
 
@@ -169,6 +190,12 @@ func (d *Dialect) fillDefaults() {
 	if d.MembersRead == "" {
 		d.MembersRead = g.MembersRead
 	}
+	if d.MemberFilterAttribute == "" {
+		d.MemberFilterAttribute = g.MemberFilterAttribute
+	}
+	if d.DiscoveryPath == "" {
+		d.DiscoveryPath = g.DiscoveryPath
+	}
 	if d.RolesAttribute == "" {
 		d.RolesAttribute = g.RolesAttribute
 	}
@@ -194,6 +221,15 @@ func (d Dialect) Validate() error {
 	if d.ConsistencyWindow < 0 || d.ConsistencyWindow > maxConsistencyWindow {
 		problems = append(problems, fmt.Sprintf("consistency_window %s must be between 0s and %s", d.ConsistencyWindow, maxConsistencyWindow))
 	}
+	if d.MemberFilterAttribute != "members" && d.MemberFilterAttribute != "members.value" {
+		problems = append(problems, fmt.Sprintf("member_filter_attribute %q must be members or members.value", d.MemberFilterAttribute))
+	}
+	if d.PathCase != "" && d.PathCase != "lower" {
+		problems = append(problems, fmt.Sprintf("path_case %q must be lower or unset", d.PathCase))
+	}
+	if d.MemberAddsPerRequest < 0 || d.MemberRemovesPerRequest < 0 {
+		problems = append(problems, "member_adds_per_request and member_removes_per_request must not be negative")
+	}
 	if d.StartIndexBase != 0 && d.StartIndexBase != 1 {
 		problems = append(problems, fmt.Sprintf("start_index_base %d must be 0 or 1", d.StartIndexBase))
 	}
@@ -201,6 +237,34 @@ func (d Dialect) Validate() error {
 		return fmt.Errorf("invalid dialect: %s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// appPath turns a path relative to the base URL ("Users/123",
+// "ServiceProviderConfig") into the app's spelling of it.
+func (d Dialect) appPath(rel string) string {
+	collection, rest, _ := strings.Cut(strings.TrimPrefix(rel, "/"), "/")
+	if collection == "ServiceProviderConfig" && d.DiscoveryPath != "" {
+		collection = d.DiscoveryPath
+	}
+	if d.PathCase == "lower" {
+		collection = strings.ToLower(collection)
+	}
+	if rest == "" && !strings.HasSuffix(rel, "/") {
+		return collection
+	}
+	return collection + "/" + rest
+}
+
+// memberLimits returns how many members one PATCH may add and remove.
+func (d Dialect) memberLimits() (adds, removes int) {
+	adds, removes = d.MemberChunkSize, d.MemberChunkSize
+	if d.MemberAddsPerRequest > 0 {
+		adds = min(adds, d.MemberAddsPerRequest)
+	}
+	if d.MemberRemovesPerRequest > 0 {
+		removes = min(removes, d.MemberRemovesPerRequest)
+	}
+	return max(adds, 1), max(removes, 1)
 }
 
 // op spells a PATCH operation name the way the dialect wants it.

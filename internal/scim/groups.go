@@ -151,45 +151,48 @@ func (s *GroupsService) write(ctx context.Context, id string, attrs []Operation,
 	return answer, "PUT /Groups/" + id, err
 }
 
+// patchInChunks sends attrs and the member changes in as few PATCHes as
+// the dialect allows: at most memberLimits() additions and removals each,
+// MemberChunkSize changes in all, and, where MemberChangesAlone says so,
+// additions, removals and other changes never in one request. Additions
+// go before removals, so a member being replaced is never out of the
+// group while the change is under way. A 413 answer halves the chunk.
 func (s *GroupsService) patchInChunks(ctx context.Context, id string, attrs []Operation, add, remove []string) (*Group, error) {
-	type change struct {
-		add bool
-		id  string
-	}
-	var changes []change
-	for _, m := range add {
-		changes = append(changes, change{true, m})
-	}
-	for _, m := range remove {
-		changes = append(changes, change{false, m})
-	}
-	chunk := s.client.dialect.MemberChunkSize
+	d := s.client.dialect
+	maxAdds, maxRemoves := d.memberLimits()
+	chunk := d.MemberChunkSize
 	var answer *Group
-	for len(changes) > 0 || len(attrs) > 0 {
-		n := min(chunk, len(changes))
-		var adds []string
+	for len(add) > 0 || len(remove) > 0 || len(attrs) > 0 {
 		ops := append([]Operation(nil), attrs...)
-		for _, c := range changes[:n] {
-			if c.add {
-				adds = append(adds, c.id)
-			} else {
-				ops = append(ops, Operation{Op: "remove", Path: "members[value eq " + quote(c.id) + "]"})
-			}
+		room := chunk
+		if d.MemberChangesAlone && len(attrs) > 0 {
+			room = 0 // the other changes go alone
 		}
-		if len(adds) > 0 {
-			ops = append(ops, Operation{Op: "add", Path: "members", Value: memberValues(adds)})
+		nAdd := min(len(add), maxAdds, room)
+		room -= nAdd
+		nRemove := min(len(remove), maxRemoves, room)
+		if d.MemberChangesAlone && nAdd > 0 {
+			nRemove = 0
+		}
+		for _, m := range remove[:nRemove] {
+			ops = append(ops, Operation{Op: "remove", Path: "members[value eq " + quote(m) + "]"})
+		}
+		if nAdd > 0 {
+			ops = append(ops, Operation{Op: "add", Path: "members", Value: memberValues(add[:nAdd])})
 		}
 		var err error
 		answer, err = s.patch(ctx, id, ops)
 		var se *Error
-		if errors.As(err, &se) && se.StatusCode == http.StatusRequestEntityTooLarge && n > 1 {
-			chunk = max(1, n/2) // the server caps member changes per request: halve and retry
+		if errors.As(err, &se) && se.StatusCode == http.StatusRequestEntityTooLarge && nAdd+nRemove > 1 {
+			// The server caps member changes per request: halve and retry.
+			chunk = max(1, (nAdd+nRemove)/2)
+			maxAdds, maxRemoves = min(maxAdds, chunk), min(maxRemoves, chunk)
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		changes, attrs = changes[n:], nil
+		add, remove, attrs = add[nAdd:], remove[nRemove:], nil
 	}
 	return answer, nil
 }

@@ -65,7 +65,8 @@ func (s *GroupsService) RefreshWithMembers(ctx context.Context, id string, candi
 
 // GetWithMembers fetches a group and its members, read the way the dialect
 // says. On servers that never return members (MembersFilter), each of
-// candidates is checked with filter=id eq "g" and members eq "u", and only
+// candidates is checked with filter=id eq "g" and members eq "u" (or
+// members.value eq "u", as the dialect's MemberFilterAttribute says), and only
 // those found are returned; with no candidates, every user of the app is
 // checked (one request per user), so that readers that expect nothing in
 // particular, such as data sources, still see every member.
@@ -86,7 +87,7 @@ func (s *GroupsService) GetWithMembers(ctx context.Context, id string, candidate
 		}
 	}
 	for _, member := range candidates {
-		filter := And(Eq("id", id), Eq("members", member))
+		filter := And(Eq("id", id), Eq(s.client.dialect.MemberFilterAttribute, member))
 		resp, err := s.client.do(ctx, request{Method: "GET", Path: "Groups", Idempotent: true,
 			Query: ListOptions{Filter: filter, ExcludedAttributes: []string{"members"}}.query()})
 		if errors.Is(err, ErrNotFound) {

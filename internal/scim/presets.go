@@ -102,6 +102,36 @@ var presets = map[string]func() Dialect{
 		return d
 	},
 
+	// Microsoft Entra ID's SCIM API, Entra as the server (learn.microsoft.com
+	// entra/identity/app-provisioning/entra-id-scim-api-reference, 2026-03):
+	// base https://graph.microsoft.com/rp/scim with lower-case paths; an
+	// app-only OAuth 2.0 token; no PUT; group reads never carry members,
+	// which are read with filter members.value eq "u"; a PATCH adds at most
+	// 20 members in one operation, removes one member, and never mixes
+	// member changes with each other or with other changes; paging by
+	// cursor only; filters eq and ew with and (no sw, no active, no emails);
+	// lists under a lower-case "resources" (read either way). Every request
+	// is billed, 404s included, which the guide says.
+	"entra": func() Dialect {
+		d := Generic()
+		d.Name, d.App = "entra", "Microsoft Entra ID (SCIM API)"
+		d.PathCase = "lower"
+		d.MembersRead = MembersFilter
+		d.MemberFilterAttribute = "members.value"
+		d.MemberAddsPerRequest = 20
+		d.MemberRemovesPerRequest = 1
+		d.MemberChangesAlone = true
+		d.CursorPaging = true
+		d.PageSize = 100
+		d.FilterOnEmails = false
+		d.RichFilters = false
+		d.Discover = false
+		d.AuthHint = "The Entra ID SCIM API takes an app-only OAuth 2.0 token (client credentials, scope " +
+			"https://graph.microsoft.com/.default) of an app granted User.ReadWrite.All and Group.ReadWrite.All: set the oauth2 block."
+		d.GuideURL = "guides/entra"
+		return d
+	},
+
 	// HCP Terraform (developer.hashicorp.com/terraform/cloud-docs/api-docs/
 	// scim/users): filters on userName and externalId with eq only, userName
 	// case-insensitive, count capped at 200; groups map to teams.

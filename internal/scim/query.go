@@ -44,7 +44,7 @@ func (q Query) serverFilter(nameAttr string, rich bool) string {
 	if q.Filter != "" {
 		clauses = append(clauses, "("+q.Filter+")")
 	}
-	if len(clauses) == 1 && !(rich && q.narrowsHere()) {
+	if len(clauses) == 1 && (!rich || !q.narrowsHere()) {
 		return q.Filter // the caller's filter alone is sent as written
 	}
 	if rich && q.NamePrefix != "" {

@@ -49,7 +49,7 @@ type request struct {
 // to the base URL, keeping escapes such as %2F intact.
 func (c *Client) resolve(rel string) *url.URL {
 	u := *c.baseURL
-	u.RawPath = c.baseURL.EscapedPath() + strings.TrimPrefix(rel, "/")
+	u.RawPath = c.baseURL.EscapedPath() + c.dialect.appPath(rel)
 	if p, err := url.PathUnescape(u.RawPath); err == nil {
 		u.Path = p
 	}

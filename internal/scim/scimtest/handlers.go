@@ -88,6 +88,17 @@ func (s *Server) authorized(r *http.Request) bool {
 func (s *Server) route(w http.ResponseWriter, r *http.Request, rel string, body []byte) {
 	parts := strings.Split(strings.Trim(rel, "/"), "/")
 	opts := s.Options()
+	if opts.LowercasePaths {
+		// Only the lower-case spelling is routed; map it to the RFC name.
+		canonical := map[string]string{"users": "Users", "groups": "Groups", "serviceproviderconfig": "ServiceProviderConfig",
+			"schemas": "Schemas", "resourcetypes": "ResourceTypes"}
+		name, ok := canonical[parts[0]]
+		if !ok {
+			writeError(w, &scimError{status: 404, detail: "unknown endpoint " + parts[0]})
+			return
+		}
+		parts[0] = name
+	}
 	if opts.NoDiscovery && (parts[0] == "ServiceProviderConfig" || parts[0] == "Schemas") {
 		writeHTML404(w)
 		return

@@ -109,6 +109,19 @@ type Quirks struct {
 	NoDiscovery bool
 	// PatchUnsupportedInSPC declares patch.supported=false in discovery.
 	PatchUnsupportedInSPC bool
+	// LowercasePaths routes only /users, /groups and
+	// /serviceproviderconfig (Entra's SCIM API); /Users answers 404.
+	LowercasePaths bool
+	// CursorPagingUsers pages /Users by cursor only, as CursorPagingGroups
+	// does for /Groups.
+	CursorPagingUsers bool
+	// MemberAddsPerOp and MemberRemovesPerRequest answer 400 to a group
+	// PATCH that adds more members in one operation, or removes more in
+	// one request; MemberOpsAlone answers 400 to one that mixes member
+	// additions, removals and other changes (Entra's SCIM API: 20, 1, and
+	// never mixed).
+	MemberAddsPerOp, MemberRemovesPerRequest int
+	MemberOpsAlone                           bool
 }
 
 // Preset returns the options of a named server preset that behaves like
@@ -128,6 +141,16 @@ func Preset(name string) (Options, bool) {
 	case "aws":
 		return Options{PageCap: 100, MaxMemberOps: 100, Quirks: Quirks{MembersNever: true, CursorPagingGroups: true,
 			MissingMemberFilter404: true, FilterMode: "eq_only"}}, true
+	case "entra":
+		// Entra ID's SCIM API reference: lower-case paths, no PUT, group
+		// reads never carry members (members.value is a filter only),
+		// member PATCH limits, cursor paging, a lower-case "resources" key
+		// and no totalResults, user PATCH answered 204.
+		return Options{PageCap: 100, OmitTotalResults: true, Quirks: Quirks{
+			LowercasePaths: true, NoPut: true, MembersNever: true, CursorPagingGroups: true, CursorPagingUsers: true,
+			LowercaseResources: true, PatchResponse: "204", OpCase: "lower",
+			MemberAddsPerOp: 20, MemberRemovesPerRequest: 1, MemberOpsAlone: true,
+		}}, true
 	case "sloppy":
 		return Options{Quirks: Quirks{
 			PatchResponse: "204", ErrorBody: "int_status", LowercaseResources: true, StringifyInts: true,

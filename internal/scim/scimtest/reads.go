@@ -36,7 +36,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 	}
 	startIndex := atoiDefault(q.Get("startIndex"), base) + 1 - base
 	_, cursorAsked := q["cursor"]
-	cursorPaging := opts.CursorPagingGroups && resourceType == "Groups"
+	cursorPaging := opts.CursorPagingGroups && resourceType == "Groups" || opts.CursorPagingUsers && resourceType == "Users"
 	if cursorPaging {
 		// AWS IAM Identity Center: startIndex is ignored; the cursor is the
 		// next position, and only a request with a cursor gets nextCursor.

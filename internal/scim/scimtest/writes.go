@@ -168,6 +168,11 @@ func (s *Server) handlePatch(w http.ResponseWriter, r *http.Request, resourceTyp
 	if s.opts.MaxMemberOps > 0 && resourceType == "Groups" && memberChanges(ops) > s.opts.MaxMemberOps {
 		return &scimError{status: 413, detail: "too many member changes in one request"}
 	}
+	if resourceType == "Groups" {
+		if err := s.checkMemberOpLimits(ops); err != nil {
+			return err
+		}
+	}
 	old, err := s.current(r, resourceType, id)
 	if err != nil {
 		return err
@@ -307,6 +312,46 @@ func memberChanges(ops []any) int {
 		}
 	}
 	return n
+}
+
+// checkMemberOpLimits enforces MemberAddsPerOp, MemberRemovesPerRequest
+// and MemberOpsAlone with Entra's answers: a 400 for the whole request.
+func (s *Server) checkMemberOpLimits(ops []any) error {
+	q := s.opts.Quirks
+	var adds, removes, others int
+	for _, raw := range ops {
+		op, _ := raw.(map[string]any)
+		name, _ := getFold(op, "op").(string)
+		path, _ := getFold(op, "path").(string)
+		if !strings.HasPrefix(strings.ToLower(path), "members") {
+			others++
+			continue
+		}
+		switch n := memberChanges([]any{raw}); strings.ToLower(name) {
+		case "add":
+			adds++
+			if q.MemberAddsPerOp > 0 && n > q.MemberAddsPerOp {
+				return badRequest("invalidValue", "at most %d members can be added in one operation", q.MemberAddsPerOp)
+			}
+		case "remove":
+			removes += n
+		default:
+			others++
+		}
+	}
+	if q.MemberRemovesPerRequest > 0 && removes > q.MemberRemovesPerRequest {
+		return badRequest("invalidValue", "at most %d members can be removed in one request", q.MemberRemovesPerRequest)
+	}
+	kinds := 0
+	for _, n := range []int{adds, removes, others} {
+		if n > 0 {
+			kinds++
+		}
+	}
+	if q.MemberOpsAlone && (kinds > 1 || adds > 1) {
+		return badRequest("invalidValue", "member additions, member removals and other changes must be sent in separate requests")
+	}
+	return nil
 }
 
 // checkOpCase enforces the OpCase quirk.
