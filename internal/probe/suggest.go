@@ -54,6 +54,24 @@ func (p *prober) differences(d scim.Dialect) map[string]any {
 	return out
 }
 
+// confirms says whether what was observed is evidence for preset d rather
+// than generic with an override or two: every probed-for setting where d
+// departs from generic was observed, and there are at least two of them
+// (one alone, such as members_read, fits many apps and names none).
+func (p *prober) confirms(d, generic scim.Dialect) bool {
+	departures := 0
+	for _, f := range fields {
+		if f.get(d) == f.get(generic) {
+			continue
+		}
+		if !p.probed[f.name] {
+			return false
+		}
+		departures++
+	}
+	return departures >= 2
+}
+
 // suggest picks a preset that agrees with everything observed (other than
 // generic), else generic with the fewest overrides, and writes the block.
 func (p *prober) suggest() {
@@ -67,7 +85,7 @@ func (p *prober) suggest() {
 			if name == "generic" || d.Unsupported != "" {
 				continue
 			}
-			if diff := p.differences(d); len(diff) == 0 {
+			if diff := p.differences(d); len(diff) == 0 && p.confirms(d, generic) {
 				best, overrides = name, nil
 				break
 			}

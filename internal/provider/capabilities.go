@@ -74,6 +74,12 @@ func checkUserCapabilities(ctx context.Context, client *scim.Client, in userCapa
 		diags.AddAttributeError(path.Root("destroy_mode"), "destroy_mode = \"delete\" is not supported by "+d.App,
 			unsupportedDetail(d, "deleting users through SCIM", `Use destroy_mode = "deactivate" (the default) or "abandon".`))
 	}
+	if in.destroyMode == destroyDelete && d.SupportsDelete && d.DeleteIrreversible {
+		diags.AddAttributeWarning(path.Root("destroy_mode"), "destroy_mode = \"delete\" cannot be undone in "+d.App,
+			fmt.Sprintf("Destroying this user sends DELETE, which %s treats as permanent: the account cannot be restored, and "+
+				"the person must be provisioned again as a new user. destroy_mode = \"deactivate\" (the default) suspends the "+
+				"account instead, and declaring the user again reactivates it.", d.App))
+	}
 	if in.hasPassword && !d.SupportsPassword {
 		diags.AddAttributeError(path.Root("password_wo"), "password_wo is not supported by "+d.App,
 			unsupportedDetail(d, "passwords (users sign in through SSO)", "Remove password_wo and password_wo_version."))

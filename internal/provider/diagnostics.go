@@ -63,6 +63,9 @@ func nextStep(err error) string {
 	}
 	var se *scim.Error
 	if !errors.As(err, &se) {
+		if errors.Is(err, scim.ErrUnsupported) {
+			return "The app's SCIM API cannot do this: change the configuration as the message above says (the vendor's guide lists what it supports)."
+		}
 		return "Check that the endpoint is reachable from this machine; the request can be retried with another apply."
 	}
 	switch {

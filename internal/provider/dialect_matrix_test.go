@@ -42,6 +42,12 @@ var dialectCases = []dialectCase{
 	{"hoppscotch", "hoppscotch", false, true},
 	{"aws", "aws_identity_center", true, true},
 	{"entra", "entra", true, true},
+	{"github_emu", "github_emu", true, true},
+	{"slack", "slack", true, true},
+	{"salesforce", "salesforce", true, false},
+	{"databricks", "databricks", true, true},
+	{"miro", "miro", true, true},
+	{"google_cloud_identity", "google_cloud_identity", true, true},
 	// The sloppy server with no preset: discovery and tolerance only.
 	{"sloppy", "generic", true, true},
 }

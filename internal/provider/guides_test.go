@@ -29,6 +29,12 @@ func TestAccGuideExamples(t *testing.T) {
 		{dir: "hoppscotch", server: "hoppscotch"},
 		{dir: "aws_identity_center", server: "aws"},
 		{dir: "entra", server: "entra"},
+		{dir: "github_emu", server: "github_emu"},
+		{dir: "slack", server: "slack"},
+		{dir: "salesforce", server: "salesforce"},
+		{dir: "databricks", server: "databricks"},
+		{dir: "miro", server: "miro"},
+		{dir: "google_cloud_identity", server: "google_cloud_identity"},
 		{dir: "hcp_terraform", server: "generic"},
 		{dir: "split_tenant", server: "generic"},
 		{

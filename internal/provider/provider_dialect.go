@@ -30,6 +30,7 @@ type dialectModel struct {
 	MemberRemoves       types.Int64  `tfsdk:"member_removes_per_request"`
 	MemberChangesAlone  types.Bool   `tfsdk:"member_changes_alone"`
 	MemberFilter        types.String `tfsdk:"member_filter_attribute"`
+	MemberAddShape      types.String `tfsdk:"member_add_shape"`
 	PathCase            types.String `tfsdk:"path_case"`
 	DiscoveryPath       types.String `tfsdk:"discovery_path"`
 	MembersRead         types.String `tfsdk:"members_read"`
@@ -80,6 +81,10 @@ func dialectSchema() schema.SingleNestedAttribute {
 				"is checked: `members` (`id eq \"g\" and members eq \"u\"`, AWS IAM Identity Center, the default) or `members.value` " +
 				"(`id eq \"g\" and members.value eq \"u\"`, `entra`).",
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf("members", "members.value")}},
+			"member_add_shape": schema.StringAttribute{MarkdownDescription: "How a PATCH adds members: unset (RFC 7644: " +
+				"`path` `members`, `value` a list), `object` (`value` `{\"members\": [...]}` under the `members` path, `salesforce`) or " +
+				"`object_pathless` (no path, `value` `{\"members\": [...]}`, `databricks`).",
+				Optional: true, Validators: []validator.String{stringvalidator.OneOf("object", "object_pathless")}},
 			"path_case": schema.StringAttribute{MarkdownDescription: "`lower` for apps that route `/users`, `/groups` and " +
 				"`/serviceproviderconfig` only (`entra`); unset, the RFC 7644 names `/Users`, `/Groups`.",
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf("lower")}},
@@ -175,6 +180,7 @@ func resolveDialect(ctx context.Context, vendor types.String, overrides types.Ob
 	setBool("member_changes_alone", m.MemberChangesAlone, &d.MemberChangesAlone)
 	setString("member_filter_attribute", m.MemberFilter, &d.MemberFilterAttribute)
 	setString("path_case", m.PathCase, &d.PathCase)
+	setString("member_add_shape", m.MemberAddShape, &d.MemberAddShape)
 	setString("discovery_path", m.DiscoveryPath, &d.DiscoveryPath)
 	setBool("groups", m.Groups, &d.SupportsGroups)
 	setBool("delete", m.Delete, &d.SupportsDelete)

@@ -183,7 +183,11 @@ func New(cfg Config) (*Client, error) {
 	if err := c.dialect.Validate(); err != nil {
 		return nil, err
 	}
-	c.limiter = ratelimit.New(ratelimit.Options{Ceiling: cfg.RateLimit, Reserve: cfg.RateLimitReserve, Budget: openBudget(cfg)})
+	ceiling := cfg.RateLimit
+	if ceiling == 0 {
+		ceiling = c.dialect.RateLimit // the app's documented rate, unless the caller set one
+	}
+	c.limiter = ratelimit.New(ratelimit.Options{Ceiling: ceiling, Reserve: cfg.RateLimitReserve, Budget: openBudget(cfg)})
 	c.gone.allowEmpty = cfg.AllowEmptyTenant
 	var secrets []string
 	for _, s := range append([]string{cfg.Token, cfg.Password}, cfg.Secrets...) {
@@ -198,7 +202,11 @@ func New(cfg Config) (*Client, error) {
 	default:
 		return nil, fmt.Errorf("refresh mode %q: want %q, %q or %q", cfg.Refresh, RefreshAuto, RefreshPages, RefreshGet)
 	}
-	c.userPages = newPagedReads(c, "Users", cfg.Refresh)
+	userRefresh := cfg.Refresh
+	if c.dialect.ListNeedsFilter {
+		userRefresh = RefreshGet // the app cannot list users without a filter
+	}
+	c.userPages = newPagedReads(c, "Users", userRefresh)
 	c.groupPages = newPagedReads(c, "Groups", cfg.Refresh)
 	c.groupReads = newGroupReads(c)
 	c.Users = &UsersService{client: c}

@@ -65,3 +65,21 @@ func TestDeactivateNotFound(t *testing.T) {
 		})
 	}
 }
+
+// A preset's documented rate paces the client when the caller sets no
+// rate_limit of its own; the caller's setting wins.
+func TestDialectRateLimitIsTheDefaultPace(t *testing.T) {
+	t.Parallel()
+	d, _ := Preset("slack")
+	for _, tc := range []struct {
+		set, want float64
+	}{{0, 3}, {10, 10}} {
+		c, err := New(Config{Endpoint: "https://slack.example/scim/v2", Token: testToken, Dialect: &d, RateLimit: tc.set})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.limiter.Pace(); got != tc.want {
+			t.Errorf("rate_limit %v: paced at %v, want %v", tc.set, got, tc.want)
+		}
+	}
+}

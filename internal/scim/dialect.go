@@ -80,6 +80,24 @@ type Dialect struct {
 	MemberAddsPerRequest    int
 	MemberRemovesPerRequest int
 	MemberChangesAlone      bool
+	// MemberAddShape is how a PATCH adds members: "" (RFC 7644: path
+	// "members", value an array of {"value": id}), "object" (value
+	// {"members": [...]} under path "members", as Salesforce documents) or
+	// "object_pathless" (no path, value {"members": [...]}, as Databricks
+	// documents).
+	MemberAddShape string
+	// DeleteIrreversible marks apps where DELETE of a user cannot be
+	// undone (GitHub Enterprise Managed Users): destroy_mode = "delete"
+	// then warns at plan time.
+	DeleteIrreversible bool
+	// RateLimit is the app's documented request rate (requests a second),
+	// the pace used when the provider sets no rate_limit (0: learned).
+	RateLimit float64
+	// ListNeedsFilter marks apps whose user listing refuses requests
+	// without a filter and has no paging (Google Cloud Identity: only
+	// userName eq): refresh reads users one by one, and listings without
+	// a filter fail with a clear error instead of asking.
+	ListNeedsFilter bool
 	// MemberFilterAttribute is the attribute MembersFilter checks a member
 	// with: "members" (id eq "g" and members eq "u", AWS IAM Identity
 	// Center) or "members.value" (Entra's SCIM API).
@@ -223,6 +241,11 @@ func (d Dialect) Validate() error {
 	}
 	if d.MemberFilterAttribute != "members" && d.MemberFilterAttribute != "members.value" {
 		problems = append(problems, fmt.Sprintf("member_filter_attribute %q must be members or members.value", d.MemberFilterAttribute))
+	}
+	switch d.MemberAddShape {
+	case "", "object", "object_pathless":
+	default:
+		problems = append(problems, fmt.Sprintf("member_add_shape %q must be object, object_pathless or unset", d.MemberAddShape))
 	}
 	if d.PathCase != "" && d.PathCase != "lower" {
 		problems = append(problems, fmt.Sprintf("path_case %q must be lower or unset", d.PathCase))

@@ -133,6 +133,9 @@ func (g *goneGuard) waitForOthers(ctx context.Context) {
 // when its first page lists nothing, and "" otherwise (or when it cannot
 // tell: another error is not evidence).
 func (c *Client) collectionState(ctx context.Context, resourceType string) string {
+	if c.dialect.ListNeedsFilter && resourceType == "Users" {
+		return "" // an unfiltered listing is refused: it proves nothing
+	}
 	p := c.newPager(resourceType, ListOptions{Attributes: []string{"id"}})
 	listed := false
 	err := p.next(ctx, func(jsonObject) error { listed = true; return nil })

@@ -103,6 +103,18 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 
 func (s *GroupsService) writeOnly() bool { return s.client.dialect.MembersRead == MembersWriteOnly }
 
+// memberAdd is the PATCH operation that adds members, in the shape the
+// app documents (Dialect.MemberAddShape).
+func (d Dialect) memberAdd(ids []string) Operation {
+	switch d.MemberAddShape {
+	case "object":
+		return Operation{Op: "add", Path: "members", Value: map[string]any{"members": memberValues(ids)}}
+	case "object_pathless":
+		return Operation{Op: "add", Value: map[string]any{"members": memberValues(ids)}}
+	}
+	return Operation{Op: "add", Path: "members", Value: memberValues(ids)}
+}
+
 func memberValues(ids []string) []any {
 	out := make([]any, 0, len(ids))
 	for _, id := range ids {
@@ -178,7 +190,7 @@ func (s *GroupsService) patchInChunks(ctx context.Context, id string, attrs []Op
 			ops = append(ops, Operation{Op: "remove", Path: "members[value eq " + quote(m) + "]"})
 		}
 		if nAdd > 0 {
-			ops = append(ops, Operation{Op: "add", Path: "members", Value: memberValues(add[:nAdd])})
+			ops = append(ops, d.memberAdd(add[:nAdd]))
 		}
 		var err error
 		answer, err = s.patch(ctx, id, ops)

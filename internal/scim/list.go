@@ -47,6 +47,10 @@ func joinComma(items []string) string {
 
 // list pages through resourcePath and calls fn for each resource once.
 func (c *Client) list(ctx context.Context, resourcePath string, opts ListOptions, fn func(jsonObject) error) error {
+	if c.dialect.ListNeedsFilter && resourcePath == "Users" && opts.Filter == "" {
+		return fmt.Errorf("%w: %s lists users only for a filter (such as userName eq \"...\"), so every user cannot be "+
+			"listed; look users up by userName, or import them by id", ErrUnsupported, c.dialect.App)
+	}
 	p := c.newPager(resourcePath, opts)
 	for !p.done {
 		if err := p.next(ctx, fn); err != nil {

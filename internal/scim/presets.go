@@ -132,6 +132,106 @@ var presets = map[string]func() Dialect{
 		return d
 	},
 
+	// GitHub Enterprise Managed Users (github/docs: "Provisioning users and
+	// groups with SCIM using the REST API"; REST reference enterprise-admin
+	// /scim): base https://api.github.com/scim/v2/enterprises/{enterprise};
+	// a classic PAT of the setup user with scope scim:enterprise; DELETE of a
+	// user is an irreversible hard deprovision, active=false a reversible
+	// suspension; filters take one expression (userName, externalId, id,
+	// displayName; no emails); groups return members unless excluded. A
+	// User-Agent header is required: the provider always sends one.
+	"github_emu": func() Dialect {
+		d := Generic()
+		d.Name, d.App = "github_emu", "GitHub Enterprise Managed Users"
+		d.DeleteIrreversible = true
+		d.RichFilters = false
+		d.FilterOnEmails = false
+		d.AuthHint = "GitHub expects a classic personal access token of the enterprise's setup user with the scim:enterprise " +
+			"scope; fine-grained tokens and GitHub Apps are not accepted."
+		d.GuideURL = "guides/github_emu"
+		return d
+	},
+
+	// Slack (docs.slack.dev/reference/scim-api and its rate-limits page):
+	// base https://api.slack.com/scim/v2; an admin user token with the admin
+	// scope; DELETE of a user deactivates it; count is capped at 1000;
+	// org-wide limits shared by every SCIM client: user writes 180 a minute
+	// (3 a second), reads 1000 a minute.
+	"slack": func() Dialect {
+		d := Generic()
+		d.Name, d.App = "slack", "Slack"
+		d.PageSize = 1000
+		d.RateLimit = 3
+		d.AuthHint = "Slack expects a user token with the admin scope from an org or workspace owner's app."
+		d.GuideURL = "guides/slack"
+		return d
+	},
+
+	// Salesforce (help.salesforce.com identity_scim_rest_api, _manage_groups,
+	// _overview): base https://{MyDomain}.my.salesforce.com/services/scim/v2;
+	// an OAuth 2.0 access token; discovery at /ServiceProviderConfigs (SCIM
+	// 1.1's name); users are deactivated, not deleted; a member is added as
+	// {"op":"add","path":"members","value":{"members":[{"value":id}]}}.
+	"salesforce": func() Dialect {
+		d := Generic()
+		d.Name, d.App = "salesforce", "Salesforce"
+		d.DiscoveryPath = "ServiceProviderConfigs"
+		d.MemberAddShape = "object"
+		d.SupportsDelete = false
+		d.AuthHint = "Salesforce expects an OAuth 2.0 access token of a connected app whose user may manage users."
+		d.GuideURL = "guides/salesforce"
+		return d
+	},
+
+	// Databricks account SCIM (docs.databricks.com reference/scim-2-1;
+	// databrickslabs/ucx#638; terraform-provider-databricks#1659): base
+	// https://accounts.cloud.databricks.com/api/2.0/accounts/{account_id}/
+	// scim/v2; full filters up to 200 nodes; groups are not listed with
+	// their members (unbounded) but read one by one; members are added with
+	// a path-less {"members": [...]} value; the SDKs send application/json.
+	"databricks": func() Dialect {
+		d := Generic()
+		d.Name, d.App = "databricks", "Databricks (account SCIM)"
+		d.MembersRead = MembersAttributes
+		d.MemberAddShape = "object_pathless"
+		d.ContentType = "application/json"
+		d.GuideURL = "guides/databricks"
+		return d
+	},
+
+	// Miro (developers.miro.com reference/scim-introduction, rate-limits):
+	// base https://miro.com/api/v1/scim; a bearer token from Enterprise
+	// integrations; no passwords; at most 8,000 members (800,000 bytes) per
+	// group PATCH, 413 beyond; per 30 seconds: 100 user PATCH/PUT (3.3 a
+	// second), 200 user reads, 20 DELETEs, 5 group listings.
+	"miro": func() Dialect {
+		d := Generic()
+		d.Name, d.App = "miro", "Miro"
+		d.SupportsPassword = false
+		d.MemberChunkSize = 8000
+		d.RateLimit = 3.3
+		d.AuthHint = "Miro expects the SCIM token shown under Enterprise integrations in the company settings."
+		d.GuideURL = "guides/miro"
+		return d
+	},
+
+	// Google Cloud Identity's SCIM API (docs.cloud.google.com identity/docs/
+	// scim/reference/rest): base https://cloudidentityscim.googleapis.com/v1/
+	// customers/{customerId}/v2; a Google OAuth access token; no paging, no
+	// ETags, no PUT; a user listing needs a filter, and only userName eq.
+	"google_cloud_identity": func() Dialect {
+		d := Generic()
+		d.Name, d.App = "google_cloud_identity", "Google Cloud Identity"
+		d.ListNeedsFilter = true
+		d.RichFilters = false
+		d.FilterOnEmails = false
+		d.Discover = false
+		d.AuthHint = "Google expects an OAuth 2.0 access token with the admin.directory.user scope (for example from the " +
+			"google provider's google_client_config data source)."
+		d.GuideURL = "guides/google_cloud_identity"
+		return d
+	},
+
 	// HCP Terraform (developer.hashicorp.com/terraform/cloud-docs/api-docs/
 	// scim/users): filters on userName and externalId with eq only, userName
 	// case-insensitive, count capped at 200; groups map to teams.

@@ -99,6 +99,15 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, rel string, body 
 		}
 		parts[0] = name
 	}
+	if opts.PluralDiscovery {
+		switch parts[0] {
+		case "ServiceProviderConfig":
+			writeError(w, &scimError{status: 404, detail: "unknown endpoint " + parts[0]})
+			return
+		case "ServiceProviderConfigs":
+			parts[0] = "ServiceProviderConfig"
+		}
+	}
 	if opts.NoDiscovery && (parts[0] == "ServiceProviderConfig" || parts[0] == "Schemas") {
 		writeHTML404(w)
 		return

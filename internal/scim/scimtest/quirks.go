@@ -122,6 +122,17 @@ type Quirks struct {
 	// never mixed).
 	MemberAddsPerOp, MemberRemovesPerRequest int
 	MemberOpsAlone                           bool
+	// MemberAddShape takes member additions only in one vendor's shape,
+	// answering 400 to RFC 7644's: "object" (path members, value
+	// {"members": [...]}, Salesforce) or "object_pathless" (no path,
+	// Databricks).
+	MemberAddShape string
+	// PluralDiscovery serves /ServiceProviderConfigs (SCIM 1.1's name, as
+	// Salesforce does) and answers 404 to /ServiceProviderConfig.
+	PluralDiscovery bool
+	// UserListNeedsFilter answers 400 tooMany to a /Users listing without
+	// a filter (Google Cloud Identity).
+	UserListNeedsFilter bool
 }
 
 // Preset returns the options of a named server preset that behaves like
@@ -151,6 +162,26 @@ func Preset(name string) (Options, bool) {
 			LowercaseResources: true, PatchResponse: "204", OpCase: "lower",
 			MemberAddsPerOp: 20, MemberRemovesPerRequest: 1, MemberOpsAlone: true,
 		}}, true
+	case "github_emu":
+		// GitHub Enterprise Managed Users: one filter expression only.
+		return Options{Quirks: Quirks{FilterMode: "single"}}, true
+	case "slack":
+		// Slack: count capped at 1000; DELETE of a user deactivates it.
+		return Options{PageCap: 1000, Quirks: Quirks{DeleteMode: "soft"}}, true
+	case "salesforce":
+		// Salesforce: /ServiceProviderConfigs, members added as an object,
+		// users deactivated, never deleted.
+		return Options{Quirks: Quirks{PluralDiscovery: true, MemberAddShape: "object", NoDelete: true}}, true
+	case "databricks":
+		// Databricks account SCIM: members added with a path-less object.
+		return Options{Quirks: Quirks{MemberAddShape: "object_pathless"}}, true
+	case "miro":
+		// Miro: at most 8,000 member changes per group PATCH (413 beyond).
+		return Options{MaxMemberOps: 8000}, true
+	case "google_cloud_identity":
+		// Google Cloud Identity: the user list needs a userName eq filter
+		// and has no paging; no PUT (an HTML 404).
+		return Options{Quirks: Quirks{UserListNeedsFilter: true, FilterMode: "username_only", NoPut: true}}, true
 	case "sloppy":
 		return Options{Quirks: Quirks{
 			PatchResponse: "204", ErrorBody: "int_status", LowercaseResources: true, StringifyInts: true,

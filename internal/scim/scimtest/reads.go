@@ -16,6 +16,9 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 	opts := s.Options()
 	var expr filter.Expression
 	f := q.Get("filter")
+	if f == "" && opts.UserListNeedsFilter && resourceType == "Users" {
+		return badRequest("tooMany", "a filter is required to list users")
+	}
 	if f != "" && opts.FilterMode != "ignore" {
 		e, err := filter.ParseFilter([]byte(f))
 		if err != nil {
@@ -24,6 +27,9 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 		if ae, ok := e.(*filter.AttributeExpression); opts.FilterMode == "username_only" &&
 			(!ok || !strings.EqualFold(ae.AttributePath.AttributeName, "userName")) {
 			return badRequest("invalidFilter", "only userName filters are supported")
+		}
+		if _, logical := e.(*filter.LogicalExpression); opts.FilterMode == "single" && logical {
+			return badRequest("invalidFilter", "only one filter expression is supported")
 		}
 		if opts.FilterMode == "eq_only" && !onlyEqAndAnd(e) {
 			return badRequest("invalidFilter", "only the eq operator, joined by and, is supported")

@@ -248,6 +248,12 @@ func (s *Server) applyOperations(resourceType string, doc map[string]any, ops []
 			password, _ = value.(string)
 			continue
 		}
+		if resourceType == "Groups" && strings.EqualFold(name, "add") {
+			var err error
+			if path, value, err = s.memberAddShape(path, value); err != nil {
+				return nil, "", err
+			}
+		}
 		if path == "" && strings.EqualFold(name, "replace") && s.opts.PathlessReplaceWipes {
 			if m, ok := value.(map[string]any); ok {
 				doc = map[string]any{"schemas": doc["schemas"], "meta": doc["meta"]}
@@ -265,6 +271,23 @@ func (s *Server) applyOperations(resourceType string, doc map[string]any, ops []
 		}
 	}
 	return doc, password, nil
+}
+
+// memberAddShape enforces MemberAddShape and turns the vendor's shape of a
+// member addition into RFC 7644's.
+func (s *Server) memberAddShape(path string, value any) (string, any, error) {
+	shape := s.opts.MemberAddShape
+	m, isObject := value.(map[string]any)
+	inner := getFold(m, "members")
+	switch {
+	case shape == "object" && strings.EqualFold(path, "members") && isObject && inner != nil,
+		shape == "object_pathless" && path == "" && isObject && inner != nil:
+		return "members", inner, nil
+	case shape != "" && strings.EqualFold(path, "members"):
+		return "", nil, badRequest("invalidValue", "members must be added as %s", map[string]string{
+			"object": `{"op":"add","path":"members","value":{"members":[...]}}`, "object_pathless": `{"op":"add","value":{"members":[...]}}`}[shape])
+	}
+	return path, value, nil
 }
 
 // delayForReaders keeps showing a group as it was for GroupDelay after a
