@@ -26,9 +26,12 @@ func (p *prober) writeRoundTrip(ctx context.Context) {
 	user := map[string]any{
 		"schemas":  []string{scim.SchemaUser},
 		"userName": userName,
-		"name":     map[string]any{"givenName": "Scim", "familyName": "Probe"},
-		"emails":   []any{map[string]any{"value": "Scim-Probe-" + suffix + "@Example.invalid", "type": "work", "primary": true}},
-		"active":   true,
+		// displayName, givenName and familyName: AWS IAM Identity Center
+		// and Entra's SCIM API refuse a user without any of them.
+		"displayName": "SCIM Probe " + suffix,
+		"name":        map[string]any{"givenName": "Scim", "familyName": "Probe"},
+		"emails":      []any{map[string]any{"value": "Scim-Probe-" + suffix + "@Example.invalid", "type": "work", "primary": true}},
+		"active":      true,
 	}
 	ex, req := p.send(ctx, "POST", "Users", nil, user)
 	p.probed["user_schemas"] = true

@@ -42,13 +42,15 @@ func checkGroupsSupported(client *scim.Client, kind string, diags *diag.Diagnost
 // the whole plan into the model cost a twentieth of the provider's CPU in a
 // no-change plan of 1,000 users, for two attributes.
 type userCapabilityInputs struct {
+	config        tftypes.Value // the raw configuration, for required and single-valued attributes
+	create        bool
 	destroyMode   string
 	hasPassword   bool     // password_wo set or unknown in the configuration
 	extensionURNs []string // nil when extensions is null or unknown
 }
 
-func userCapabilityInputsFrom(plan, config tftypes.Value) userCapabilityInputs {
-	var in userCapabilityInputs
+func userCapabilityInputsFrom(plan, config tftypes.Value, create bool) userCapabilityInputs {
+	in := userCapabilityInputs{config: config, create: create}
 	if v, ok := rawValue(plan, "destroy_mode"); ok && v.IsKnown() && !v.IsNull() {
 		_ = v.As(&in.destroyMode)
 	}
@@ -80,6 +82,7 @@ func checkUserCapabilities(ctx context.Context, client *scim.Client, in userCapa
 				"the person must be provisioned again as a new user. destroy_mode = \"deactivate\" (the default) suspends the "+
 				"account instead, and declaring the user again reactivates it.", d.App))
 	}
+	checkUserShape(d, in, diags)
 	if in.hasPassword && !d.SupportsPassword {
 		diags.AddAttributeError(path.Root("password_wo"), "password_wo is not supported by "+d.App,
 			unsupportedDetail(d, "passwords (users sign in through SSO)", "Remove password_wo and password_wo_version."))

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -52,11 +53,24 @@ func TestUserCapabilityInputsFromRawValues(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			got := userCapabilityInputsFrom(rawUser(t, tt.plan), rawUser(t, tt.config))
+			got := userCapabilityInputsFrom(rawUser(t, tt.plan), rawUser(t, tt.config), false)
 			if got.destroyMode != tt.want.destroyMode || got.hasPassword != tt.want.hasPassword ||
 				!slices.Equal(got.extensionURNs, tt.want.extensionURNs) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestRequirableUserPathsAreScimUserAttributes: every SCIM path a dialect
+// may require or mark single-valued names an attribute of scim_user, so
+// the plan-time check can find it in the configuration.
+func TestRequirableUserPathsAreScimUserAttributes(t *testing.T) {
+	var resp resource.SchemaResponse
+	(&userResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	for _, p := range append(requirableUserPaths(), multiValuedUserPaths...) {
+		if _, diags := resp.Schema.AttributeAtPath(context.Background(), tfPath(tfAttribute(p))); diags.HasError() {
+			t.Errorf("%s maps to %s, which scim_user does not have", p, tfAttribute(p))
+		}
 	}
 }

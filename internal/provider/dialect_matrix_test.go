@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
 )
 
@@ -206,6 +207,8 @@ func TestAccDialectMatrix_destroyDelete(t *testing.T) {
 			step := resource.TestStep{Config: vendorProviderConfig(srv, dc.vendor) + `
 resource "scim_user" "test" {
   user_name    = "deleted@example.com"
+  display_name = "Deleted User"
+  name         = { given_name = "Deleted", family_name = "User" }
   destroy_mode = "delete"
 }
 `}
@@ -298,4 +301,46 @@ resource "scim_user" "test" {
 			ExpectError: regexp.MustCompile(`HTTP 401[\s\S]*Settings\s+>\s+Authentication\s+>\s+Provisioning,\s+not\s+a\s+REST\s+API\s+token`),
 		}},
 	})
+}
+
+// TestAccDialectMatrix_memberLimits: on every preset with groups, one
+// change replaces a group's members with as many others, one more than a
+// single PATCH may add or remove under the preset's limits (101 where the
+// cap is 100, 21 on Entra, 8,001 on Miro), and the app ends with exactly
+// the new members.
+func TestAccDialectMatrix_memberLimits(t *testing.T) {
+	for _, dc := range dialectCases {
+		if !dc.groups {
+			continue
+		}
+		t.Run(dc.server, func(t *testing.T) {
+			d, _ := scim.Preset(dc.vendor)
+			adds, removes := d.MemberChunkSize, d.MemberChunkSize
+			if d.MemberAddsPerRequest > 0 {
+				adds = min(adds, d.MemberAddsPerRequest)
+			}
+			if d.MemberRemovesPerRequest > 0 {
+				removes = min(removes, d.MemberRemovesPerRequest)
+			}
+			n := max(adds, removes) + 1
+			srv := newPresetServer(t, dc.server)
+			users := seedUsers(srv, "ml", 2*n)
+			cfg := func(members []string) string {
+				return vendorProviderConfig(srv, dc.vendor) + fmt.Sprintf(`
+resource "scim_group" "test" {
+  display_name = "Member limits"
+  members      = %s
+}
+`, hclList(members))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: cfg(users[:n]), Check: checkServerMembers(srv, users[:n])},
+					{Config: cfg(users[n:]), Check: checkServerMembers(srv, users[n:])},
+				},
+			})
+		})
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
 )
 
@@ -20,6 +21,7 @@ resource "scim_user" "u" {
   count        = %d
   user_name    = "paged${count.index}@example.com"
   display_name = "Paged ${count.index}"
+  name         = { given_name = "Paged", family_name = "User ${count.index}" }
   title        = "v1"
 }
 `, users)
@@ -35,11 +37,12 @@ resource "scim_group" "g" {
 	return config
 }
 
-// singleReads counts GETs of one object (/Users/{id}, /Groups/{id}).
+// singleReads counts GETs of one object (/Users/{id}, /Groups/{id}, in
+// either case: Entra's paths are lower-case).
 func singleReads(srv *scimtest.TestServer, collection string) int {
 	n := 0
 	for _, r := range srv.Requests() {
-		if r.Method == "GET" && strings.Contains(r.Path, "/"+collection+"/") {
+		if r.Method == "GET" && strings.Contains(strings.ToLower(r.Path), "/"+strings.ToLower(collection)+"/") {
 			n++
 		}
 	}
@@ -123,14 +126,16 @@ provider "scim" {
 	}
 }
 
-// checkReadFromPages: no single GET of a user, nor of a group where the
-// dialect reads members inline; at least one listing.
+// checkReadFromPages: no single GET of a user (where the app can list
+// users without a filter), nor of a group where the dialect reads members
+// inline; at least one listing.
 func checkReadFromPages(srv *scimtest.TestServer, dc dialectCase) resource.TestCheckFunc {
+	d, _ := scim.Preset(dc.vendor)
 	return func(*terraform.State) error {
-		if n := singleReads(srv, "Users"); n != 0 {
+		if n := singleReads(srv, "Users"); !d.ListNeedsFilter && n != 0 {
 			return fmt.Errorf("%d GETs of single users; want every user read from a page", n)
 		}
-		if n := singleReads(srv, "Groups"); dc.groups && dc.server != "aws" && n != 0 {
+		if n := singleReads(srv, "Groups"); dc.groups && d.MembersRead == scim.MembersInline && n != 0 {
 			return fmt.Errorf("%d GETs of single groups; want every group read from a page", n)
 		}
 		if srv.Count("list") == 0 {

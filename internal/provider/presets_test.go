@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -85,4 +86,134 @@ resource "scim_user" "test" {
 	if !regexp.MustCompile(`destroy_mode = "delete" cannot be undone in GitHub Enterprise\s+Managed Users[\s\S]*permanent`).MatchString(out) {
 		t.Errorf("the plan does not warn that DELETE is irreversible:\n%s", out)
 	}
+}
+
+// TestAccRequiredAndSingleValuedAttributes: AWS IAM Identity Center needs
+// display_name, given and family names on create, and keeps one email,
+// which must be primary. Plans that break either fail before any request
+// and name the attribute; a user that has them all is created.
+func TestAccRequiredAndSingleValuedAttributes(t *testing.T) {
+	srv := newPresetServer(t, "aws")
+	config := vendorProviderConfig(srv, "aws_identity_center")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config + `
+resource "scim_user" "test" {
+  user_name = "jo@example.com"
+  name      = { given_name = "Jo" }
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`AWS\s+IAM\s+Identity\s+Center\s+requires\s+display_name[\s\S]*requires\s+name.family_name`),
+			},
+			{
+				Config: config + `
+resource "scim_user" "test" {
+  user_name    = "jo@example.com"
+  display_name = "Jo Doe"
+  name         = { given_name = "Jo", family_name = "Doe" }
+  emails = [
+    { value = "jo@example.com", type = "work", primary = true },
+    { value = "jo@home.example", type = "home" },
+  ]
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`takes\s+one\s+value\s+of\s+emails[\s\S]*must\s+be\s+the\s+primary\s+one`),
+			},
+			{
+				Config: config + `
+resource "scim_user" "test" {
+  user_name    = "jo@example.com"
+  display_name = "Jo Doe"
+  name         = { given_name = "Jo", family_name = "Doe" }
+  emails       = [{ value = "jo@example.com", type = "work" }]
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`needs\s+the\s+value\s+of\s+emails\s+to\s+be\s+primary`),
+			},
+			{
+				Config: config + `
+resource "scim_user" "test" {
+  user_name    = "jo@example.com"
+  display_name = "Jo Doe"
+  name         = { given_name = "Jo", family_name = "Doe" }
+  emails       = [{ value = "jo@example.com", type = "work", primary = true }]
+}
+`,
+			},
+		},
+	})
+	if n := srv.Count("POST"); n != 1 {
+		t.Errorf("%d POSTs, want only the valid user's", n)
+	}
+}
+
+// TestAccRequiredAttributesAreTheApps: with the preset's rules cleared,
+// the same plans reach the AWS model, which refuses them (the model holds
+// the rule, not only the preset); on a generic app, the dialect settings
+// name its own rules.
+func TestAccRequiredAttributesAreTheApps(t *testing.T) {
+	srv := newPresetServer(t, "aws")
+	provider := func(vendor, dialect string) string {
+		return fmt.Sprintf(`
+provider "scim" {
+  endpoint = %q
+  token    = %q
+  vendor   = %q
+  dialect  = %s
+}
+`, srv.URL, srv.Token, vendor, dialect)
+	}
+	cleared := provider("aws_identity_center", `{ required_on_create = [], single_valued = [] }`)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cleared + `
+resource "scim_user" "test" {
+  user_name    = "jo@example.com"
+  display_name = "Jo Doe"
+  name         = { given_name = "Jo" }
+}
+`,
+				ExpectError: regexp.MustCompile(`HTTP\s+400[\s\S]*name\.familyName\s+is\s+required`),
+			},
+			{
+				Config: cleared + `
+resource "scim_user" "test" {
+  user_name    = "jo@example.com"
+  display_name = "Jo Doe"
+  name         = { given_name = "Jo", family_name = "Doe" }
+  emails       = [{ value = "jo@example.com", type = "work" }]
+}
+`,
+				ExpectError: regexp.MustCompile(`HTTP\s+400[\s\S]*the\s+value\s+of\s+emails\s+must\s+be\s+primary`),
+			},
+			{
+				Config: provider("generic", `{ required_on_create = ["title"], single_valued = ["roles"] }`) + `
+resource "scim_user" "test" {
+  user_name = "jo@example.com"
+  roles     = [{ value = "a", primary = true }, { value = "b" }]
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`requires\s+title[\s\S]*takes\s+one\s+value\s+of\s+roles`),
+			},
+			{
+				Config: provider("generic", `{ required_on_create = ["name.nickName"] }`) + `
+resource "scim_user" "test" {
+  user_name = "jo@example.com"
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`dialect.required_on_create[\s\S]*name\.nickName`),
+			},
+		},
+	})
 }

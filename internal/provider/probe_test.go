@@ -121,9 +121,11 @@ func testSuggestedBlock(t *testing.T, block string, noGroups bool) {
 	config := func(title string) string {
 		cfg := block + fmt.Sprintf(`
 resource "scim_user" "probe" {
-  user_name = "probe-lifecycle@example.com"
-  title     = %q
-  emails    = [{ value = "probe-lifecycle@example.com", type = "work", primary = true }]
+  user_name    = "probe-lifecycle@example.com"
+  display_name = "Probe Lifecycle"
+  name         = { given_name = "Probe", family_name = "Lifecycle" }
+  title        = %q
+  emails       = [{ value = "probe-lifecycle@example.com", type = "work", primary = true }]
 }
 `, title)
 		if !noGroups {

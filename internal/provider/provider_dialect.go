@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -41,6 +42,10 @@ type dialectModel struct {
 	FilterOnEmails      types.Bool   `tfsdk:"filter_on_emails"`
 	LookupBeforeCreate  types.Bool   `tfsdk:"lookup_before_create"` // deprecated, read nowhere
 	DeactivateMayDelete types.Bool   `tfsdk:"deactivate_may_delete"`
+	DeleteIrreversible  types.Bool   `tfsdk:"delete_irreversible"`
+	ListNeedsFilter     types.Bool   `tfsdk:"list_needs_filter"`
+	RequiredOnCreate    types.List   `tfsdk:"required_on_create"`
+	SingleValued        types.List   `tfsdk:"single_valued"`
 	RolesAttribute      types.String `tfsdk:"roles_attribute"`
 	UserSchemas         types.List   `tfsdk:"user_schemas"`
 	Discovery           types.Bool   `tfsdk:"discovery"`
@@ -110,6 +115,20 @@ func dialectSchema() schema.SingleNestedAttribute {
 				DeprecationMessage: "Every create now looks up before it posts; remove lookup_before_create."},
 			"deactivate_may_delete": b("The app removes users when it deactivates them: a 404 to the deactivation counts as done, without a warning. " +
 				"Otherwise a 404 is checked with a GET: a user still active there fails the destroy, a user gone is accepted with a warning."),
+			"delete_irreversible": b("A user deleted in the app cannot be restored or provisioned again under the same name " +
+				"(`github_emu`): a plan with `destroy_mode = \"delete\"` warns and says so."),
+			"list_needs_filter": b("The app's user listing answers only with a filter (`google_cloud_identity`: `userName eq`) " +
+				"and has no paging: refresh reads each user by id, and listings without a filter fail with a clear error " +
+				"that says to import by id instead."),
+			"required_on_create": schema.ListAttribute{MarkdownDescription: "SCIM paths of user attributes the app refuses " +
+				"a create without, such as `name.givenName` (`aws_identity_center` and `entra`: `displayName`, " +
+				"`name.givenName`, `name.familyName`). A `scim_user` planned for creation without one fails at plan time " +
+				"and names it.", Optional: true, ElementType: types.StringType,
+				Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.OneOf(requirableUserPaths()...))}},
+			"single_valued": schema.ListAttribute{MarkdownDescription: "Multi-valued user attributes the app keeps one " +
+				"value of, which must be primary (`aws_identity_center`: `emails`, `phoneNumbers`). A plan that lists two " +
+				"values, or one not marked primary, fails and names the attribute.", Optional: true, ElementType: types.StringType,
+				Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.OneOf(multiValuedUserPaths...))}},
 			"roles_attribute": schema.StringAttribute{MarkdownDescription: "Attribute that holds roles in the app, `roles` by default.",
 				Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
 			"user_schemas": schema.ListAttribute{MarkdownDescription: "Extension URNs always listed in a user's `schemas`.",
@@ -189,6 +208,17 @@ func resolveDialect(ctx context.Context, vendor types.String, overrides types.Ob
 	setBool("filter_on_emails", m.FilterOnEmails, &d.FilterOnEmails)
 	setBool("deactivate_may_delete", m.DeactivateMayDelete, &d.DeactivateMayDelete)
 	setBool("discovery", m.Discovery, &d.Discover)
+	setBool("delete_irreversible", m.DeleteIrreversible, &d.DeleteIrreversible)
+	setBool("list_needs_filter", m.ListNeedsFilter, &d.ListNeedsFilter)
+	setStrings := func(key string, v types.List, dst *[]string) {
+		if !v.IsNull() && !v.IsUnknown() {
+			*dst = nil
+			diags.Append(v.ElementsAs(ctx, dst, false)...)
+			explicit[key] = true
+		}
+	}
+	setStrings("required_on_create", m.RequiredOnCreate, &d.RequiredOnCreate)
+	setStrings("single_valued", m.SingleValued, &d.SingleValued)
 	if !m.ConsistencyWindow.IsNull() && !m.ConsistencyWindow.IsUnknown() {
 		// The validator checks the block; SCIM_DIALECT is checked here.
 		window, err := time.ParseDuration(m.ConsistencyWindow.ValueString())
@@ -198,10 +228,7 @@ func resolveDialect(ctx context.Context, vendor types.String, overrides types.Ob
 		}
 		d.ConsistencyWindow, explicit["consistency_window"] = window, true
 	}
-	if !m.UserSchemas.IsNull() && !m.UserSchemas.IsUnknown() {
-		diags.Append(m.UserSchemas.ElementsAs(ctx, &d.UserSchemas, false)...)
-		explicit["user_schemas"] = true
-	}
+	setStrings("user_schemas", m.UserSchemas, &d.UserSchemas)
 	d.Name += " (with overrides)"
 	return d, explicit
 }

@@ -53,7 +53,7 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	checkUserCapabilities(ctx, r.client, userCapabilityInputsFrom(req.Plan.Raw, req.Config.Raw), &resp.Diagnostics)
+	checkUserCapabilities(ctx, r.client, userCapabilityInputsFrom(req.Plan.Raw, req.Config.Raw, req.State.Raw.IsNull()), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || req.State.Raw.IsNull() {
 		return // create: what the configuration leaves unset is the app's
 	}

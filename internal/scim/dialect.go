@@ -98,6 +98,13 @@ type Dialect struct {
 	// userName eq): refresh reads users one by one, and listings without
 	// a filter fail with a clear error instead of asking.
 	ListNeedsFilter bool
+	// RequiredOnCreate lists user attributes (SCIM paths such as
+	// "name.givenName") the app refuses a create without; a plan that
+	// leaves one unset fails and names it.
+	RequiredOnCreate []string
+	// SingleValued lists multi-valued user attributes (such as "emails")
+	// the app takes one value of, which must be primary.
+	SingleValued []string
 	// MemberFilterAttribute is the attribute MembersFilter checks a member
 	// with: "members" (id eq "g" and members eq "u", AWS IAM Identity
 	// Center) or "members.value" (Entra's SCIM API).

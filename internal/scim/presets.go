@@ -86,10 +86,14 @@ var presets = map[string]func() Dialect{
 	// checked with `id eq "g" and members eq "u"`, or listed per user with
 	// `members.value eq "u"`); ListGroups pages by cursor, starting with an
 	// empty one; at most 100 membership changes per PATCH; count at most 100;
-	// no passwords; no multi-valued emails filter.
+	// no passwords; no multi-valued emails filter; displayName, givenName and
+	// familyName required on create; one value of each multi-valued
+	// attribute, which must be primary.
 	"aws_identity_center": func() Dialect {
 		d := Generic()
 		d.Name, d.App = "aws_identity_center", "AWS IAM Identity Center"
+		d.RequiredOnCreate = []string{"displayName", "name.givenName", "name.familyName"}
+		d.SingleValued = []string{"emails", "phoneNumbers"}
 		d.MembersRead = MembersFilter
 		d.CursorPaging = true
 		d.MemberChunkSize = 100
@@ -115,6 +119,7 @@ var presets = map[string]func() Dialect{
 	"entra": func() Dialect {
 		d := Generic()
 		d.Name, d.App = "entra", "Microsoft Entra ID (SCIM API)"
+		d.RequiredOnCreate = []string{"displayName", "name.givenName", "name.familyName"}
 		d.PathCase = "lower"
 		d.MembersRead = MembersFilter
 		d.MemberFilterAttribute = "members.value"

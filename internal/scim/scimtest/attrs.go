@@ -18,6 +18,19 @@ func getFold(m map[string]any, name string) any {
 	return nil
 }
 
+// dottedFold reads a sub-attribute path such as "name.givenName".
+func dottedFold(m map[string]any, path string) any {
+	var v any = m
+	for _, step := range strings.Split(path, ".") {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = getFold(obj, step)
+	}
+	return v
+}
+
 // keyFold returns the stored spelling of a key, or name when absent.
 func keyFold(m map[string]any, name string) string {
 	if _, ok := m[name]; ok {

@@ -60,10 +60,11 @@ func (s *Server) record(r *http.Request, body []byte) {
 	defer s.mu.Unlock()
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: string(body), At: time.Now()})
 	s.counts[r.Method]++
-	if strings.HasSuffix(r.URL.Path, "/ServiceProviderConfig") || strings.HasSuffix(r.URL.Path, "/Schemas") {
+	p := strings.ToLower(r.URL.Path) // lower-case routes (Entra) count too
+	if strings.HasSuffix(p, "/serviceproviderconfig") || strings.HasSuffix(p, "/serviceproviderconfigs") || strings.HasSuffix(p, "/schemas") {
 		s.counts["discovery"]++
 	}
-	if r.Method == http.MethodGet && (strings.HasSuffix(r.URL.Path, "/Users") || strings.HasSuffix(r.URL.Path, "/Groups")) {
+	if r.Method == http.MethodGet && (strings.HasSuffix(p, "/users") || strings.HasSuffix(p, "/groups")) {
 		s.counts["list"]++ // a listing (or a search by filter)
 	}
 }

@@ -142,6 +142,22 @@ func identityKey(item any) string {
 
 // patchFiltered handles paths such as members[value eq "x"] and
 // emails[type eq "work"].value.
+// elementMatches evaluates a value filter on one element. The common
+// members[value eq "id"] is compared directly: a removal of 8,000 members,
+// one filter each, from a group of 8,000 would otherwise spend minutes in
+// the general evaluator.
+func elementMatches(elem map[string]any, expr filter.Expression) (bool, error) {
+	if ae, ok := expr.(*filter.AttributeExpression); ok && strings.EqualFold(string(ae.Operator), "eq") &&
+		ae.AttributePath.URI() == "" && ae.AttributePath.SubAttribute == nil && strings.EqualFold(ae.AttributePath.AttributeName, "value") {
+		want, isString := ae.CompareValue.(string)
+		got, hasString := elem["value"].(string)
+		if isString && hasString {
+			return strings.EqualFold(got, want), nil
+		}
+	}
+	return matches(elem, expr, false)
+}
+
 func patchFiltered(m map[string]any, op, name string, expr filter.Expression, sub *string, value any) error {
 	list := asList(m[name])
 	var kept []any
@@ -152,7 +168,7 @@ func patchFiltered(m map[string]any, op, name string, expr filter.Expression, su
 			kept = append(kept, item)
 			continue
 		}
-		hit, err := matches(elem, expr, false)
+		hit, err := elementMatches(elem, expr)
 		if err != nil {
 			return badRequest("invalidFilter", "%v", err)
 		}

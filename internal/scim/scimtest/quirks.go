@@ -87,6 +87,12 @@ type Quirks struct {
 	// RequiredUserSchemas must all be listed in a user's schemas on create
 	// and replace (Hoppscotch-style extension requirement).
 	RequiredUserSchemas []string
+	// RequiredUserAttributes (paths such as "name.givenName") must be set
+	// on create and replace (AWS IAM Identity Center, Entra's SCIM API).
+	RequiredUserAttributes []string
+	// SingleValuedAttributes hold at most one value, which must be
+	// primary (AWS IAM Identity Center's emails and phoneNumbers).
+	SingleValuedAttributes []string
 	// GroupDelay hides group changes from reads for this long (Hyperproof
 	// applies group changes asynchronously).
 	GroupDelay time.Duration
@@ -150,8 +156,10 @@ func Preset(name string) (Options, bool) {
 		return Options{Quirks: Quirks{NoGroups: true, DeactivateMode: "delete",
 			RequiredUserSchemas: []string{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"}}}, true
 	case "aws":
-		return Options{PageCap: 100, MaxMemberOps: 100, Quirks: Quirks{MembersNever: true, CursorPagingGroups: true,
-			MissingMemberFilter404: true, FilterMode: "eq_only"}}, true
+		return Options{PageCap: 100, MaxMemberOps: 100, Quirks: Quirks{MembersNever: true, CursorPagingGroups: true, CursorPagingUsers: true,
+			MissingMemberFilter404: true, FilterMode: "eq_only",
+			RequiredUserAttributes: []string{"displayName", "name.givenName", "name.familyName"},
+			SingleValuedAttributes: []string{"emails", "phoneNumbers"}}}, true
 	case "entra":
 		// Entra ID's SCIM API reference: lower-case paths, no PUT, group
 		// reads never carry members (members.value is a filter only),
@@ -161,6 +169,7 @@ func Preset(name string) (Options, bool) {
 			LowercasePaths: true, NoPut: true, MembersNever: true, CursorPagingGroups: true, CursorPagingUsers: true,
 			LowercaseResources: true, PatchResponse: "204", OpCase: "lower",
 			MemberAddsPerOp: 20, MemberRemovesPerRequest: 1, MemberOpsAlone: true,
+			RequiredUserAttributes: []string{"displayName", "name.givenName", "name.familyName"},
 		}}, true
 	case "github_emu":
 		// GitHub Enterprise Managed Users: one filter expression only.

@@ -396,7 +396,8 @@ var knownUserAttributes = map[string]bool{
 	"addresses": true, "groups": true, "entitlements": true, "roles": true, "x509certificates": true,
 }
 
-// checkDocument enforces RequiredUserSchemas and UnknownAttributes. Callers hold mu.
+// checkDocument enforces RequiredUserSchemas, RequiredUserAttributes,
+// SingleValuedAttributes and UnknownAttributes. Callers hold mu.
 func (s *Server) checkDocument(resourceType string, doc map[string]any) error {
 	if resourceType != "Users" {
 		return nil
@@ -408,6 +409,22 @@ func (s *Server) checkDocument(resourceType string, doc map[string]any) error {
 		}
 		if !found {
 			return badRequest("invalidValue", "schemas must include %s", urn)
+		}
+	}
+	for _, required := range s.opts.RequiredUserAttributes {
+		if v := dottedFold(doc, required); v == nil || v == "" {
+			return badRequest("invalidValue", "%s is required", required)
+		}
+	}
+	for _, attr := range s.opts.SingleValuedAttributes {
+		values := asList(getFold(doc, attr))
+		if len(values) > 1 {
+			return badRequest("invalidValue", "%s takes one value", attr)
+		}
+		if len(values) == 1 {
+			if m, _ := values[0].(map[string]any); m == nil || m["primary"] != true {
+				return badRequest("invalidValue", "the value of %s must be primary", attr)
+			}
 		}
 	}
 	for k := range doc {
