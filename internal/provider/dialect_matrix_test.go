@@ -49,6 +49,7 @@ var dialectCases = []dialectCase{
 	{"databricks", "databricks", true, true},
 	{"miro", "miro", true, true},
 	{"google_cloud_identity", "google_cloud_identity", true, true},
+	{"hcp_terraform", "hcp_terraform", true, true},
 	// The sloppy server with no preset: discovery and tolerance only.
 	{"sloppy", "generic", true, true},
 }

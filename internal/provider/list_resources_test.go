@@ -154,18 +154,29 @@ list "scim_user" "bad" {
 	})
 }
 
-// The list resources honour dialects: on AWS IAM Identity Center (only eq
-// filters, groups paged by cursor, members never returned) the prefix and
-// active conveniences are never sent and are applied by the provider, and
-// group members come from per-user filters; on an app that rejects "sw"
-// without saying so in advance, the provider falls back after one 400.
+// The list resources honour dialects: on every preset's local model, and
+// on AWS IAM Identity Center (only eq filters, groups paged by cursor,
+// members never returned) in particular, the prefix and active
+// conveniences are never sent where the app cannot filter so and are
+// applied by the provider, and group members come from per-user filters;
+// on an app that rejects "sw" without saying so in advance, the provider
+// falls back after one 400. Google Cloud Identity lists users only by
+// userName eq: only that listing is asked of it.
 func TestAccListResources_dialects(t *testing.T) {
-	for _, tc := range []struct{ name, server, vendor string }{
-		{"aws", "aws", "aws_identity_center"},
-		{"rejects_sw", "eq_only", "generic"},
+	type listCase struct {
+		name, server, vendor string
+		groups, listsUsers   bool
+	}
+	cases := []listCase{
+		{"rejects_sw", "eq_only", "generic", true, true},
 		// Every listing returns everyone: the raw filters are checked here.
-		{"ignores_filters", "ignore", "generic"},
-	} {
+		{"ignores_filters", "ignore", "generic", true, true},
+	}
+	for _, dc := range dialectCases {
+		d, _ := scim.Preset(dc.vendor)
+		cases = append(cases, listCase{dc.server, dc.server, dc.vendor, dc.groups, !d.ListNeedsFilter})
+	}
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var srv *scimtest.TestServer
 			if tc.server == "eq_only" || tc.server == "ignore" {
@@ -173,16 +184,37 @@ func TestAccListResources_dialects(t *testing.T) {
 			} else {
 				srv = newPresetServer(t, tc.server)
 			}
-			userIDs, groupIDs := seedTenant(srv, 30, 3)
-			resource.ParallelTest(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-				Steps: []resource.TestStep{
-					{Config: vendorProviderConfig(srv, tc.vendor)},
-					{
-						Query: true,
-						Config: `
+			groups := 0
+			if tc.groups {
+				groups = 3
+			}
+			userIDs, groupIDs := seedTenant(srv, 30, groups)
+			// Names are g00..g02; the prefix asked in another case shows
+			// the provider's own check ignores case, except on the sloppy
+			// server, whose filters compare case-sensitively (a listing
+			// cannot show what the app leaves out).
+			groupPrefix := "G0"
+			engineers, wantEngineers := `title eq \"Engineer\" and active eq true`, 8 // 0, 3, ..., 27 but 9 and 24, inactive
+			if opts, _ := scimtest.Preset(tc.server); opts.UserNameCaseSensitive {
+				groupPrefix = "g0"
+			} else if opts.FilterMode == "single" {
+				// GitHub takes one filter expression: and is refused.
+				engineers, wantEngineers = `title eq \"Engineer\"`, 10
+			}
+			query := `
+list "scim_user" "by_name" {
+  provider = scim
+  config {
+    filter = "userName eq \"u007@example.com\""
+  }
+}
+`
+			checks := []querycheck.QueryResultCheck{
+				querycheck.ExpectIdentity("scim_user.by_name", map[string]knownvalue.Check{"id": knownvalue.StringExact(userIDs[7])}),
+				querycheck.ExpectLength("scim_user.by_name", 1),
+			}
+			if tc.listsUsers {
+				query += `
 list "scim_user" "u01_active" {
   provider = scim
   config {
@@ -191,43 +223,43 @@ list "scim_user" "u01_active" {
   }
 }
 
-list "scim_user" "by_name" {
-  provider = scim
-  config {
-    filter = "userName eq \"u007@example.com\""
-  }
-}
-
 list "scim_user" "active_engineers" {
   provider = scim
   config {
-    filter = "title eq \"Engineer\" and active eq true"
+    filter = "` + engineers + `"
   }
 }
-
+`
+				checks = append(checks,
+					querycheck.ExpectLength("scim_user.u01_active", 8),
+					querycheck.ExpectLength("scim_user.active_engineers", wantEngineers))
+			}
+			if tc.groups {
+				query += fmt.Sprintf(`
 list "scim_group" "g0" {
   provider         = scim
   include_resource = true
   config {
-    display_name_prefix = "G0"
+    display_name_prefix = %q
   }
 }
-`,
-						QueryResultChecks: []querycheck.QueryResultCheck{
-							querycheck.ExpectLength("scim_user.u01_active", 8),
-							querycheck.ExpectIdentity("scim_user.by_name", map[string]knownvalue.Check{"id": knownvalue.StringExact(userIDs[7])}),
-							querycheck.ExpectLength("scim_user.by_name", 1),
-							// users 0, 3, ..., 27 but 9 and 24, which are inactive
-							querycheck.ExpectLength("scim_user.active_engineers", 8),
-							querycheck.ExpectLength("scim_group.g0", 3),
-							querycheck.ExpectResourceKnownValues("scim_group.g0",
-								queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(groupIDs[0])}),
-								[]querycheck.KnownValueCheck{
-									// every second user of 30
-									{Path: tfjsonpath.New("members"), KnownValue: knownvalue.ListSizeExact(15)},
-								}),
-						},
-					},
+`, groupPrefix)
+				checks = append(checks,
+					querycheck.ExpectLength("scim_group.g0", 3),
+					querycheck.ExpectResourceKnownValues("scim_group.g0",
+						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(groupIDs[0])}),
+						[]querycheck.KnownValueCheck{
+							// every second user of 30
+							{Path: tfjsonpath.New("members"), KnownValue: knownvalue.ListSizeExact(15)},
+						}))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+				Steps: []resource.TestStep{
+					{Config: vendorProviderConfig(srv, tc.vendor)},
+					{Query: true, Config: query, QueryResultChecks: checks},
 				},
 			})
 			var sw int

@@ -217,3 +217,28 @@ resource "scim_user" "test" {
 		},
 	})
 }
+
+// TestAccHCPTeamNameTaken: HCP Terraform's team names are unique. A
+// scim_group named as an existing team fails with the app's 409 and says
+// to import it; the team is neither claimed nor changed, and no second
+// team appears.
+func TestAccHCPTeamNameTaken(t *testing.T) {
+	srv := newPresetServer(t, "hcp_terraform")
+	teamID := srv.Put("Groups", map[string]any{"displayName": "Platform", "externalId": "made-elsewhere"})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: vendorProviderConfig(srv, "hcp_terraform") + `
+resource "scim_group" "platform" {
+  display_name = "platform"
+}
+`,
+			ExpectError: regexp.MustCompile(`HTTP\s+409[\s\S]*displayName\s+"platform"\s+is\s+already\s+taken[\s\S]*import\s+it`),
+		}},
+	})
+	groups := srv.All("Groups")
+	if len(groups) != 1 || groups[0]["id"] != teamID || groups[0]["externalId"] != "made-elsewhere" || groups[0]["displayName"] != "Platform" {
+		t.Errorf("groups after the refused create: %v; want only the team made elsewhere, unchanged", groups)
+	}
+}

@@ -239,15 +239,18 @@ var presets = map[string]func() Dialect{
 
 	// HCP Terraform (developer.hashicorp.com/terraform/cloud-docs/api-docs/
 	// scim/users): filters on userName and externalId with eq only, userName
-	// case-insensitive, count capped at 200; groups map to teams.
+	// case-insensitive, count capped at 200; groups map to teams, whose
+	// names are unique (409).
 	"hcp_terraform": func() Dialect {
 		d := Generic()
 		d.Name, d.App = "hcp_terraform", "HCP Terraform"
 		d.PageSize = 200
 		d.FilterOnEmails = false
+		d.RichFilters = false
 		d.SupportsPassword = false
 		d.Discover = false
 		d.AuthHint = "HCP Terraform expects a SCIM token created by an organization owner under Settings > SSO > SCIM."
+		d.GuideURL = "guides/hcp_terraform"
 		return d
 	},
 }

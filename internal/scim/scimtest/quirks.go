@@ -26,6 +26,9 @@ type Quirks struct {
 	// rejects every operator but eq and "and" with 400 invalidFilter (AWS
 	// IAM Identity Center: "Only eq with and").
 	FilterMode string
+	// UniqueGroupNames answers 409 uniqueness to a group create or rename
+	// onto a displayName another group has (HCP Terraform's teams).
+	UniqueGroupNames bool
 	// UserNameCaseSensitive compares userName case-sensitively in filters
 	// and uniqueness.
 	UserNameCaseSensitive bool
@@ -191,6 +194,10 @@ func Preset(name string) (Options, bool) {
 		// Google Cloud Identity: the user list needs a userName eq filter
 		// and has no paging; no PUT (an HTML 404).
 		return Options{Quirks: Quirks{UserListNeedsFilter: true, FilterMode: "username_only", NoPut: true}}, true
+	case "hcp_terraform":
+		// HCP Terraform: count capped at 200, eq filters only, team names
+		// unique.
+		return Options{PageCap: 200, Quirks: Quirks{FilterMode: "eq_only", UniqueGroupNames: true}}, true
 	case "sloppy":
 		return Options{Quirks: Quirks{
 			PatchResponse: "204", ErrorBody: "int_status", LowercaseResources: true, StringifyInts: true,

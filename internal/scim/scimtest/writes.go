@@ -28,7 +28,7 @@ func (s *Server) validate(resourceType, id string, doc map[string]any) error {
 	if strings.TrimSpace(name) == "" {
 		return badRequest("invalidValue", "%s is required", key)
 	}
-	if resourceType != "Users" {
+	if resourceType != "Users" && !s.opts.UniqueGroupNames {
 		return nil
 	}
 	for otherID, other := range s.resources[resourceType] {
@@ -37,7 +37,7 @@ func (s *Server) validate(resourceType, id string, doc map[string]any) error {
 		}
 		otherName, _ := getFold(other, key).(string)
 		if otherName == name || (!s.opts.UserNameCaseSensitive && strings.EqualFold(otherName, name)) {
-			return &scimError{status: 409, scimType: "uniqueness", detail: "userName " + strconv.Quote(name) + " is already taken"}
+			return &scimError{status: 409, scimType: "uniqueness", detail: key + " " + strconv.Quote(name) + " is already taken"}
 		}
 	}
 	return nil
