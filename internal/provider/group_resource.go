@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -227,9 +228,9 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 			attrs = append(attrs, scim.Operation{Op: "replace", Path: "externalId", Value: plan.ExternalID.ValueString()})
 		}
 	}
-	var add, remove []string
+	var add, remove, current []string
 	if !plan.Members.IsNull() {
-		current := memberIDs(state.Members)
+		current = memberIDs(state.Members)
 		if state.Members.IsNull() {
 			// Taking over membership that was unmanaged: diff against the app.
 			group, err := r.client.Groups.GetWithMembers(ctx, id, memberIDs(plan.Members))
@@ -246,6 +247,7 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		tflog.Debug(ctx, "updating SCIM group", map[string]any{"scim_id": id, "members_added": len(add), "members_removed": len(remove)})
 		if err := r.client.Groups.Update(ctx, id, attrs, add, remove); err != nil {
 			resp.Diagnostics.AddError(clientError("updating", "group", id, err))
+			keepPossibleMembers(ctx, r.client, state, current, add, resp)
 			return
 		}
 		recordWrite(ctx, resp.Private, nil, r.client.HasConsistencyWindow(), &resp.Diagnostics)
@@ -313,6 +315,24 @@ func shownMembers(state groupResourceModel, group *scim.Group) []string {
 		return state.Members.IDs()
 	}
 	return group.MemberIDs()
+}
+
+// keepPossibleMembers records, after a failed group write, the prior
+// state with every member the write may have added: a change split over
+// several requests can fail after some were kept, and where members are
+// read one by one (members_read = "filter") a refresh checks only the
+// members the state lists, so an addition left out would never be seen.
+// The refresh drops the ones the app does not show. Write-only membership
+// is trusted from the state, not read: there the prior state stays, and
+// the next apply sends the additions again.
+func keepPossibleMembers(ctx context.Context, client *scim.Client, prior groupResourceModel, current, add []string,
+	resp *resource.UpdateResponse) {
+	if len(add) == 0 || client.Dialect().MembersRead == scim.MembersWriteOnly {
+		return
+	}
+	prior.Members = memberList(append(slices.Clone(current), missing(add, current)...), &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &prior)...)
+	setIDIdentity(ctx, resp.Identity, prior.ID.ValueString(), &resp.Diagnostics)
 }
 
 func memberIDs(list memberListValue) []string {

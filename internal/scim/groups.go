@@ -44,7 +44,8 @@ func (s *GroupsService) groupsUnsupported(err error) error {
 func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 	members := g.MemberIDs()
 	first := members
-	if len(first) > s.client.dialect.MemberChunkSize || s.writeOnly() {
+	maxAdds, _ := s.client.dialect.memberLimits() // a POST adds no more members than a PATCH may
+	if len(first) > maxAdds || s.writeOnly() {
 		first = nil // added afterwards with PATCH (write-only apps drop members sent in a POST)
 	}
 	doc := map[string]any{"schemas": []string{SchemaGroup}, "displayName": g.DisplayName, "members": memberValues(first)}
@@ -201,9 +202,12 @@ func (s *GroupsService) patchInChunks(ctx context.Context, id string, attrs []Op
 			maxAdds, maxRemoves = min(maxAdds, chunk), min(maxRemoves, chunk)
 			continue
 		}
-		if err != nil {
+		if err != nil && (len(attrs) > 0 || !alreadyDone(err)) {
 			return nil, err
 		}
+		// A member chunk answered "not there" (noTarget) or "already there"
+		// (409), as a retry of a request whose answer was lost is: the
+		// change holds, or confirm sees what is missing and sends it again.
 		add, remove, attrs = add[nAdd:], remove[nRemove:], nil
 	}
 	return answer, nil

@@ -26,6 +26,10 @@ type Quirks struct {
 	// rejects every operator but eq and "and" with 400 invalidFilter (AWS
 	// IAM Identity Center: "Only eq with and").
 	FilterMode string
+	// RemoveAbsentNoTarget answers 400 noTarget to the removal of a member
+	// the group does not have (RFC 7644 section 3.5.2.2 lets a server
+	// treat a path with no value as a failure).
+	RemoveAbsentNoTarget bool
 	// UniqueGroupNames answers 409 uniqueness to a group create or rename
 	// onto a displayName another group has (HCP Terraform's teams).
 	UniqueGroupNames bool

@@ -263,8 +263,13 @@ func (s *Server) applyOperations(resourceType string, doc map[string]any, ops []
 			}
 			continue
 		}
+		members := len(asList(getFold(doc, "members")))
 		if err := applyPatch(doc, name, path, value); err != nil {
 			return nil, "", err
+		}
+		if s.opts.RemoveAbsentNoTarget && resourceType == "Groups" && strings.EqualFold(name, "remove") &&
+			strings.Contains(path, "[") && len(asList(getFold(doc, "members"))) == members {
+			return nil, "", badRequest("noTarget", "no member matches %s", path)
 		}
 		if resourceType == "Users" && s.opts.DeriveNames && touchesNameParts(path, value) {
 			deriveNames(doc) // operation by operation, as apps that derive on each change do

@@ -1,0 +1,54 @@
+package scim_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
+)
+
+// TestLostAnswerToAMemberChunkIsNotAFailure: a member swap on an app that
+// takes one change per request (add, then remove) whose removal is kept
+// but its answer lost. The retry is answered noTarget (the member is no
+// longer there), which is the change holding, not a failure: the update
+// completes and the group ends with the new member only.
+func TestLostAnswerToAMemberChunkIsNotAFailure(t *testing.T) {
+	opts, _ := scimtest.Preset("entra")
+	opts.RemoveAbsentNoTarget = true
+	var lost atomic.Bool
+	var srv *scimtest.TestServer
+	opts.Fault = func(w http.ResponseWriter, r *http.Request, act func() *scimtest.Response) bool {
+		requests := srv.Requests()
+		if r.Method != http.MethodPatch || !strings.Contains(requests[len(requests)-1].Body, `"remove"`) || lost.Swap(true) {
+			return false
+		}
+		act() // the app removes the member; the answer never arrives
+		scimtest.DropConnection(w)
+		return true
+	}
+	srv = scimtest.NewTestServer(t, opts)
+	alice := srv.Put("Users", map[string]any{"userName": "alice@example.com"})
+	bob := srv.Put("Users", map[string]any{"userName": "bob@example.com"})
+	group := srv.Put("Groups", map[string]any{"displayName": "Swap", "members": []any{map[string]any{"value": alice}}})
+	d, _ := scim.Preset("entra")
+	c := newClient(t, srv, &d)
+	if err := c.Groups.Update(context.Background(), group, nil, []string{bob}, []string{alice}); err != nil {
+		t.Fatalf("update after a lost answer: %v", err)
+	}
+	if !lost.Load() {
+		t.Fatal("no answer was lost: the test did not walk its path")
+	}
+	var members []string
+	stored, _ := srv.Get("Groups", group)["members"].([]any)
+	for _, m := range stored {
+		members = append(members, m.(map[string]any)["value"].(string))
+	}
+	if !slices.Equal(members, []string{bob}) {
+		t.Errorf("members %v, want only bob", members)
+	}
+}
