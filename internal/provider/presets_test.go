@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 // TestAccGoogleListNeedsFilter: Google Cloud Identity lists users only for
@@ -241,4 +242,30 @@ resource "scim_group" "platform" {
 	if len(groups) != 1 || groups[0]["id"] != teamID || groups[0]["externalId"] != "made-elsewhere" || groups[0]["displayName"] != "Platform" {
 		t.Errorf("groups after the refused create: %v; want only the team made elsewhere, unchanged", groups)
 	}
+}
+
+// TestAccGoogleListResourceNeedsFilter: `terraform query` of every user on
+// Google Cloud Identity, which lists users only for a userName eq filter,
+// fails with what works instead (a filter, or import by id), not the
+// app's bare 400.
+func TestAccGoogleListResourceNeedsFilter(t *testing.T) {
+	srv := newPresetServer(t, "google_cloud_identity")
+	seedUsers(srv, "g", 3)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		Steps: []resource.TestStep{
+			{Config: vendorProviderConfig(srv, "google_cloud_identity")},
+			{
+				Query: true,
+				Config: `
+list "scim_user" "all" {
+  provider = scim
+}
+`,
+				ExpectError: regexp.MustCompile(`lists\s+users\s+only\s+for\s+a\s+filter[\s\S]*import\s+them\s+by\s+id`),
+			},
+		},
+	})
 }
