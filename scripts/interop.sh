@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the acceptance lifecycle (TestAccInterop, with TestAccInteropPagedReads,
-# TestAccInteropMultiValueOrder and TestAccInteropRateLimited) against two SCIM
+# TestAccInteropMultiValueOrder, TestAccInteropRateLimited and TestAccInteropMemberLimits) against two SCIM
 # server implementations this project did not write, and the client's rate
 # limiter (TestInteropRateLimiter) against a third-party limiter:
 #   - SCIMMY (npm "scimmy" + "scimmy-routers", pinned in interop/scimmy/package-lock.json),
@@ -57,7 +57,7 @@ cd "$root"
 set +e
 go test -count=1 -v -run '^TestInteropRateLimiter(Fleet)?$' ./internal/scim/ >"$run/test.log" 2>&1 &&
   TF_ACC=1 TF_ACC_TERRAFORM_PATH="$("$root/scripts/terraform.sh")" go test -count=1 -v \
-    -run '^TestAccInterop(PagedReads|MultiValueOrder|RateLimited|FailedCreateNeverClaimsHandMade|ParallelMembershipsWithoutPatch)?$' ./internal/provider/ >>"$run/test.log" 2>&1
+    -run '^TestAccInterop(PagedReads|MultiValueOrder|RateLimited|FailedCreateNeverClaimsHandMade|ParallelMembershipsWithoutPatch|MemberLimits)?$' ./internal/provider/ >>"$run/test.log" 2>&1
 status=$?
 # Identity and terraform query need Terraform 1.12 and 1.14: use the newest
 # Terraform available (CI machines have 1.15.9 in ../shared/tools).
