@@ -44,6 +44,7 @@ func checkGroupsSupported(client *scim.Client, kind string, diags *diag.Diagnost
 type userCapabilityInputs struct {
 	config        tftypes.Value // the raw configuration, for required and single-valued attributes
 	create        bool
+	adopting      bool // adopt_existing = true: the create may take over a user the app already has
 	destroyMode   string
 	hasPassword   bool     // password_wo set or unknown in the configuration
 	extensionURNs []string // nil when extensions is null or unknown
@@ -51,6 +52,9 @@ type userCapabilityInputs struct {
 
 func userCapabilityInputsFrom(plan, config tftypes.Value, create bool) userCapabilityInputs {
 	in := userCapabilityInputs{config: config, create: create}
+	if v, ok := rawValue(config, "adopt_existing"); ok && v.IsKnown() && !v.IsNull() {
+		_ = v.As(&in.adopting)
+	}
 	if v, ok := rawValue(plan, "destroy_mode"); ok && v.IsKnown() && !v.IsNull() {
 		_ = v.As(&in.destroyMode)
 	}

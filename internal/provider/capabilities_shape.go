@@ -57,10 +57,19 @@ func checkUserShape(d scim.Dialect, in userCapabilityInputs, diags *diag.Diagnos
 	if in.create {
 		for _, required := range d.RequiredOnCreate {
 			name := tfAttribute(required)
-			if !isSet(in.config, name) {
-				diags.AddAttributeError(tfPath(name), fmt.Sprintf("%s requires %s", d.App, name),
-					fmt.Sprintf("%s refuses to create a user without %s (SCIM %s). Set it in the configuration.", d.App, name, required))
+			if isSet(in.config, name) {
+				continue
 			}
+			summary := fmt.Sprintf("%s requires %s", d.App, name)
+			detail := fmt.Sprintf("%s refuses to create a user without %s (SCIM %s). Set it in the configuration.", d.App, name, required)
+			if in.adopting {
+				// Taking over a user the app has needs nothing more; only a
+				// create (no such user found) would be refused.
+				diags.AddAttributeWarning(tfPath(name), summary, detail+
+					" With adopt_existing, an existing user is taken over as it is; the create is refused only if none is found.")
+				continue
+			}
+			diags.AddAttributeError(tfPath(name), summary, detail)
 		}
 	}
 	for _, attr := range d.SingleValued {

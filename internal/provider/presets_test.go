@@ -269,3 +269,32 @@ list "scim_user" "all" {
 		},
 	})
 }
+
+// TestAccAdoptionNeedsNoCreateAttributes: with adopt_existing, a user AWS
+// IAM Identity Center already has is taken over without the attributes a
+// create needs (the plan warns instead of failing), and nothing is posted.
+func TestAccAdoptionNeedsNoCreateAttributes(t *testing.T) {
+	srv := newPresetServer(t, "aws")
+	id := srv.Put("Users", map[string]any{"userName": "pat@example.com", "displayName": "Pat Doe", "active": true,
+		"name": map[string]any{"givenName": "Pat", "familyName": "Doe"}})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: vendorProviderConfig(srv, "aws_identity_center") + `
+resource "scim_user" "pat" {
+  user_name      = "pat@example.com"
+  title          = "Auditor"
+  adopt_existing = true
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("scim_user.pat", tfjsonpath.New("id"), knownvalue.StringExact(id)),
+				statecheck.ExpectKnownValue("scim_user.pat", tfjsonpath.New("display_name"), knownvalue.StringExact("Pat Doe")),
+			},
+		}},
+	})
+	if n := srv.Count("POST"); n != 0 {
+		t.Errorf("%d POSTs; want the existing user taken over", n)
+	}
+}

@@ -123,7 +123,7 @@ func dialectSchema() schema.SingleNestedAttribute {
 			"required_on_create": schema.ListAttribute{MarkdownDescription: "SCIM paths of user attributes the app refuses " +
 				"a create without, such as `name.givenName` (`aws_identity_center` and `entra`: `displayName`, " +
 				"`name.givenName`, `name.familyName`). A `scim_user` planned for creation without one fails at plan time " +
-				"and names it.", Optional: true, ElementType: types.StringType,
+				"and names it (with `adopt_existing`, it warns: taking over an existing user needs nothing more).", Optional: true, ElementType: types.StringType,
 				Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.OneOf(requirableUserPaths()...))}},
 			"single_valued": schema.ListAttribute{MarkdownDescription: "Multi-valued user attributes the app keeps one " +
 				"value of, which must be primary (`aws_identity_center`: `emails`, `phoneNumbers`). A plan that lists two " +
