@@ -124,3 +124,21 @@ func TestAccProvider_badEnvironmentValues(t *testing.T) {
 		})
 	}
 }
+
+// TestAccProvider_dialectEnvironmentNames: SCIM_DIALECT skips the block's
+// validators, so an attribute path scim_user does not have is refused
+// when the dialect is resolved, naming the setting.
+func TestAccProvider_dialectEnvironmentNames(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
+	t.Setenv("SCIM_ENDPOINT", srv.URL)
+	t.Setenv("SCIM_TOKEN", srv.Token)
+	t.Setenv("SCIM_DIALECT", `{"required_on_create": ["name.nickName"], "single_valued": ["addresses"]}`)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      `provider "scim" {}` + "\n" + `data "scim_service_provider_config" "this" {}`,
+			ExpectError: regexp.MustCompile(`Invalid\s+required_on_create[\s\S]*"name.nickName"\s+is\s+not\s+one\s+of[\s\S]*Invalid\s+single_valued[\s\S]*"addresses"`),
+		}},
+	})
+}
