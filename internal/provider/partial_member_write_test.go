@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -79,4 +80,90 @@ resource "scim_group" "test" {
 			{Config: config(alice), PlanOnly: true},
 		},
 	})
+}
+
+// TestAccEntraMemberSwapUnderFaults: on the Entra model, 30 members are
+// swapped for 45 others (15 kept), which Entra's limits split into
+// 2 additions and 15 removals, while a third of the group PATCHes meet a
+// fault (503, reset before or after the app acted, a slow answer, a
+// truncated body, an HTML 500, a 200 carrying an error) and no retries are
+// allowed, so the apply stops part way. Rolling the configuration back
+// must then leave exactly the old members (no addition hidden from the
+// state), and going forward again exactly the new ones, each followed by
+// an empty plan.
+func TestAccEntraMemberSwapUnderFaults(t *testing.T) {
+	const people = 60
+	for _, seed := range []uint64{1, 2, 3, 4, 5} {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			opts, _ := scimtest.Preset("entra")
+			opts.RemoveAbsentNoTarget = true
+			srv := scimtest.NewTestServer(t, opts)
+			ids := make([]string, people)
+			for i := range ids {
+				ids[i] = srv.Put("Users", map[string]any{"userName": fmt.Sprintf("f%02d@example.com", i), "active": true})
+			}
+			before, after := ids[:30], ids[15:]
+			config := func(members []string) string {
+				return fmt.Sprintf(`
+provider "scim" {
+  endpoint        = %q
+  token           = %q
+  vendor          = "entra"
+  max_retries     = 0
+  request_timeout = "2s"
+}
+
+resource "scim_group" "g" {
+  display_name = "Swapped under faults"
+  members      = %s
+}
+`, srv.URL, srv.Token, hclList(members))
+			}
+			d := newTFDir(t)
+			d.write(config(before))
+			d.mustRun("init")
+			d.mustRun("apply", "-auto-approve")
+			group := d.stateIDs()["scim_group.g"]
+
+			faults := scimtest.NewFaultInjector(0.34, seed)
+			faults.Only = func(r *http.Request) bool {
+				return r.Method == http.MethodPatch && strings.Contains(strings.ToLower(r.URL.Path), "/groups/")
+			}
+			faulty := opts
+			faulty.Token, faulty.Fault = srv.Token, faults.Fault
+			srv.SetOptions(faulty)
+			d.write(config(after))
+			code, out := d.run("apply", "-auto-approve")
+			t.Logf("swap under faults: exit %d, faults %v; %s", code, faults.Counts(), firstError(out))
+			faults.Disable()
+
+			for _, members := range [][]string{before, after} {
+				d.write(config(members))
+				d.mustRun("apply", "-auto-approve")
+				if got, want := groupMembersStored(srv, group), sortedCopy(members); strings.Join(got, ",") != strings.Join(want, ",") {
+					t.Fatalf("the app holds %d members, want the %d configured:\ngot  %v\nwant %v", len(got), len(want), got, want)
+				}
+				if code, out := d.run("plan", "-detailed-exitcode"); code != 0 {
+					t.Fatalf("plan after converging is not empty (exit %d):\n%s", code, tail(out, 3000))
+				}
+			}
+		})
+	}
+}
+
+// groupMembersStored is the sorted member ids the server stores for a
+// group (whatever its reads show).
+func groupMembersStored(srv *scimtest.TestServer, group string) []string {
+	var out []string
+	for _, m := range asSlice(srv.Get("Groups", group)["members"]) {
+		out = append(out, fmt.Sprint(m.(map[string]any)["value"]))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sortedCopy(ids []string) []string {
+	out := append([]string(nil), ids...)
+	sort.Strings(out)
+	return out
 }
