@@ -29,11 +29,22 @@ func (p *prober) readChecks(ctx context.Context) bool {
 		p.add(Finding{Key: "auth", Severity: Blocker, Summary: "The credentials were refused.", Request: req,
 			Provider: "Use the app's SCIM provisioning token (SCIM_TOKEN), or basic auth or OAuth2 if the app asks for them."})
 		return false
+	case ex.Status == http.StatusBadRequest:
+		if ex, req, needs := p.listNeedsFilter(ctx); needs {
+			p.rateLimitHeaders(ex, req)
+			p.add(Finding{Key: "filters", Severity: Unknown, Summary: "Without a listing, filters, paging and ETags were not checked.",
+				Provider: "Run again with -write to check the write path on a throwaway user."})
+			p.errorShape(ctx)
+			p.groups(ctx)
+			return true
+		}
+		fallthrough
 	case !ok(ex):
 		p.add(Finding{Key: "users.list", Severity: Blocker, Summary: describeError(ex), Request: req,
 			Provider: "The provider lists /Users to look users up; check that the endpoint is the SCIM base URL."})
 		return false
 	}
+	p.probed["list_needs_filter"] = true
 	users, total, key := listPage(ex.Body)
 	p.add(Finding{Key: "users.list", Severity: OK, Request: req,
 		Summary: fmt.Sprintf("/Users lists %s users (list key %q).", totalText(total, len(users)), key)})
@@ -86,11 +97,15 @@ func (p *prober) pathCase(ctx context.Context) {
 
 func (p *prober) discovery(ctx context.Context) {
 	ex, req := p.send(ctx, "GET", "ServiceProviderConfig", nil, nil)
+	if !ok(ex) && ex != nil && ex.Status == http.StatusNotFound {
+		ex, req = p.pluralDiscovery(ctx, ex, req)
+	}
 	if !ok(ex) {
 		p.add(Finding{Key: "discovery", Severity: Quirk, Summary: "No /ServiceProviderConfig: " + describeError(ex), Request: req,
 			Provider: "Nothing is taken from discovery; the settings below come from what the app did."})
 		return
 	}
+	p.probed["discovery_path"] = true
 	var spc map[string]any
 	_ = json.Unmarshal(ex.Body, &spc)
 	supported := func(name string) bool {
@@ -113,6 +128,45 @@ func (p *prober) discovery(ctx context.Context) {
 				Provider: "Extension URNs in `extensions` are not checked at plan time."})
 		}
 	}
+}
+
+// pluralDiscovery tries SCIM 1.1's /ServiceProviderConfigs after a 404 to
+// /ServiceProviderConfig (Salesforce kept the old name). It returns that
+// answer when it works, else the first one.
+func (p *prober) pluralDiscovery(ctx context.Context, first *scim.Exchange, firstReq string) (*scim.Exchange, string) {
+	d := p.c.Dialect()
+	d.DiscoveryPath = "ServiceProviderConfigs"
+	if err := p.c.SetDialect(d); err != nil {
+		return first, firstReq
+	}
+	ex, req := p.send(ctx, "GET", "ServiceProviderConfig", nil, nil) // sent to the dialect's path
+	if !ok(ex) {
+		d.DiscoveryPath = "ServiceProviderConfig"
+		_ = p.c.SetDialect(d)
+		return first, firstReq
+	}
+	p.detected.DiscoveryPath = "ServiceProviderConfigs"
+	p.add(Finding{Key: "discovery.path", Severity: Quirk, Request: req,
+		Summary:  "/ServiceProviderConfig answers 404; the app serves SCIM 1.1's /ServiceProviderConfigs.",
+		Provider: `discovery_path = "ServiceProviderConfigs".`})
+	return ex, req
+}
+
+// listNeedsFilter checks, after a listing of users was refused with a
+// 400, whether the app lists users only for a filter (Google Cloud
+// Identity: userName eq only, no paging).
+func (p *prober) listNeedsFilter(ctx context.Context) (*scim.Exchange, string, bool) {
+	ex, req := p.send(ctx, "GET", "Users", url.Values{"filter": {scim.Eq("userName", "scim-probe-nobody@example.invalid")}}, nil)
+	if !ok(ex) {
+		return ex, req, false
+	}
+	p.probed["list_needs_filter"] = true
+	p.detected.ListNeedsFilter = true
+	p.add(Finding{Key: "users.list_needs_filter", Severity: Quirk, Request: req,
+		Summary: "/Users refuses a listing without a filter, and answers one with userName eq.",
+		Provider: "list_needs_filter = true: refresh reads users by id; listings need a userName filter, and a whole " +
+			"tenant is imported by id instead."})
+	return ex, req, true
 }
 
 // paging learns the start index base, a page cap and cursor paging.

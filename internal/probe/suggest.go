@@ -26,6 +26,8 @@ var fields = []field{
 	{"user_schemas", func(d scim.Dialect) any { return fmt.Sprint(d.UserSchemas) }},
 	{"deactivate_may_delete", func(d scim.Dialect) any { return d.DeactivateMayDelete }},
 	{"path_case", func(d scim.Dialect) any { return d.PathCase }},
+	{"discovery_path", func(d scim.Dialect) any { return d.DiscoveryPath }},
+	{"list_needs_filter", func(d scim.Dialect) any { return d.ListNeedsFilter }},
 	// cursor_paging has no dialect-block setting; it selects a preset.
 	{"cursor_paging", func(d scim.Dialect) any { return d.CursorPaging }},
 }

@@ -55,6 +55,12 @@ var probeCases = []probeCase{
 	{name: "aws", preset: "aws", findings: []string{"groups.paging", "groups.members"}, vendor: "aws_identity_center"},
 	{name: "entra", preset: "entra", findings: []string{"paths", "groups.paging", "groups.members"}, vendor: "entra"},
 	{name: "hoppscotch", preset: "hoppscotch", findings: []string{"groups", "write.deactivate"}, vendor: "hoppscotch"},
+	{name: "plural_discovery", server: scimtest.Options{Quirks: scimtest.Quirks{PluralDiscovery: true}},
+		findings: []string{"discovery.path"}, dialect: map[string]any{"discovery_path": "ServiceProviderConfigs"}},
+	{name: "salesforce", preset: "salesforce", findings: []string{"discovery.path", "write.delete"}, vendor: "salesforce"},
+	// Google: one departure the probe can see (listings need a filter) names no preset.
+	{name: "google_cloud_identity", preset: "google_cloud_identity", findings: []string{"users.list_needs_filter"},
+		dialect: map[string]any{"list_needs_filter": true}},
 }
 
 // TestAccProbe runs scim-probe (with -write) against the local server under
