@@ -132,19 +132,33 @@ func runFleet(t *testing.T, k, n int, model appModel, newClient func(i int) *Lim
 // that together stay near it: each one alone would pace at 19.8/s, and
 // together they would be refused three times in four. Where the app states
 // no policy the older machinery (limits learned from 429s, trials against
-// noise) applies, and only completion is required.
+// noise) applies, and only completion is required. The order in which
+// the clients' goroutines wake varies from run to run, and with it how
+// soon their shares settle (4 clients: efficiency 0.87 or 0.88 in nine
+// runs of ten, 0.69 at worst in 300), so each fleet runs five times and
+// the median is judged; every run must still keep to a floor.
 func TestFleetWithoutSharedBudget(t *testing.T) {
+	const runs = 5
 	for _, k := range []int{1, 4, 8} {
 		for _, app := range []appModel{{limit: 20}, {limit: 20, remaining: true}, {limit: 20, silent: true}} {
-			run := runFleet(t, k, 200, app, func(int) *Limiter { return New(Options{}) })
-			t.Logf("%d clients (%+v): %v, efficiency %.2f, refused %.1f%%", k, app, run.took, run.efficiency, 100*run.refused)
-			wantEfficiency, wantRefused := 0.75, 0.25
-			if k == 1 {
-				wantEfficiency, wantRefused = 0.9, 0.05
+			efficiency, refused := make([]float64, runs), make([]float64, runs)
+			for i := range runs {
+				run := runFleet(t, k, 200, app, func(int) *Limiter { return New(Options{}) })
+				efficiency[i], refused[i] = run.efficiency, run.refused
 			}
-			if !app.silent && (run.efficiency < wantEfficiency || run.refused > wantRefused) {
-				t.Errorf("%d clients: efficiency %.2f, refused %.1f%%; want at least %.2f and at most %.0f%%", k,
-					run.efficiency, 100*run.refused, wantEfficiency, 100*wantRefused)
+			slices.Sort(efficiency)
+			slices.Sort(refused)
+			medianEfficiency, medianRefused := efficiency[runs/2], refused[runs/2]
+			t.Logf("%d clients (%+v), %d runs: median efficiency %.2f (worst %.2f), median refused %.1f%% (worst %.1f%%)",
+				k, app, runs, medianEfficiency, efficiency[0], 100*medianRefused, 100*refused[runs-1])
+			wantEfficiency, wantRefused, floor := 0.8, 0.25, 0.6
+			if k == 1 {
+				wantEfficiency, wantRefused, floor = 0.9, 0.05, 0.9
+			}
+			if !app.silent && (medianEfficiency < wantEfficiency || medianRefused > wantRefused || efficiency[0] < floor) {
+				t.Errorf("%d clients: median efficiency %.2f (worst %.2f), median refused %.1f%%; want at least %.2f "+
+					"(every run %.2f) and at most %.0f%%", k, medianEfficiency, efficiency[0], 100*medianRefused,
+					wantEfficiency, floor, 100*wantRefused)
 			}
 		}
 	}
