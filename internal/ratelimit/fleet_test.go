@@ -135,12 +135,13 @@ func runFleet(t *testing.T, k, n int, model appModel, newClient func(i int) *Lim
 // noise) applies, and only completion is required. The order in which
 // the clients' goroutines wake varies from run to run, and with it how
 // soon their shares settle (4 clients: efficiency 0.87 or 0.88 in nine
-// runs of ten, 0.69 at worst in 300), so each fleet runs five times and
-// the median is judged; every run must still keep to a floor.
+// runs of ten, 0.69 at worst in 300; under -race medians of 0.79 to 0.88),
+// so each fleet runs five times and the median is judged; every run must
+// still keep to a floor.
 func TestFleetWithoutSharedBudget(t *testing.T) {
 	for _, k := range []int{1, 4, 8} {
 		for _, app := range []appModel{{limit: 20}, {limit: 20, remaining: true}, {limit: 20, silent: true}} {
-			want := fleetWant{efficiency: 0.8, floor: 0.5, refused: 0.25}
+			want := fleetWant{efficiency: 0.75, floor: 0.5, refused: 0.25}
 			if k == 1 {
 				want = fleetWant{efficiency: 0.9, floor: 0.9, refused: 0.05}
 			}
