@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -42,21 +43,7 @@ func TestAccPartialMemberWriteIsNotHidden(t *testing.T) {
 		"name": map[string]any{"givenName": "Alice", "familyName": "A"}})
 	bob := srv.Put("Users", map[string]any{"userName": "bob@example.com", "displayName": "Bob",
 		"name": map[string]any{"givenName": "Bob", "familyName": "B"}})
-	config := func(members ...string) string {
-		return fmt.Sprintf(`
-provider "scim" {
-  endpoint    = %q
-  token       = %q
-  vendor      = "entra"
-  max_retries = 0
-}
-
-resource "scim_group" "test" {
-  display_name = "Partial"
-  members      = %s
-}
-`, srv.URL, srv.Token, hclList(members))
-	}
+	config := func(members ...string) string { return entraGroupWithoutRetries(srv, "test", "Partial", members) }
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -104,20 +91,7 @@ func TestAccEntraMemberSwapUnderFaults(t *testing.T) {
 			}
 			before, after := ids[:30], ids[15:]
 			config := func(members []string) string {
-				return fmt.Sprintf(`
-provider "scim" {
-  endpoint        = %q
-  token           = %q
-  vendor          = "entra"
-  max_retries     = 0
-  request_timeout = "2s"
-}
-
-resource "scim_group" "g" {
-  display_name = "Swapped under faults"
-  members      = %s
-}
-`, srv.URL, srv.Token, hclList(members))
+				return entraGroupWithoutRetries(srv, "g", "Swapped under faults", members)
 			}
 			d := newTFDir(t)
 			d.write(config(before))
@@ -140,7 +114,7 @@ resource "scim_group" "g" {
 			for _, members := range [][]string{before, after} {
 				d.write(config(members))
 				d.mustRun("apply", "-auto-approve")
-				if got, want := groupMembersStored(srv, group), sortedCopy(members); strings.Join(got, ",") != strings.Join(want, ",") {
+				if got, want := groupMembersStored(srv, group), slices.Sorted(slices.Values(members)); strings.Join(got, ",") != strings.Join(want, ",") {
 					t.Fatalf("the app holds %d members, want the %d configured:\ngot  %v\nwant %v", len(got), len(want), got, want)
 				}
 				if code, out := d.run("plan", "-detailed-exitcode"); code != 0 {
@@ -162,8 +136,21 @@ func groupMembersStored(srv *scimtest.TestServer, group string) []string {
 	return out
 }
 
-func sortedCopy(ids []string) []string {
-	out := append([]string(nil), ids...)
-	sort.Strings(out)
-	return out
+// entraGroupWithoutRetries configures one group of the given members on
+// the Entra model with no retries, so the first fault fails the apply.
+func entraGroupWithoutRetries(srv *scimtest.TestServer, resourceName, displayName string, members []string) string {
+	return fmt.Sprintf(`
+provider "scim" {
+  endpoint        = %q
+  token           = %q
+  vendor          = "entra"
+  max_retries     = 0
+  request_timeout = "2s"
+}
+
+resource "scim_group" %q {
+  display_name = %q
+  members      = %s
+}
+`, srv.URL, srv.Token, resourceName, displayName, hclList(members))
 }

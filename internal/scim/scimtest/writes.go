@@ -263,12 +263,13 @@ func (s *Server) applyOperations(resourceType string, doc map[string]any, ops []
 			}
 			continue
 		}
+		memberRemoval := s.opts.RemoveAbsentNoTarget && resourceType == "Groups" && strings.EqualFold(name, "remove") &&
+			strings.Contains(path, "[")
 		members := len(asList(getFold(doc, "members")))
 		if err := applyPatch(doc, name, path, value); err != nil {
 			return nil, "", err
 		}
-		if s.opts.RemoveAbsentNoTarget && resourceType == "Groups" && strings.EqualFold(name, "remove") &&
-			strings.Contains(path, "[") && len(asList(getFold(doc, "members"))) == members {
+		if memberRemoval && len(asList(getFold(doc, "members"))) == members {
 			return nil, "", badRequest("noTarget", "no member matches %s", path)
 		}
 		if resourceType == "Users" && s.opts.DeriveNames && touchesNameParts(path, value) {
