@@ -4,7 +4,8 @@
 # cannot drift apart. The versions both test come from .ci/versions.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-local_targets=$(sed -n 's/^make \([a-z0-9-]*\).*/\1/p' "$root/.ci/run" | sort -u)
+# .ci/run names each target as "step NAME make TARGET".
+local_targets=$(sed -n 's/^step [a-z0-9-]* make \([a-z0-9-]*\).*/\1/p' "$root/.ci/run" | sort -u)
 workflow_targets=$(sed -n 's/^ *- run: make \([a-z0-9${}. -]*\)$/\1/p' "$root/.github/workflows/test.yml" |
   sed 's/\${{ *matrix.target *}}/MATRIX/' | sort -u)
 # The matrix step runs each target of the matrix.

@@ -21,6 +21,7 @@ import (
 const trickyUserName = `o"brien\admin@example.com`
 
 func TestAccUserDataSource(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	tricky := srv.Put("Users", map[string]any{"userName": trickyUserName, "externalId": "ext-1", "active": true, "title": "Tricky"})
 	srv.Put("Users", map[string]any{"userName": `o"brien`, "active": true})
@@ -101,6 +102,7 @@ data "scim_users" "inactive" {
 }
 
 func TestAccGroupDataSources(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{PageCap: 7})
 	users := seedUsers(srv, "gds", 2)
 	eng := srv.Put("Groups", map[string]any{"displayName": "Engineering", "externalId": "grp-eng",
@@ -146,6 +148,7 @@ data "scim_groups" "all" {}
 }
 
 func TestAccServiceProviderConfigDataSource(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{PageCap: 50})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },

@@ -52,6 +52,7 @@ func TestAccExamples(t *testing.T) {
 // TestAccListResourceExamples runs every list resource example of the docs
 // with `terraform query` (Terraform 1.14+) against a seeded local server.
 func TestAccListResourceExamples(t *testing.T) {
+	runsOnEveryCLI(t)
 	files, _ := filepath.Glob("../../examples/list-resources/*/list-resource*.tfquery.hcl")
 	if len(files) == 0 {
 		t.Fatal("no list resource examples found")
@@ -81,6 +82,7 @@ func TestAccListResourceExamples(t *testing.T) {
 // write it: required_providers with the registry address and a version
 // constraint, endpoint and token from variables.
 func TestAccProviderExample(t *testing.T) {
+	runsOnEveryCLI(t)
 	body, err := os.ReadFile("../../examples/provider/provider.tf")
 	if err != nil {
 		t.Fatal(err)

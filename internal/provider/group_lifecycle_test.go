@@ -13,6 +13,7 @@ import (
 )
 
 func TestAccGroupResource_disappears(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	// Another object of the tenant: with none, the refresh would stop (the
 	// collection lists nothing; see TestAccEmptiedTenantStopsRefresh).
@@ -47,6 +48,7 @@ func TestAccGroupResource_disappears(t *testing.T) {
 }
 
 func TestAccGroupResource_import(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	users := seedUsers(srv, "imp", 2)
 	resource.ParallelTest(t, resource.TestCase{

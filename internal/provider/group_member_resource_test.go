@@ -38,6 +38,7 @@ resource "scim_group_member" %q {
 }
 
 func TestAccGroupMemberResource_basic(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	users := seedUsers(srv, "member", 3)
 	resource.ParallelTest(t, resource.TestCase{
@@ -83,6 +84,7 @@ func TestAccGroupMemberResource_basic(t *testing.T) {
 }
 
 func TestAccGroupMemberResource_disappears(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	users := seedUsers(srv, "gone", 1)
 	resource.ParallelTest(t, resource.TestCase{

@@ -145,6 +145,7 @@ func checkGroupsDeleted(srv *scimtest.TestServer) resource.TestCheckFunc {
 }
 
 func TestAccGroupResource_basic(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	users := seedUsers(srv, "basic", 3)
 	resource.ParallelTest(t, resource.TestCase{
@@ -173,6 +174,7 @@ func TestAccGroupResource_basic(t *testing.T) {
 
 // Renaming keeps the id; member changes are add/remove deltas.
 func TestAccGroupResource_update(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	users := seedUsers(srv, "upd", 3)
 	sameID := statecheck.CompareValue(compare.ValuesSame())
@@ -258,6 +260,7 @@ func TestAccGroupResource_payloadTooLargeHalves(t *testing.T) {
 
 // An out-of-band member shows as a planned removal when members are authoritative.
 func TestAccGroupResource_memberDrift(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	users := seedUsers(srv, "drift", 3)
 	resource.ParallelTest(t, resource.TestCase{

@@ -86,6 +86,7 @@ var builtProvider = sync.OnceValues(func() (string, error) {
 // someone off the roster deactivates them in the app they had. On
 // OpenTofu the provider for_each variant runs as well.
 func TestAccRosterGuide(t *testing.T) {
+	runsOnEveryCLI(t)
 	variants := []string{"roster"}
 	if strings.Contains(terraformVersionLine(t), "OpenTofu") {
 		variants = append(variants, "roster_opentofu")

@@ -44,6 +44,7 @@ resource "scim_group_member" "test" {
 // state, and usable by import blocks with identity (Terraform 1.12+,
 // OpenTofu 1.12+). Import by ID keeps working beside it.
 func TestAccResourceIdentity(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	config := providerConfig(srv) + identityTestResources
 	importByIdentity := func(addr string) resource.TestStep {

@@ -27,6 +27,7 @@ var (
 // documented form (SCIM id, user_name:, display_name:, group/member id) and
 // by identity (Terraform 1.12+).
 func TestAccImportExamples(t *testing.T) {
+	runsOnEveryCLI(t)
 	dirs, _ := filepath.Glob("../../examples/resources/*")
 	if len(dirs) == 0 {
 		t.Fatal("no resource examples found")

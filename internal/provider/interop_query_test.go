@@ -23,6 +23,7 @@ import (
 // did not write: identities on create, import by identity, and terraform
 // query with a prefix, active, a raw filter and include_resource.
 func TestAccInteropAdoption(t *testing.T) {
+	runsOnEveryCLI(t)
 	for name, endpoint := range interopEndpoints(t) {
 		t.Run(name, func(t *testing.T) { testInteropAdoption(t, endpoint) })
 	}

@@ -54,6 +54,7 @@ func seedTenant(srv *scimtest.TestServer, users, groups int) (userIDs, groupIDs 
 // prefix and active, with identities, display names and (with
 // include_resource) the objects an import would store.
 func TestAccListResources(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	userIDs, groupIDs := seedTenant(srv, 30, 3)
 	resource.ParallelTest(t, resource.TestCase{
@@ -163,6 +164,7 @@ list "scim_user" "bad" {
 // falls back after one 400. Google Cloud Identity lists users only by
 // userName eq: only that listing is asked of it.
 func TestAccListResources_dialects(t *testing.T) {
+	runsOnEveryCLI(t)
 	type listCase struct {
 		name, server, vendor string
 		groups, listsUsers   bool

@@ -249,6 +249,7 @@ resource "scim_group" "platform" {
 // fails with what works instead (a filter, or import by id), not the
 // app's bare 400.
 func TestAccGoogleListResourceNeedsFilter(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := newPresetServer(t, "google_cloud_identity")
 	seedUsers(srv, "g", 3)
 	resource.ParallelTest(t, resource.TestCase{

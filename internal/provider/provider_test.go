@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/go-version"
@@ -21,10 +22,50 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 	},
 }
 
-// testAccPreCheck fails early when no Terraform binary is available:
-// tests must never download one.
+// cliLegEnv names the environment variable that scripts/acceptance-leg.sh
+// sets on the legs that run the suite on a CLI other than the main one (the
+// newest Terraform, OpenTofu): there only the tests marked by runsOnEveryCLI
+// run, so each test runs once on the main CLI (make test) and only what
+// differs between CLIs runs again.
+const cliLegEnv = "SCIM_ACC_CLI_LEG"
+
+// everyCLI holds the names of the tests marked by runsOnEveryCLI.
+var everyCLI sync.Map
+
+// runsOnEveryCLI marks a test that must run on every CLI leg, not only on
+// the main one: a test of a feature some CLI versions lack (skipBelowTerraform
+// marks those itself; a test with TerraformVersionChecks calls this),
+// behaviour that differs between Terraform and OpenTofu, and each resource's
+// and data source's representative lifecycle. Call it first in the test.
+func runsOnEveryCLI(t *testing.T) {
+	everyCLI.Store(t.Name(), true)
+}
+
+// skipUnlessThisCLILegRunsIt skips, on a secondary CLI leg, a test that
+// runs on the main CLI only.
+func skipUnlessThisCLILegRunsIt(t *testing.T) {
+	t.Helper()
+	leg := os.Getenv(cliLegEnv)
+	if leg == "" {
+		return
+	}
+	for name := t.Name(); ; name = name[:strings.LastIndex(name, "/")] {
+		if _, ok := everyCLI.Load(name); ok {
+			return
+		}
+		if !strings.Contains(name, "/") {
+			break
+		}
+	}
+	t.Skipf("runs on the main CLI only (make test), not on the %s leg: mark it with runsOnEveryCLI if it depends on the CLI", leg)
+}
+
+// testAccPreCheck fails early when no Terraform binary is available (tests
+// must never download one) and skips, on a secondary CLI leg, the tests that
+// run on the main CLI only.
 func testAccPreCheck(t *testing.T) {
 	t.Helper()
+	skipUnlessThisCLILegRunsIt(t)
 	if os.Getenv("TF_ACC_TERRAFORM_PATH") != "" {
 		return
 	}
@@ -60,8 +101,11 @@ func terraformVersion(t *testing.T) *version.Version {
 }
 
 // skipBelowTerraform skips a test that needs a newer Terraform.
+// It marks the test as one that runs on every CLI leg: a feature that
+// depends on the version must run on each CLI that has it.
 func skipBelowTerraform(t *testing.T, minimum, why string) {
 	t.Helper()
+	runsOnEveryCLI(t)
 	if terraformVersion(t).LessThan(version.Must(version.NewVersion(minimum))) {
 		t.Skipf("needs Terraform >= %s (%s); found %s", minimum, why, terraformVersion(t))
 	}

@@ -92,6 +92,7 @@ func checkUsersDeactivated(srv *scimtest.TestServer) resource.TestCheckFunc {
 }
 
 func TestAccUserResource_basic(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -142,6 +143,7 @@ func TestAccUserResource_basic(t *testing.T) {
 }
 
 func TestAccUserResource_update(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
@@ -185,6 +187,7 @@ func TestAccUserResource_update(t *testing.T) {
 }
 
 func TestAccUserResource_import(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -228,6 +231,7 @@ func TestAccUserResource_importUnknownUserName(t *testing.T) {
 }
 
 func TestAccUserResource_drift(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -264,6 +268,7 @@ func TestAccUserResource_drift(t *testing.T) {
 }
 
 func TestAccUserResource_disappears(t *testing.T) {
+	runsOnEveryCLI(t)
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	// Another object of the tenant: with none, the refresh would stop (the
 	// collection lists nothing; see TestAccEmptiedTenantStopsRefresh).
