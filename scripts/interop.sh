@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs the acceptance lifecycle (TestAccInterop, with TestAccInteropPagedReads,
+# the randomized lifecycle checker TestAccRandomLifecycle,
 # TestAccInteropMultiValueOrder, TestAccInteropRateLimited and TestAccInteropMemberLimits) against two SCIM
 # server implementations this project did not write, and the client's rate
 # limiter (TestInteropRateLimiter) against a third-party limiter:
@@ -54,23 +55,33 @@ export SCIM_INTEROP_RATE_LIMITED="legacy=$scimmy_base/limited/scim/v2,draft8=$sc
 export SCIM_INTEROP_RATE_LIMIT=$rate_limit
 echo "interop: $SCIM_INTEROP_ENDPOINTS; rate-limited ($SCIM_INTEROP_RATE_LIMIT/s): $SCIM_INTEROP_RATE_LIMITED" >&2
 cd "$root"
+# The randomized lifecycle checker meets the third-party servers here (the
+# local models run in make test).
+export SCIM_CHECK_TARGETS="${SCIM_CHECK_TARGETS:-^(scimmy|elimity)\$}"
 set +e
-go test -count=1 -v -run '^TestInteropRateLimiter(Fleet)?$' ./internal/scim/ >"$run/test.log" 2>&1 &&
-  TF_ACC=1 TF_ACC_TERRAFORM_PATH="$("$root/scripts/terraform.sh")" go test -count=1 -v \
-    -run '^TestAccInterop(PagedReads|MultiValueOrder|RateLimited|FailedCreateNeverClaimsHandMade|ParallelMembershipsWithoutPatch|MemberLimits)?$' ./internal/provider/ >>"$run/test.log" 2>&1
-status=$?
-# Identity and terraform query need Terraform 1.12 and 1.14: use the newest
-# Terraform available (CI machines have 1.15.9 in ../shared/tools).
-if [ "$status" -eq 0 ]; then
-  TF_ACC=1 TF_ACC_TERRAFORM_PATH="$("$root/scripts/terraform-newest.sh" 2>/dev/null || "$root/scripts/terraform.sh")" \
-    go test -count=1 -v -run '^TestAccInterop(Adoption|Probe)$' ./internal/provider/ >>"$run/test.log" 2>&1
+if [ -n "${INTEROP_RUN:-}" ]; then
+  # Only the provider tests INTEROP_RUN names (make check-random).
+  TF_ACC=1 TF_ACC_TERRAFORM_PATH="$("$root/scripts/terraform.sh")" go test -count=1 -v -timeout=120m \
+    -run "$INTEROP_RUN" ./internal/provider/ >"$run/test.log" 2>&1
   status=$?
+else
+  go test -count=1 -v -run '^TestInteropRateLimiter(Fleet)?$' ./internal/scim/ >"$run/test.log" 2>&1 &&
+    TF_ACC=1 TF_ACC_TERRAFORM_PATH="$("$root/scripts/terraform.sh")" go test -count=1 -v \
+      -run '^(TestAccInterop(PagedReads|MultiValueOrder|RateLimited|FailedCreateNeverClaimsHandMade|ParallelMembershipsWithoutPatch|MemberLimits)?|TestAccRandomLifecycle)$' ./internal/provider/ >>"$run/test.log" 2>&1
+  status=$?
+  # Identity and terraform query need Terraform 1.12 and 1.14: use the newest
+  # Terraform available (CI machines have 1.15.9 in ../shared/tools).
+  if [ "$status" -eq 0 ]; then
+    TF_ACC=1 TF_ACC_TERRAFORM_PATH="$("$root/scripts/terraform-newest.sh" 2>/dev/null || "$root/scripts/terraform.sh")" \
+      go test -count=1 -v -run '^TestAccInterop(Adoption|Probe)$' ./internal/provider/ >>"$run/test.log" 2>&1
+    status=$?
+  fi
 fi
 set -e
 if [ "$status" -ne 0 ]; then
   cat "$run/test.log"
   echo "--- server logs" && cat "$run"/elimity.log "$run"/scimmy.log
 else
-  grep -E '^(=== RUN|--- |    --- |PASS|FAIL|ok)|interop_(fleet|ratelimit)_test.go' "$run/test.log"
+  grep -E '^(=== RUN|--- |    --- |PASS|FAIL|ok)|interop_(fleet|ratelimit)_test.go|checker_test.go' "$run/test.log"
 fi
 exit "$status"

@@ -52,7 +52,7 @@ else
   # other step (hooks, archives, checksums, the manifest) runs as written.
   config=$(mktemp --suffix=.yml)
   trap 'rm -f "$broken" "$config"' EXIT
-  sed -E 's/^( *goos: ).*/\1[linux]/; s/^( *goarch: ).*/\1[amd64]/' .goreleaser.yml >"$config"
+  sed -E 's/^( *goos: )\[.*/\1[linux]/; s/^( *goarch: )\[.*/\1[amd64]/' .goreleaser.yml >"$config"
 fi
 echo "== snapshot release ($("$all_platforms" && echo "every platform" || echo "linux/amd64; make release-snapshot builds every platform"))"
 "$goreleaser" release --snapshot --clean --skip=sign --config "$config"

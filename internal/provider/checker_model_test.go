@@ -1,0 +1,365 @@
+package provider
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+)
+
+// The randomized lifecycle checker's model: what the configuration says
+// (users, groups with authoritative members, scim_group_member
+// resources), what Terraform once managed and let go, and what was made by
+// hand in the app. Steps change the model or the app; the checker then
+// compares the app with the model (see checker_test.go).
+
+type chkUser struct {
+	key, userName                  string
+	displayName, title, externalID string // "" is unset
+	// cleared lists the attributes set before and since removed from the
+	// configuration: the app must not keep the values Terraform wrote.
+	cleared map[string]string
+}
+
+type chkGroup struct {
+	key, displayName string
+	externalID       string
+	// authoritative groups set members; the others take scim_group_member
+	// resources and keep members added by hand.
+	authoritative bool
+	members       []string // user keys
+}
+
+type chkMembership struct{ key, group, user string }
+
+type chkModel struct {
+	prefix      string
+	users       []*chkUser
+	groups      []*chkGroup
+	memberships []*chkMembership
+	// released are userNames and displayNames Terraform destroyed.
+	releasedUsers, releasedGroups []string
+	next                          int
+}
+
+func (m *chkModel) newKey(kind string) string {
+	m.next++
+	return fmt.Sprintf("%s%d", kind, m.next)
+}
+
+func (m *chkModel) user(key string) *chkUser {
+	for _, u := range m.users {
+		if u.key == key {
+			return u
+		}
+	}
+	return nil
+}
+
+func (m *chkModel) group(key string) *chkGroup {
+	for _, g := range m.groups {
+		if g.key == key {
+			return g
+		}
+	}
+	return nil
+}
+
+// chkStep is one step of a sequence: an intent resolved against the model
+// when it runs (pick chooses among the candidates then), so that dropping
+// steps while shrinking leaves the rest meaningful.
+type chkStep struct {
+	kind  string
+	pick  float64
+	pick2 float64
+	// fault, when set, is armed for the apply that follows the step.
+	fault *chkFault
+}
+
+func (s chkStep) String() string {
+	out := fmt.Sprintf("%s(%.2f,%.2f)", s.kind, s.pick, s.pick2)
+	if s.fault != nil {
+		out += " with " + s.fault.String()
+	}
+	return out
+}
+
+// chkFault is one fault of the proxy: the nth write (POST, PUT, PATCH,
+// DELETE) of method (any write when "") is answered with kind.
+type chkFault struct {
+	kind   string
+	method string
+	nth    int
+}
+
+func (f chkFault) String() string {
+	m := f.method
+	if m == "" {
+		m = "write"
+	}
+	return fmt.Sprintf("%s on %s #%d", f.kind, m, f.nth)
+}
+
+// Fault kinds: before the app acts, or after it acted (a lost answer).
+var chkFaultKinds = []string{"503-before", "502-after", "reset-after", "429", "slow-after"}
+
+// Step kinds, with the weight of each in generated sequences.
+var chkStepWeights = []struct {
+	kind   string
+	weight int
+	groups bool // needs an app with groups
+}{
+	{"add-user", 6, false},
+	{"remove-user", 3, false},
+	{"edit-user", 6, false},
+	{"clear-user-attribute", 2, false},
+	{"add-group", 4, true},
+	{"remove-group", 2, true},
+	{"rename-group", 2, true},
+	{"set-members", 4, true},
+	{"add-membership", 4, true},
+	{"remove-membership", 2, true},
+	{"hand-drift-user", 2, false},
+	{"hand-deactivate-user", 2, false},
+	{"hand-delete-user", 2, false},
+	{"hand-delete-group", 2, true},
+	{"hand-made-user", 1, false},
+	{"hand-made-group-same-name", 1, true},
+	{"hand-member-in-open-group", 1, true},
+}
+
+// generateSteps draws n steps from seed; about one in four carries a fault.
+func generateSteps(seed uint64, n int, groups bool) []chkStep {
+	rng := rand.New(rand.NewPCG(seed, seed^0x11fe))
+	total := 0
+	for _, w := range chkStepWeights {
+		if groups || !w.groups {
+			total += w.weight
+		}
+	}
+	steps := make([]chkStep, 0, n)
+	// Start from something to change.
+	steps = append(steps, chkStep{kind: "add-user"}, chkStep{kind: "add-user"})
+	for len(steps) < n {
+		r := rng.IntN(total)
+		var kind string
+		for _, w := range chkStepWeights {
+			if !groups && w.groups {
+				continue
+			}
+			if r < w.weight {
+				kind = w.kind
+				break
+			}
+			r -= w.weight
+		}
+		s := chkStep{kind: kind, pick: rng.Float64(), pick2: rng.Float64()}
+		if !strings.HasPrefix(kind, "hand-") && rng.IntN(4) == 0 {
+			methods := []string{"", "POST", "PATCH", "DELETE"}
+			s.fault = &chkFault{kind: chkFaultKinds[rng.IntN(len(chkFaultKinds))],
+				method: methods[rng.IntN(len(methods))], nth: 1 + rng.IntN(2)}
+		}
+		steps = append(steps, s)
+	}
+	return steps[:n]
+}
+
+func pickOf[T any](items []T, p float64) (T, bool) {
+	var zero T
+	if len(items) == 0 {
+		return zero, false
+	}
+	return items[min(int(p*float64(len(items))), len(items)-1)], true
+}
+
+// applyConfigStep changes the configuration model; it returns what it did,
+// or "" when the step had nothing to act on.
+func (m *chkModel) applyConfigStep(s chkStep) string {
+	switch s.kind {
+	case "add-user":
+		if len(m.users) >= 6 {
+			return ""
+		}
+		key := m.newKey("u")
+		u := &chkUser{key: key, userName: fmt.Sprintf("%s-%s@example.com", m.prefix, key),
+			displayName: "User " + key, cleared: map[string]string{}}
+		if s.pick < 0.5 {
+			u.title = "Title " + key
+		}
+		if s.pick2 < 0.5 {
+			u.externalID = "ext-" + key
+		}
+		m.users = append(m.users, u)
+		return "add user " + key
+	case "remove-user":
+		u, ok := pickOf(m.users, s.pick)
+		if !ok || len(m.users) < 2 {
+			return ""
+		}
+		m.users = slices.DeleteFunc(m.users, func(x *chkUser) bool { return x == u })
+		for _, g := range m.groups {
+			g.members = slices.DeleteFunc(g.members, func(k string) bool { return k == u.key })
+		}
+		m.memberships = slices.DeleteFunc(m.memberships, func(x *chkMembership) bool { return x.user == u.key })
+		m.releasedUsers = append(m.releasedUsers, u.userName)
+		return "remove user " + u.key
+	case "edit-user":
+		u, ok := pickOf(m.users, s.pick)
+		if !ok {
+			return ""
+		}
+		m.next++
+		value := fmt.Sprintf("v%d", m.next)
+		switch int(s.pick2 * 3) {
+		case 0:
+			u.displayName = "User " + u.key + " " + value
+			return "set display_name of " + u.key
+		case 1:
+			u.title = "Title " + value
+			delete(u.cleared, "title")
+			return "set title of " + u.key
+		default:
+			u.externalID = "ext-" + u.key + "-" + value
+			delete(u.cleared, "externalId")
+			return "set external_id of " + u.key
+		}
+	case "clear-user-attribute":
+		u, ok := pickOf(m.users, s.pick)
+		if !ok {
+			return ""
+		}
+		if s.pick2 < 0.5 && u.title != "" {
+			u.cleared["title"], u.title = u.title, ""
+			return "clear title of " + u.key
+		}
+		if u.externalID != "" {
+			u.cleared["externalId"], u.externalID = u.externalID, ""
+			return "clear external_id of " + u.key
+		}
+		return ""
+	case "add-group":
+		if len(m.groups) >= 3 {
+			return ""
+		}
+		key := m.newKey("g")
+		g := &chkGroup{key: key, displayName: fmt.Sprintf("%s %s", m.prefix, key), authoritative: s.pick < 0.5}
+		if s.pick2 < 0.5 {
+			g.externalID = "gext-" + key
+		}
+		if g.authoritative {
+			g.members = m.someUsers(s.pick2)
+		}
+		m.groups = append(m.groups, g)
+		return fmt.Sprintf("add group %s (authoritative %v, members %v)", key, g.authoritative, g.members)
+	case "remove-group":
+		g, ok := pickOf(m.groups, s.pick)
+		if !ok {
+			return ""
+		}
+		m.groups = slices.DeleteFunc(m.groups, func(x *chkGroup) bool { return x == g })
+		m.memberships = slices.DeleteFunc(m.memberships, func(x *chkMembership) bool { return x.group == g.key })
+		m.releasedGroups = append(m.releasedGroups, g.displayName)
+		return "remove group " + g.key
+	case "rename-group":
+		g, ok := pickOf(m.groups, s.pick)
+		if !ok {
+			return ""
+		}
+		m.next++
+		g.displayName = fmt.Sprintf("%s %s r%d", m.prefix, g.key, m.next)
+		return "rename group " + g.key
+	case "set-members":
+		var auth []*chkGroup
+		for _, g := range m.groups {
+			if g.authoritative {
+				auth = append(auth, g)
+			}
+		}
+		g, ok := pickOf(auth, s.pick)
+		if !ok {
+			return ""
+		}
+		g.members = m.someUsers(s.pick2)
+		return fmt.Sprintf("set members of %s to %v", g.key, g.members)
+	case "add-membership":
+		var open []*chkGroup
+		for _, g := range m.groups {
+			if !g.authoritative {
+				open = append(open, g)
+			}
+		}
+		g, ok := pickOf(open, s.pick)
+		if !ok {
+			return ""
+		}
+		var candidates []*chkUser
+		for _, u := range m.users {
+			if !slices.ContainsFunc(m.memberships, func(x *chkMembership) bool { return x.group == g.key && x.user == u.key }) {
+				candidates = append(candidates, u)
+			}
+		}
+		u, ok := pickOf(candidates, s.pick2)
+		if !ok {
+			return ""
+		}
+		ms := &chkMembership{key: m.newKey("m"), group: g.key, user: u.key}
+		m.memberships = append(m.memberships, ms)
+		return fmt.Sprintf("add membership %s of %s in %s", ms.key, u.key, g.key)
+	case "remove-membership":
+		ms, ok := pickOf(m.memberships, s.pick)
+		if !ok {
+			return ""
+		}
+		m.memberships = slices.DeleteFunc(m.memberships, func(x *chkMembership) bool { return x == ms })
+		return "remove membership " + ms.key
+	}
+	return ""
+}
+
+// someUsers picks a subset of the users, by the bits of p.
+func (m *chkModel) someUsers(p float64) []string {
+	bits := int(p * 64)
+	var out []string
+	for i, u := range m.users {
+		if bits&(1<<(i%6)) != 0 {
+			out = append(out, u.key)
+		}
+	}
+	return out
+}
+
+// config renders the model as a Terraform configuration.
+func (m *chkModel) config(provider string) string {
+	var b strings.Builder
+	b.WriteString(provider)
+	for _, u := range m.users {
+		fmt.Fprintf(&b, "\nresource \"scim_user\" %q {\n  user_name = %q\n  display_name = %q\n", u.key, u.userName, u.displayName)
+		fmt.Fprintf(&b, "  name = {\n    given_name = \"Given\"\n    family_name = %q\n  }\n", "Family "+u.key)
+		if u.title != "" {
+			fmt.Fprintf(&b, "  title = %q\n", u.title)
+		}
+		if u.externalID != "" {
+			fmt.Fprintf(&b, "  external_id = %q\n", u.externalID)
+		}
+		b.WriteString("}\n")
+	}
+	for _, g := range m.groups {
+		fmt.Fprintf(&b, "\nresource \"scim_group\" %q {\n  display_name = %q\n", g.key, g.displayName)
+		if g.externalID != "" {
+			fmt.Fprintf(&b, "  external_id = %q\n", g.externalID)
+		}
+		if g.authoritative {
+			refs := make([]string, 0, len(g.members))
+			for _, k := range g.members {
+				refs = append(refs, "scim_user."+k+".id")
+			}
+			fmt.Fprintf(&b, "  members = [%s]\n", strings.Join(refs, ", "))
+		}
+		b.WriteString("}\n")
+	}
+	for _, ms := range m.memberships {
+		fmt.Fprintf(&b, "\nresource \"scim_group_member\" %q {\n  group_id = scim_group.%s.id\n  member_id = scim_user.%s.id\n}\n",
+			ms.key, ms.group, ms.user)
+	}
+	return b.String()
+}
