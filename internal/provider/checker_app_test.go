@@ -20,11 +20,11 @@ import (
 // chkApp is the app under the checker: read directly (never through the
 // provider) to judge what Terraform did, and edited by hand.
 type chkApp struct {
-	name     string
-	endpoint string // the app's own SCIM base URL
-	token    string
-	settings string // provider settings beyond endpoint and token
-	groups   bool   // the app has groups
+	name       string
+	endpoint   string // the app's own SCIM base URL
+	token      string
+	settings   string // provider settings beyond endpoint and token
+	groups     bool   // the app has groups
 	users      func(t *testing.T) []map[string]any
 	groupsList func(t *testing.T) []map[string]any
 	// hand edits, as an admin in the app's console would make them.
