@@ -47,24 +47,6 @@ func (m *chkModel) newKey(kind string) string {
 	return fmt.Sprintf("%s%d", kind, m.next)
 }
 
-func (m *chkModel) user(key string) *chkUser {
-	for _, u := range m.users {
-		if u.key == key {
-			return u
-		}
-	}
-	return nil
-}
-
-func (m *chkModel) group(key string) *chkGroup {
-	for _, g := range m.groups {
-		if g.key == key {
-			return g
-		}
-	}
-	return nil
-}
-
 // chkStep is one step of a sequence: an intent resolved against the model
 // when it runs (pick chooses among the candidates then), so that dropping
 // steps while shrinking leaves the rest meaningful.

@@ -205,10 +205,38 @@ func (s *GroupsService) patchInChunks(ctx context.Context, id string, attrs []Op
 		if err != nil && (len(attrs) > 0 || !alreadyDone(err)) {
 			return nil, err
 		}
-		// A member chunk answered "not there" (noTarget) or "already there"
-		// (409), as a retry of a request whose answer was lost is: the
-		// change holds, or confirm sees what is missing and sends it again.
+		if err != nil && nAdd+nRemove > 1 {
+			// PATCH is atomic: "not there" (noTarget) or "already there"
+			// (409) for one member of several means none of them was
+			// changed. Such an answer speaks for one member only.
+			if answer, err = s.patchOneByOne(ctx, id, add[:nAdd], remove[:nRemove]); err != nil {
+				return nil, err
+			}
+		}
+		// A chunk of one member answered noTarget or 409, as the retry of a
+		// request whose answer was lost is: that change holds.
 		add, remove, attrs = add[nAdd:], remove[nRemove:], nil
+	}
+	return answer, nil
+}
+
+// patchOneByOne sends each member change in a PATCH of its own, additions
+// first; a member already as wanted (noTarget, 409) is done.
+func (s *GroupsService) patchOneByOne(ctx context.Context, id string, add, remove []string) (*Group, error) {
+	var ops []Operation
+	for _, m := range add {
+		ops = append(ops, s.client.dialect.memberAdd([]string{m}))
+	}
+	for _, m := range remove {
+		ops = append(ops, Operation{Op: "remove", Path: "members[value eq " + quote(m) + "]"})
+	}
+	var answer *Group
+	for _, op := range ops {
+		g, err := s.patch(ctx, id, []Operation{op})
+		if err != nil && !alreadyDone(err) {
+			return nil, err
+		}
+		answer = g
 	}
 	return answer, nil
 }
@@ -233,17 +261,9 @@ func (s *GroupsService) replace(ctx context.Context, id string, attrs []Operatio
 		for _, o := range attrs {
 			applyLocal(doc, o)
 		}
-		members, known := doc.list("members")
-		if !known || s.writeOnly() {
-			if s.client.dialect.MembersRead == MembersFilter || s.writeOnly() {
-				return fmt.Errorf("%w: the app has no PATCH, and it never lists group members (members_read = %q), "+
-					"so a full PUT of the group would lose members that cannot be read", ErrUnsupported, s.client.dialect.MembersRead)
-			}
-			g, err := s.GetWithMembers(ctx, id, nil)
-			if err != nil {
-				return err
-			}
-			members = memberValues(g.MemberIDs())
+		members, err := s.membersToKeep(ctx, id, doc)
+		if err != nil {
+			return err
 		}
 		doc["members"] = mergeMembers(members, add, remove)
 		return nil
@@ -253,6 +273,28 @@ func (s *GroupsService) replace(ctx context.Context, id string, attrs []Operatio
 	}
 	g, _ := decodeGroupBody("PUT", body)
 	return g, nil
+}
+
+// membersToKeep is the member list a full PUT of the group must carry,
+// read the way the dialect says, never taken from whether the plain GET
+// has a members key: only where that GET shows every member (inline) is
+// its list the truth (absent meaning none). Elsewhere it may be empty or
+// cut short (AWS documents "members": []; paged apps cap the list), and a
+// PUT of it would remove the members it does not show.
+func (s *GroupsService) membersToKeep(ctx context.Context, id string, doc jsonObject) ([]any, error) {
+	switch mode := s.client.dialect.MembersRead; mode {
+	case MembersInline:
+		members, _ := doc.list("members")
+		return members, nil
+	case MembersFilter, MembersWriteOnly:
+		return nil, fmt.Errorf("%w: the app has no PATCH, and it never lists group members (members_read = %q), "+
+			"so a full PUT of the group would lose members that cannot be read", ErrUnsupported, mode)
+	}
+	g, err := s.GetWithMembers(ctx, id, nil)
+	if err != nil {
+		return nil, err
+	}
+	return memberValues(g.MemberIDs()), nil
 }
 
 // mergeMembers applies member additions and removals to a members list as

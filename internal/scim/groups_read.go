@@ -22,13 +22,16 @@ func (s *GroupsService) Get(ctx context.Context, id string) (*Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.writeOnly() || s.client.dialect.MembersRead == MembersPaged {
+	switch s.client.dialect.MembersRead {
+	case MembersWriteOnly, MembersPaged, MembersFilter:
 		// Write-only apps never show members; paged apps may cut the list
-		// short inside the group: either way, what it shows is not the list.
+		// short inside the group; apps read by filter show none or an empty
+		// list (AWS IAM Identity Center documents "members": []): what the
+		// read shows is not the list, whether or not the key is there.
 		g.Members, g.MembersKnown = nil, false
 		return g, nil
 	}
-	if !g.MembersKnown && s.client.dialect.MembersRead != MembersFilter {
+	if !g.MembersKnown {
 		g.MembersKnown = true // the dialect promised members: absent means none
 	}
 	return g, nil

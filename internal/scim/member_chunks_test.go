@@ -52,3 +52,30 @@ func TestLostAnswerToAMemberChunkIsNotAFailure(t *testing.T) {
 		t.Errorf("members %v, want only bob", members)
 	}
 }
+
+// TestChunkAnsweredNoTargetIsResentMemberByMember (issue 43, item 3): on
+// an app whose groups never show members (write_only), three removals in
+// one PATCH, one of them of a member the group does not have, are refused
+// whole (noTarget; PATCH is atomic). The answer speaks for one member
+// only, so the removals are sent again one by one: the two members the
+// group had are gone afterwards.
+func TestChunkAnsweredNoTargetIsResentMemberByMember(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: scimtest.Quirks{MembersWriteOnly: true, RemoveAbsentNoTarget: true}})
+	alice := srv.Put("Users", map[string]any{"userName": "alice@example.com"})
+	bob := srv.Put("Users", map[string]any{"userName": "bob@example.com"})
+	carol := srv.Put("Users", map[string]any{"userName": "carol@example.com"})
+	group := srv.Put("Groups", map[string]any{"displayName": "Atomic", "members": []any{
+		map[string]any{"value": alice}, map[string]any{"value": bob}}})
+	d, _ := scim.Preset("generic")
+	d.MembersRead = scim.MembersWriteOnly
+	c := newClient(t, srv, &d)
+	if err := c.Groups.Update(context.Background(), group, nil, nil, []string{carol, alice, bob}); err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	if stored, _ := srv.Get("Groups", group)["members"].([]any); len(stored) != 0 {
+		t.Errorf("members %v left in the group, want none: an atomic refusal was taken as done", stored)
+	}
+	if patches := srv.Count("PATCH"); patches != 4 {
+		t.Errorf("%d PATCHes, want 4 (the chunk, then one per member)", patches)
+	}
+}

@@ -55,8 +55,10 @@ type Quirks struct {
 	// does not exist (AWS IAM Identity Center's ResourceNotFoundException).
 	MissingMemberFilter404 bool
 	// MembersNever never returns group members (AWS IAM Identity Center);
-	// MembersNull returns "members": null.
-	MembersNever, MembersNull bool
+	// MembersNull returns "members": null; MembersEmpty returns
+	// "members": [] on every group read while keeping the members (as AWS
+	// IAM Identity Center documents its group reads).
+	MembersNever, MembersNull, MembersEmpty bool
 	// PostDropsMembers ignores members sent in the body of a group POST
 	// (PATCH add works). MembersWriteOnly goes further, as directory-sync
 	// receivers embedded in SaaS apps do: members in a POST or PUT body are

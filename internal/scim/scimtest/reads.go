@@ -126,7 +126,7 @@ func (s *Server) project(resourceType string, doc map[string]any, r *http.Reques
 	if s.opts.MembersNull && !excluded {
 		out["members"] = nil
 	}
-	if s.opts.MembersWriteOnly && !excluded {
+	if (s.opts.MembersWriteOnly || s.opts.MembersEmpty) && !excluded {
 		out["members"] = []any{}
 	}
 	if q.Get("attributes") != "" && !listing {
