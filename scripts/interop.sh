@@ -67,7 +67,7 @@ if [ -n "${INTEROP_RUN:-}" ]; then
 else
   go test -count=1 -v -run '^TestInteropRateLimiter(Fleet)?$' ./internal/scim/ >"$run/test.log" 2>&1 &&
     TF_ACC=1 TF_ACC_TERRAFORM_PATH="$("$root/scripts/terraform.sh")" go test -count=1 -v \
-      -run '^(TestAccInterop(PagedReads|MultiValueOrder|RateLimited|FailedCreateNeverClaimsHandMade|ParallelMembershipsWithoutPatch|MemberLimits)?|TestAccRandomLifecycle)$' ./internal/provider/ >>"$run/test.log" 2>&1
+      -run '^(TestAccInterop(PagedReads|MultiValueOrder|RateLimited|FailedCreateNeverClaimsHandMade|ParallelMembershipsWithoutPatch|MemberLimits|ExternalIDChange)?|TestAccRandomLifecycle)$' ./internal/provider/ >>"$run/test.log" 2>&1
   status=$?
   # Identity and terraform query need Terraform 1.12 and 1.14: use the newest
   # Terraform available (CI machines have 1.15.9 in ../shared/tools).

@@ -103,8 +103,10 @@ func (r *groupMemberResource) Read(ctx context.Context, req resource.ReadRequest
 	// identity the framework requires: Terraform before 1.12 stores none.
 	setMembershipIdentity(ctx, resp.Identity, state.GroupID.ValueString(), state.MemberID.ValueString(), &resp.Diagnostics)
 	var group *scim.Group
-	done := r.client.ManagedRead()
-	err := done(ctx, "Groups", r.client.ReadAfterWrite(ctx, lastWrite(ctx, req.Private), func() (bool, error) {
+	// The member is this tenant's: if it answers while the group does not,
+	// the group was deleted in the app, whatever else the run reads.
+	done := r.client.ManagedRead("Groups", state.GroupID.ValueString(), state.MemberID.ValueString())
+	err := done(ctx, r.client.ReadAfterWrite(ctx, lastWrite(ctx, req.Private), func() (bool, error) {
 		var err error
 		// One read of the group serves every membership of it in the run.
 		group, err = r.client.Groups.RefreshWithMembers(ctx, state.GroupID.ValueString(), []string{state.MemberID.ValueString()},

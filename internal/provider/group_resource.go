@@ -172,7 +172,9 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	// the dialect's window, until it shows what was written.
 	var group *scim.Group
 	writtenAt := lastWrite(ctx, req.Private)
-	done := r.client.ManagedRead()
+	// Its members are this tenant's: if one answers while the group does
+	// not, the group was deleted in the app.
+	done := r.client.ManagedRead("Groups", state.ID.ValueString(), groupWitnesses(ctx, state, req.Private)...)
 	err := r.client.ReadAfterWrite(ctx, writtenAt, func() (bool, error) {
 		var err error
 		// Unmanaged members are not read: an empty list of expected members
@@ -193,7 +195,7 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		before := priorFingerprint(ctx, req.Private)
 		return shown == written || (before != "" && shown != before), nil
 	})
-	err = done(ctx, "Groups", err)
+	err = done(ctx, err)
 	if errors.Is(err, scim.ErrNotFound) {
 		tflog.Warn(ctx, "SCIM group is gone from the app; removing it from state", map[string]any{"scim_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -203,6 +205,7 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		resp.Diagnostics.AddError(clientError("reading", "group", state.ID.ValueString(), err))
 		return
 	}
+	recordTenantWitness(ctx, req.Private, resp.Private, group.MemberIDs(), &resp.Diagnostics)
 	refreshGroup(&state, group, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -372,4 +375,14 @@ func priorFingerprint(ctx context.Context, private privateGetter) string {
 	var s string
 	_ = json.Unmarshal(b, &s)
 	return s
+}
+
+// groupWitnesses are objects of this tenant a group's 404 is weighed
+// against: its managed members, then the member recorded at its last read.
+func groupWitnesses(ctx context.Context, state groupResourceModel, private privateGetter) []string {
+	witnesses := state.Members.IDs()
+	if id := tenantWitness(ctx, private); id != "" && !slices.Contains(witnesses, id) {
+		witnesses = append(witnesses, id)
+	}
+	return witnesses
 }

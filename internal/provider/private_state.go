@@ -25,6 +25,10 @@ import (
 const (
 	privateManaged   = "m" // managedCodes of the managed attributes, as a JSON string
 	privateWrittenAt = "w" // Unix milliseconds, as a JSON number
+	// privateWitness is the id of a member a group had at its last read, as
+	// a JSON string: an object of this tenant, asked when the group answers
+	// 404 (see scim.Client.ManagedRead).
+	privateWitness = "t"
 
 	// The keys of earlier builds, read when the short ones are absent: a
 	// JSON list of attribute names, and an RFC 3339 string.
@@ -129,4 +133,23 @@ func decodeManaged(codes string) []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// tenantWitness returns the member id recorded by recordTenantWitness, or "".
+func tenantWitness(ctx context.Context, private privateGetter) string {
+	var id string
+	if b, _ := private.GetKey(ctx, privateWitness); len(b) > 0 {
+		_ = json.Unmarshal(b, &id)
+	}
+	return id
+}
+
+// recordTenantWitness keeps one of members as the group's witness of its
+// tenant; a witness still among them is kept, so reads do not rewrite it.
+func recordTenantWitness(ctx context.Context, before privateGetter, after privateSetter, members []string, diags *diag.Diagnostics) {
+	if len(members) == 0 || slices.Contains(members, tenantWitness(ctx, before)) {
+		return
+	}
+	b, _ := json.Marshal(members[0])
+	diags.Append(after.SetKey(ctx, privateWitness, b)...)
 }

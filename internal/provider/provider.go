@@ -139,9 +139,11 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"allow_empty_tenant": schema.BoolAttribute{
 				MarkdownDescription: "Whether a refresh may drop managed objects from the state when the app answers `404` in a way " +
-					"an endpoint pointing at the wrong tenant would: every managed object read in the run answers `404` and none " +
-					"is found, or the only one read answers `404` and its collection (`/Users`, `/Groups`) lists nothing or " +
-					"answers `404`. Defaults to `false`: such a refresh stops with an error naming the endpoint, instead of " +
+					"an endpoint pointing at the wrong tenant would: no managed object read in the run is found and no object known " +
+					"to belong to the tenant (a group's member, a membership's member) answers, while such an object answers `404` " +
+					"too, or two managed objects answer `404` (each counted once), or the only one read does and its collection " +
+					"(`/Users`, `/Groups`) lists nothing or answers `404`. A group deleted in the app whose member still answers is " +
+					"simply gone and planned for creation. Defaults to `false`: such a refresh stops with an error naming the endpoint, instead of " +
 					"planning to create everything again. Set it to `true` for a run in which the objects really were deleted in the app.",
 				Optional: true,
 			},

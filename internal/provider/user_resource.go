@@ -152,8 +152,8 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 	var user *scim.User
 	writtenAt := lastWrite(ctx, req.Private)
-	done := r.client.ManagedRead()
-	err := done(ctx, "Users", r.client.ReadAfterWrite(ctx, writtenAt, func() (bool, error) {
+	done := r.client.ManagedRead("Users", state.ID.ValueString())
+	err := done(ctx, r.client.ReadAfterWrite(ctx, writtenAt, func() (bool, error) {
 		var err error
 		user, err = r.client.Users.Refresh(ctx, state.ID.ValueString(), writtenAt)
 		return true, err

@@ -1,10 +1,13 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
 )
@@ -81,4 +84,82 @@ resource "scim_user" "only" {
 			},
 		},
 	})
+}
+
+// TestAccDeletedGroupIsPlannedForCreation (issue 43, item 2): a workspace
+// manages a group and three scim_group_member resources for users made
+// elsewhere; an admin deletes the group in the app. The next plan creates
+// the group and its memberships again, with no error, whether the group
+// was the tenant's only one or others exist: the members still answer, so
+// the endpoint is the right tenant (each membership's read of the deleted
+// group is one object, not three more). The same workspace pointed at
+// another tenant still stops, naming the objects it saw.
+func TestAccDeletedGroupIsPlannedForCreation(t *testing.T) {
+	for _, others := range []bool{false, true} {
+		t.Run(map[bool]string{false: "only_group", true: "among_others"}[others], func(t *testing.T) {
+			srv := scimtest.NewTestServer(t, scimtest.Options{})
+			other := scimtest.NewTestServer(t, scimtest.Options{})
+			other.Put("Groups", map[string]any{"displayName": "Someone else's"})
+			if others {
+				srv.Put("Groups", map[string]any{"displayName": "Made by hand"})
+			}
+			var users []string
+			for _, name := range []string{"ann", "ben", "cat"} {
+				users = append(users, srv.Put("Users", map[string]any{"userName": name + "@example.com", "active": true}))
+			}
+			resources := fmt.Sprintf(`
+resource "scim_group" "team" {
+  display_name = "Team"
+}
+
+resource "scim_group_member" "m" {
+  count     = 3
+  group_id  = scim_group.team.id
+  member_id = %s[count.index]
+}
+`, hclList(users))
+			var teamID string
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: providerConfig(srv) + resources},
+					// A later run reads the group with its members.
+					{RefreshState: true},
+					{
+						PreConfig: func() {
+							for _, g := range srv.All("Groups") {
+								if g["displayName"] == "Team" {
+									teamID = g["id"].(string)
+									srv.Remove("Groups", teamID)
+								}
+							}
+						},
+						Config: providerConfig(srv) + resources,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction("scim_group.team", plancheck.ResourceActionCreate),
+							plancheck.ExpectResourceAction("scim_group_member.m[0]", plancheck.ResourceActionCreate),
+						}},
+						Check: func(*terraform.State) error {
+							var teams []map[string]any
+							for _, g := range srv.All("Groups") {
+								if g["displayName"] == "Team" {
+									teams = append(teams, g)
+								}
+							}
+							if len(teams) != 1 || teams[0]["id"] == teamID || len(asSlice(teams[0]["members"])) != 3 {
+								return fmt.Errorf("groups named Team: %v, want one new group with 3 members", teams)
+							}
+							return nil
+						},
+					},
+					{
+						Config:      providerConfig(other) + resources,
+						PlanOnly:    true,
+						ExpectError: regexp.MustCompile(`(?s)refusing\s+to\s+drop\s+objects.*Groups/`),
+					},
+				},
+			})
+		})
+	}
 }
