@@ -250,7 +250,7 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		tflog.Debug(ctx, "updating SCIM group", map[string]any{"scim_id": id, "members_added": len(add), "members_removed": len(remove)})
 		if err := r.client.Groups.Update(ctx, id, attrs, add, remove); err != nil {
 			resp.Diagnostics.AddError(clientError("updating", "group", id, err))
-			keepPossibleMembers(ctx, r.client, state, current, add, resp)
+			keepPossibleMembers(ctx, state, current, add, resp)
 			return
 		}
 		recordWrite(ctx, resp.Private, nil, r.client.HasConsistencyWindow(), &resp.Diagnostics)
@@ -326,11 +326,13 @@ func shownMembers(state groupResourceModel, group *scim.Group) []string {
 // read one by one (members_read = "filter") a refresh checks only the
 // members the state lists, so an addition left out would never be seen.
 // The refresh drops the ones the app does not show. Write-only membership
-// is trusted from the state, not read: there the prior state stays, and
-// the next apply sends the additions again.
-func keepPossibleMembers(ctx context.Context, client *scim.Client, prior groupResourceModel, current, add []string,
+// is trusted from the state, not read: there the members that may have
+// been added stay in it, so a configuration rolled back removes them (an
+// absent member's removal answered noTarget is done), and one kept sends
+// nothing more for them.
+func keepPossibleMembers(ctx context.Context, prior groupResourceModel, current, add []string,
 	resp *resource.UpdateResponse) {
-	if len(add) == 0 || client.Dialect().MembersRead == scim.MembersWriteOnly {
+	if len(add) == 0 {
 		return
 	}
 	prior.Members = memberList(append(slices.Clone(current), missing(add, current)...), &resp.Diagnostics)

@@ -154,3 +154,68 @@ resource "scim_group" %q {
 }
 `, srv.URL, srv.Token, resourceName, displayName, hclList(members))
 }
+
+// TestAccPartialMemberWriteIsNotHiddenWriteOnly (issue 43, item 4): the
+// same swap on an app whose groups never show members (members_read =
+// "write_only"), where nothing can be checked afterwards: the state must
+// still list the member that may have been added, so rolling the
+// configuration back removes it.
+func TestAccPartialMemberWriteIsNotHiddenWriteOnly(t *testing.T) {
+	var failRemovals atomic.Bool
+	var srv *scimtest.TestServer
+	opts := scimtest.Options{Quirks: scimtest.Quirks{MembersWriteOnly: true, RemoveAbsentNoTarget: true}}
+	opts.Fault = func(w http.ResponseWriter, r *http.Request, _ func() *scimtest.Response) bool {
+		if !failRemovals.Load() || r.Method != http.MethodPatch || !strings.Contains(r.URL.Path, "/Groups/") {
+			return false
+		}
+		requests := srv.Requests()
+		if !strings.Contains(requests[len(requests)-1].Body, `"remove"`) {
+			return false
+		}
+		http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+		return true
+	}
+	srv = scimtest.NewTestServer(t, opts)
+	alice := srv.Put("Users", map[string]any{"userName": "alice@example.com"})
+	bob := srv.Put("Users", map[string]any{"userName": "bob@example.com"})
+	config := func(members ...string) string {
+		return fmt.Sprintf(`
+provider "scim" {
+  endpoint    = %q
+  token       = %q
+  max_retries = 0
+  dialect = {
+    members_read         = "write_only"
+    member_changes_alone = true
+  }
+}
+
+resource "scim_group" "test" {
+  display_name = "Partial"
+  members      = %s
+}
+`, srv.URL, srv.Token, hclList(members))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(alice), Check: checkServerMembers(srv, []string{alice})},
+			{
+				PreConfig:   func() { failRemovals.Store(true) },
+				Config:      config(bob),
+				ExpectError: regexp.MustCompile(`503`),
+				Check:       checkServerMembers(srv, []string{alice, bob}),
+			},
+			{
+				PreConfig: func() { failRemovals.Store(false) },
+				Config:    config(alice),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("scim_group.test", plancheck.ResourceActionUpdate)},
+				},
+				Check: checkServerMembers(srv, []string{alice}),
+			},
+			{Config: config(alice), PlanOnly: true},
+		},
+	})
+}
