@@ -47,7 +47,11 @@ func nextStep(err error) string {
 	}
 	var mismatch *scim.TenantMismatchError
 	var notKept *scim.NotKeptError
+	var refused *scim.PatchRefusedError
 	switch {
+	case errors.As(err, &refused):
+		return fmt.Sprintf("The app takes no change of %s through SCIM, by PATCH or by PUT. Change it in the app, or "+
+			"leave it out of the configuration, then apply again.", userAttrNames(refused.Paths))
 	case errors.As(err, &mismatch):
 		return "Nothing was removed from the state. Check endpoint (and the token: some apps route by credentials); " +
 			"then run terraform plan again."
@@ -89,4 +93,22 @@ func nextStep(err error) string {
 		return "The app rejected a value: check the attributes named in the detail above against what the app accepts."
 	}
 	return ""
+}
+
+// userAttrNames names SCIM attribute paths by their scim_user attributes
+// where one writes them ("external_id"), else as the app calls them.
+func userAttrNames(paths []string) string {
+	var names []string
+	for _, p := range paths {
+		name := p
+		for attr, written := range userAttrPaths {
+			for _, w := range written {
+				if strings.EqualFold(w, p) {
+					name = attr
+				}
+			}
+		}
+		names = append(names, name)
+	}
+	return strings.Join(names, ", ")
 }

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 )
 
 // Every action a clientError call names reads well in both forms.
@@ -40,5 +42,14 @@ func TestClientErrorWording(t *testing.T) {
 	}
 	if _, detail := clientError("adding members to", "group", "g", errors.New("boom")); !strings.HasPrefix(detail, `Could not add members to SCIM group "g": boom`) {
 		t.Errorf("detail %q", detail)
+	}
+}
+
+// TestPatchRefusedNamesTheTerraformAttribute: the advice for an attribute
+// the app takes neither by PATCH nor by PUT names it as the configuration does.
+func TestPatchRefusedNamesTheTerraformAttribute(t *testing.T) {
+	err := &scim.PatchRefusedError{Paths: []string{"externalId"}, Patch: errors.New("400"), Put: errors.New("405")}
+	if hint := nextStep(err); !strings.Contains(hint, "external_id") {
+		t.Errorf("advice %q does not name external_id", hint)
 	}
 }

@@ -133,6 +133,10 @@ type service struct {
 	// Learned per type: an app may refuse PATCH of users and take it for
 	// groups, and groups whose members cannot be read cannot be PUT.
 	usePut atomic.Bool
+	// patchRefused holds the attribute paths (lower case) the app refused
+	// as a PATCH path (400 invalidPath): writes that touch one are sent as
+	// GET and PUT, learned per type and client (see UsersService.write).
+	patchRefused sync.Map
 }
 
 // New validates cfg and builds a Client.

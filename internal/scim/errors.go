@@ -247,3 +247,20 @@ func (e *RateLimitedError) Unwrap() error { return e.Err }
 func (e *RateLimitedError) Is(target error) bool {
 	return target == context.DeadlineExceeded && e.Reason == "deadline"
 }
+
+// PatchRefusedError reports attributes the app refuses as PATCH paths
+// (400 invalidPath) that could not be written with GET and PUT either.
+type PatchRefusedError struct {
+	// Paths are the SCIM attribute paths refused.
+	Paths []string
+	// Patch is the app's answer to the PATCH; Put what writing with GET
+	// and PUT answered.
+	Patch, Put error
+}
+
+func (e *PatchRefusedError) Error() string {
+	return fmt.Sprintf("the app refuses to change %s by PATCH (%v), and writing it with GET and PUT failed too: %v",
+		strings.Join(e.Paths, ", "), e.Patch, e.Put)
+}
+
+func (e *PatchRefusedError) Unwrap() error { return e.Patch }

@@ -261,10 +261,14 @@ func opPaths(ops []Operation) []string {
 // false, or a PATCH was answered 405 or 501), GET, the same ops applied
 // locally, and PUT. The fallback is learned once per client. It returns the
 // user as the app stored it.
+//
+// An app may refuse one attribute as a PATCH path (400 invalidPath) and
+// take it in a PUT: the attribute is then learned as refused and written,
+// with the rest of that change, by GET and PUT (see patchOrLearn).
 func (s *UsersService) write(ctx context.Context, id string, ops []Operation) (*User, error) {
 	ops = orderOps(s.appOps(ops))
-	if !s.usePut.Load() {
-		u, err := s.patch(ctx, id, ops)
+	if !s.usePut.Load() && !s.touchesRefused(ops) {
+		u, err := s.patchOrLearn(ctx, id, ops)
 		if !errors.Is(err, ErrUnsupported) {
 			return u, err
 		}
@@ -272,6 +276,60 @@ func (s *UsersService) write(ctx context.Context, id string, ops []Operation) (*
 		s.usePut.Store(true)
 	}
 	return s.replace(ctx, id, ops)
+}
+
+// touchesRefused is true when one of ops has a path the app refused.
+func (s *UsersService) touchesRefused(ops []Operation) bool {
+	for _, o := range ops {
+		if _, refused := s.patchRefused.Load(strings.ToLower(o.Path)); refused {
+			return true
+		}
+	}
+	return false
+}
+
+// patchOrLearn sends ops as one PATCH. When the app answers 400
+// invalidPath, each operation is sent alone to learn which paths it
+// refuses (operations are idempotent: the ones it takes are simply
+// written), and the refused ones are written by GET and PUT; when PUT
+// fails too, *PatchRefusedError names the attributes.
+func (s *UsersService) patchOrLearn(ctx context.Context, id string, ops []Operation) (*User, error) {
+	u, err := s.patch(ctx, id, ops)
+	if !invalidPath(err) {
+		return u, err
+	}
+	refused := ops
+	if len(ops) > 1 {
+		refused = nil
+		for _, o := range ops {
+			if one, oneErr := s.patch(ctx, id, []Operation{o}); invalidPath(oneErr) {
+				refused = append(refused, o)
+			} else if oneErr != nil {
+				return nil, oneErr
+			} else {
+				u = one
+			}
+		}
+		if len(refused) == 0 {
+			return u, nil // each was taken alone
+		}
+	}
+	for _, o := range refused {
+		s.patchRefused.Store(strings.ToLower(o.Path), true)
+	}
+	s.client.log.InfoContext(ctx, "the app refuses these attributes as PATCH paths; writing them with GET and PUT from now on",
+		"attributes", opPaths(refused), "error", err.Error())
+	u, putErr := s.replace(ctx, id, refused)
+	if putErr != nil {
+		return nil, &PatchRefusedError{Paths: opPaths(refused), Patch: err, Put: putErr}
+	}
+	return u, nil
+}
+
+// invalidPath is true for a 400 invalidPath answer.
+func invalidPath(err error) bool {
+	var se *Error
+	return errors.As(err, &se) && se.StatusCode == http.StatusBadRequest && strings.EqualFold(se.ScimType, "invalidPath")
 }
 
 // appOps renames roles to the app's attribute (the dialect's RolesAttribute).

@@ -26,6 +26,11 @@ type Quirks struct {
 	// rejects every operator but eq and "and" with 400 invalidFilter (AWS
 	// IAM Identity Center: "Only eq with and").
 	FilterMode string
+	// PatchRefusesPaths answers 400 invalidPath to a PATCH operation on
+	// these attributes (as a path, or a key of a path-less value), which a
+	// PUT still takes (elimity-com/scim before externalId became a common
+	// attribute of its PATCH validator).
+	PatchRefusesPaths []string
 	// RemoveAbsentNoTarget answers 400 noTarget to the removal of a member
 	// the group does not have (RFC 7644 section 3.5.2.2 lets a server
 	// treat a path with no value as a failure).

@@ -244,6 +244,9 @@ func (s *Server) applyOperations(resourceType string, doc map[string]any, ops []
 		if err := s.checkOpCase(name); err != nil {
 			return nil, "", err
 		}
+		if refused := s.patchRefuses(path, value); refused != "" {
+			return nil, "", badRequest("invalidPath", "%s is not a valid PATCH path", refused)
+		}
 		if strings.EqualFold(path, "password") {
 			password, _ = value.(string)
 			continue
@@ -445,4 +448,18 @@ func (s *Server) checkDocument(resourceType string, doc map[string]any) error {
 		}
 	}
 	return nil
+}
+
+// patchRefuses returns the attribute of a PATCH operation (its path, or a
+// key of a path-less value) that PatchRefusesPaths names, or "".
+func (s *Server) patchRefuses(path string, value any) string {
+	for _, refused := range s.opts.PatchRefusesPaths {
+		if strings.EqualFold(path, refused) {
+			return refused
+		}
+		if m, ok := value.(map[string]any); ok && path == "" && getFold(m, refused) != nil {
+			return refused
+		}
+	}
+	return ""
 }
