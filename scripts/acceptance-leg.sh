@@ -40,6 +40,7 @@ echo "== acceptance leg $name: $passed passed, $skipped skipped, $failed failed 
 # Tests left to the main CLI are counted, not listed.
 main_only=$(grep -cE '^\s+[a-z_]+\.go:[0-9]+: runs on the main CLI only' "$log" || true)
 echo "   $main_only of the skipped run on the main CLI only (make test)"
-awk '/^ *--- SKIP: /{name=$3; next} name!="" && !/runs on the main CLI only/{print "   skipped: " name} {name=""}' "$log"
+# go test -v prints a test's skip message just before its "--- SKIP" line.
+awk '/^ *--- SKIP: / && prev !~ /runs on the main CLI only/ {print "   skipped: " $3} {prev=$0}' "$log"
 grep -E '^\s+[a-z_]+\.go:[0-9]+: .*(skip|[Nn]eeds|[Ss]kipping)' "$log" | grep -v 'runs on the main CLI only' | sed -E 's/^\s+/   reason: /' | sort -u || true
 exit "$status"

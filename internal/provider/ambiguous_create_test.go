@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -40,14 +42,6 @@ func firstPostFault(kind string) func(http.ResponseWriter, *http.Request, func()
 	}
 }
 
-// handMade puts an active user u@example.com and a group Ops with that
-// user as its member on the server, as an admin would by hand.
-func handMade(srv *scimtest.TestServer) (userID, groupID string) {
-	userID = srv.Put("Users", map[string]any{"userName": "u@example.com", "active": true, "title": "Made by hand"})
-	groupID = srv.Put("Groups", map[string]any{"displayName": "Ops", "members": []any{map[string]any{"value": userID}}})
-	return userID, groupID
-}
-
 const ambiguousCreateConfig = `
 resource "scim_user" "u" {
   user_name = "u@example.com"
@@ -60,16 +54,40 @@ resource "scim_group" "ops" {
 `
 
 // TestAccFailedCreateNeverClaimsHandMade: the first POST of a user and of a
-// group gets a 503 that never reached the app, where a user and a group of
-// the same names were made by hand. The user create is refused as for any
-// existing active user (adopt_existing is false); the group create makes a
-// new group. Destroy leaves both hand-made objects as they were.
+// group gets a 503 that never reached the app. A group of the same name was
+// made by hand before; the user of the same name is made by hand just as
+// the POST is sent (after the lookup that precedes it found none). The
+// user create is refused as for any existing active user (adopt_existing
+// is false); the group create makes a new group. Destroy leaves both
+// hand-made objects as they were.
 func TestAccFailedCreateNeverClaimsHandMade(t *testing.T) {
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
-	userID, groupID := handMade(srv)
-	srv.SetOptions(scimtest.Options{Token: srv.Token, Fault: firstPostFault(scimtest.Fault503)})
+	admin := srv.Put("Users", map[string]any{"userName": "admin@example.com", "active": true})
+	groupID := srv.Put("Groups", map[string]any{"displayName": "Ops", "members": []any{map[string]any{"value": admin}}})
+	var userID atomic.Value
+	var userPosts, groupPosts atomic.Int32
+	groupFault := firstPostFault(scimtest.Fault503)
+	srv.SetOptions(scimtest.Options{Token: srv.Token, Fault: func(w http.ResponseWriter, r *http.Request, act func() *scimtest.Response) bool {
+		if r.Method != http.MethodPost {
+			return false
+		}
+		if strings.HasSuffix(r.URL.Path, "/Users") {
+			if userPosts.Add(1) > 1 {
+				return false
+			}
+			userID.Store(srv.Put("Users", map[string]any{"userName": "u@example.com", "active": true, "title": "Made by hand"}))
+			http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+			return true
+		}
+		groupPosts.Add(1)
+		return groupFault(w, r, act)
+	}})
 	handMadeIntact := func(*terraform.State) error {
-		u := srv.Get("Users", userID)
+		id, _ := userID.Load().(string)
+		if id == "" || groupPosts.Load() < 2 {
+			return fmt.Errorf("the faults were not met: %d user POSTs, %d group POSTs", userPosts.Load(), groupPosts.Load())
+		}
+		u := srv.Get("Users", id)
 		if u == nil || u["active"] != true || u["title"] != "Made by hand" {
 			return fmt.Errorf("the hand-made user changed: %v", u)
 		}
@@ -86,7 +104,7 @@ func TestAccFailedCreateNeverClaimsHandMade(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      providerConfig(srv) + ambiguousCreateConfig,
-				ExpectError: regexp.MustCompile(`(?s)SCIM user already exists.*` + userID),
+				ExpectError: regexp.MustCompile(`(?s)SCIM user already exists.*u@example\.com`),
 			},
 			{
 				// The group made by the first step is this configuration's own.

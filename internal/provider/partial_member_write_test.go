@@ -80,6 +80,12 @@ func TestAccPartialMemberWriteIsNotHidden(t *testing.T) {
 // an empty plan.
 func TestAccEntraMemberSwapUnderFaults(t *testing.T) {
 	const people = 60
+	partWay := 0 // seeds whose apply stopped with the swap part way
+	t.Cleanup(func() {
+		if partWay == 0 && !t.Failed() {
+			t.Error("no seed stopped the swap part way: the rollback never met a partial write")
+		}
+	})
 	for _, seed := range []uint64{1, 2, 3, 4, 5} {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			opts, _ := scimtest.Preset("entra")
@@ -110,6 +116,25 @@ func TestAccEntraMemberSwapUnderFaults(t *testing.T) {
 			code, out := d.run("apply", "-auto-approve")
 			t.Logf("swap under faults: exit %d, faults %v; %s", code, faults.Counts(), firstError(out))
 			faults.Disable()
+			injected, stopping := 0, 0
+			for kind, n := range faults.Counts() {
+				injected += n
+				if kind != scimtest.Fault429 && kind != scimtest.Fault429NoHeader { // 429s are waited out, not failures
+					stopping += n
+				}
+			}
+			stored := groupMembersStored(srv, group)
+			holds := func(m []string) bool { return slices.Equal(stored, slices.Sorted(slices.Values(m))) }
+			switch {
+			case injected == 0:
+				t.Fatal("no group PATCH met a fault: the test did not walk its path")
+			case code == 0 && stopping > 0:
+				t.Fatalf("the apply succeeded despite faults %v with max_retries = 0", faults.Counts())
+			case code == 0 && !holds(after):
+				t.Fatalf("the apply reported success but the app holds %d members", len(stored))
+			case code != 0 && !holds(before) && !holds(after):
+				partWay++
+			}
 
 			for _, members := range [][]string{before, after} {
 				d.write(config(members))

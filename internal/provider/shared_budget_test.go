@@ -1,9 +1,13 @@
 package provider
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -49,14 +53,44 @@ resource "scim_user" "u" {
 							return err
 						}
 						for _, secret := range []string{srv.Token, srv.URL} {
-							if filepath.Base(states[0]) == secret || strings.Contains(string(data), secret) {
+							if strings.Contains(string(data), secret) {
 								return fmt.Errorf("the budget state shows %q", secret)
 							}
 						}
-						return nil
+						return budgetNamesHideTheApp(dir, srv)
 					},
 				}},
 			})
 		})
 	}
+}
+
+// budgetNamesHideTheApp: the budget directory holds only its key and files
+// named by a keyed digest, none showing the token, the endpoint or its host,
+// nor a plain (unkeyed) digest of them, which could be guessed offline.
+func budgetNamesHideTheApp(dir string, srv *scimtest.TestServer) error {
+	endpoint := strings.TrimRight(srv.URL, "/")
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return err
+	}
+	plain := func(s string) string { sum := sha256.Sum256([]byte(s)); return hex.EncodeToString(sum[:16]) }
+	shown := []string{srv.Token, u.Host, u.Port(), plain(srv.Token), plain(endpoint),
+		plain(strings.Join([]string{endpoint, srv.Token, "", "", ""}, "\x00"))}
+	digestNamed := regexp.MustCompile(`^[0-9a-f]{32}\.(json|lock)$`)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Name() != "key" && !digestNamed.MatchString(e.Name()) {
+			return fmt.Errorf("%s holds %q, neither the key nor a digest-named budget file", dir, e.Name())
+		}
+		for _, s := range shown {
+			if strings.Contains(e.Name(), s) {
+				return fmt.Errorf("budget file %q shows %q or its plain digest", e.Name(), s)
+			}
+		}
+	}
+	return nil
 }

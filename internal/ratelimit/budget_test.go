@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // TestHoldBudgetLock is not a test: run as a child process by the tests
@@ -206,13 +208,19 @@ func TestBudgetIgnoresAProcessHeldToItsOwnRateLimit(t *testing.T) {
 	slow, _ := OpenBudget(dir, "app")
 	fast, _ := OpenBudget(dir, "app")
 	slowPacer := newPacer(0.2, 1, time.Now, slow)
-	fastPacer := newPacer(10, 1, time.Now, fast)
+	// The fast run has no rate_limit: it paces at what it learned from the
+	// app, through the shared budget.
+	fastPacer := newPacer(rate.Inf, 1, time.Now, fast)
+	fastPacer.SetLimit(10)
 	now := time.Now()
 	a, b := slowPacer.take(now), slowPacer.take(now)
 	if gap := b.Sub(a); gap != 5*time.Second {
 		t.Fatalf("the slow run's slots %v apart, want its own 5s", gap)
 	}
 	first, second := fastPacer.take(now), fastPacer.take(now)
+	if fast.Sharers() != 2 {
+		t.Fatalf("%d sharers, want 2: the fast run did not pace through the budget", fast.Sharers())
+	}
 	if first.Sub(now) > 0 || second.Sub(first) != 100*time.Millisecond {
 		t.Fatalf("the fast run's slots at %v and %v from now: held back by the slow run's rate_limit", first.Sub(now), second.Sub(now))
 	}

@@ -52,12 +52,42 @@ func TestGroupCreateNeverClaimsAnotherCreatesGroup(t *testing.T) {
 
 // TestGroupCreateWhereDisplayNameFiltersAreRefused: an app that answers a
 // displayName filter with 400 still gets its groups created (the lookup is
-// skipped, and nothing is claimed after a failed POST).
+// refused, then the POST is sent): one group, the one returned. A POST that
+// fails there is never followed by a claim: a group of the same name made
+// by hand stays the only group, and the create fails.
 func TestGroupCreateWhereDisplayNameFiltersAreRefused(t *testing.T) {
-	srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: scimtest.Quirks{FilterMode: "username_only"}})
-	if _, err := newClient(t, srv, nil).Groups.Create(context.Background(), &scim.Group{DisplayName: "G"}); err != nil {
-		t.Fatal(err)
-	}
+	opts := scimtest.Options{Quirks: scimtest.Quirks{FilterMode: "username_only"}}
+	ctx := context.Background()
+	t.Run("created", func(t *testing.T) {
+		srv := scimtest.NewTestServer(t, opts)
+		g, err := newClient(t, srv, nil).Groups.Create(ctx, &scim.Group{DisplayName: "G"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all := srv.All("Groups"); len(all) != 1 || all[0]["id"] != g.ID || all[0]["displayName"] != "G" {
+			t.Fatalf("groups %v, want only %s", all, g.ID)
+		}
+		if posts := srv.Count("POST"); posts != 1 {
+			t.Fatalf("%d POSTs, want 1", posts)
+		}
+	})
+	t.Run("failed_post_claims_nothing", func(t *testing.T) {
+		srv := scimtest.NewTestServer(t, opts)
+		handMade := srv.Put("Groups", map[string]any{"displayName": "G"})
+		var posts atomic.Int32
+		srv.SetOptions(scimtest.Options{Token: srv.Token, Quirks: opts.Quirks,
+			Fault: func(w http.ResponseWriter, r *http.Request, _ func() *scimtest.Response) bool {
+				if r.Method == http.MethodPost && posts.Add(1) == 1 {
+					http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+					return true
+				}
+				return false
+			}})
+		g, err := newClient(t, srv, nil).Groups.Create(ctx, &scim.Group{DisplayName: "G"})
+		if err == nil || g != nil || posts.Load() != 1 || len(srv.All("Groups")) != 1 || srv.Get("Groups", handMade) == nil {
+			t.Fatalf("got %v, %v, %d POSTs, %d groups; want an error and only the hand-made group", g, err, posts.Load(), len(srv.All("Groups")))
+		}
+	})
 }
 
 // TestGroupCreateCheckedFromItsAnswer: when the POST answer shows every
@@ -82,28 +112,35 @@ func TestGroupCreateCheckedFromItsAnswer(t *testing.T) {
 	}
 }
 
-// TestUserCreateAfterAmbiguousFailureNeverClaimsHandMade: a hand-made
-// active user exists and the first POST would fail without an answer; the
-// create never reaches it: the lookup before the POST finds the user, which
-// is refused as existing (adopt is false) and left as it was.
+// TestUserCreateAfterAmbiguousFailureNeverClaimsHandMade: an admin makes
+// an active user of the same name by hand after the lookup that precedes
+// the POST found none, and the POST then fails (503, the app never acted).
+// The lookup after the failure finds the hand-made user, which holds other
+// values than the POST sent: it is not claimed as created but refused as
+// existing (adopt is false), and left as it was.
 func TestUserCreateAfterAmbiguousFailureNeverClaimsHandMade(t *testing.T) {
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
-	id := srv.Put("Users", map[string]any{"userName": "u@example.com", "active": true, "title": "Made by hand"})
 	var posts atomic.Int32
+	var handMade atomic.Value
 	srv.SetOptions(scimtest.Options{Token: srv.Token,
 		Fault: func(w http.ResponseWriter, r *http.Request, _ func() *scimtest.Response) bool {
-			if r.Method == http.MethodPost && posts.Add(1) == 1 {
-				http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
-				return true
+			if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/Users") || posts.Add(1) != 1 {
+				return false
 			}
-			return false
+			handMade.Store(srv.Put("Users", map[string]any{"userName": "u@example.com", "active": true, "title": "Made by hand"}))
+			http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+			return true
 		}})
-	_, _, err := newClient(t, srv, nil).Users.CreateOrTakeOver(context.Background(), &scim.User{UserName: "u@example.com", Title: "T"}, false)
+	got, _, err := newClient(t, srv, nil).Users.CreateOrTakeOver(context.Background(), &scim.User{UserName: "u@example.com", Title: "T"}, false)
+	id, _ := handMade.Load().(string)
+	if id == "" {
+		t.Fatal("the faulted POST never ran")
+	}
 	var existing *scim.ExistingUserError
 	if !errors.As(err, &existing) || existing.ID != id {
-		t.Fatalf("err %v, want ExistingUserError for %s", err, id)
+		t.Fatalf("got %v, %v; want ExistingUserError for the hand-made %s", got, err, id)
 	}
-	if doc := srv.Get("Users", id); doc["title"] != "Made by hand" || doc["active"] != true {
-		t.Fatalf("the hand-made user changed: %v", doc)
+	if doc := srv.Get("Users", id); doc["title"] != "Made by hand" || doc["active"] != true || len(srv.All("Users")) != 1 {
+		t.Fatalf("the hand-made user changed, or another was made: %v", srv.All("Users"))
 	}
 }

@@ -92,12 +92,27 @@ func (s *UsersService) create(ctx context.Context, u *User, unknownBefore bool) 
 		return []*User{found}, err
 	}
 	created, err := createClaimingNew(ctx, s.client, post, lookup, func(f *User) bool {
-		return unknownBefore || s.client.claimed(f.ID) // another resource's user of the same name is not this one's
+		// Another resource's user of the same name is not this one's, nor
+		// one made by hand between the lookup and the POST (it holds other
+		// values than the POST sent).
+		return unknownBefore || s.client.claimed(f.ID) || !carriesWhatWasSent(f, u)
 	})
 	if err == nil {
 		s.client.claim(created.ID)
 	}
 	return created, err
+}
+
+// carriesWhatWasSent is false when found holds, for an attribute the POST
+// set that apps store as sent (externalId, title), another value: then the
+// POST did not make it. (displayName is left out: some apps derive it.)
+func carriesWhatWasSent(found, sent *User) bool {
+	for _, pair := range [][2]string{{found.ExternalID, sent.ExternalID}, {found.Title, sent.Title}} {
+		if pair[1] != "" && !strings.EqualFold(pair[0], pair[1]) {
+			return false
+		}
+	}
+	return true
 }
 
 // createdUser reads the new user from a 201 (or 200) answer, or, when the
