@@ -92,13 +92,17 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		// The user exists: keep it in state (Terraform marks it tainted), so
 		// that it is neither orphaned nor met as "already exists" next time.
 		user = incomplete.User
-		resp.Diagnostics.AddError("SCIM user created, but not finished",
-			fmt.Sprintf("User %q was created in the app with id %q and is saved in the state, but the write that follows "+
-				"the create failed, so some attributes may not hold the configured values yet. The next terraform apply "+
+		summary, happened := "SCIM user created, but not finished", "was created in the app"
+		if incomplete.How != scim.Created {
+			summary, happened = "SCIM user taken over, but not finished", "existed in the app and was being reactivated or adopted"
+		}
+		resp.Diagnostics.AddError(summary,
+			fmt.Sprintf("User %q %s with id %q and is saved in the state, but the write that follows "+
+				"failed, so some attributes may not hold the configured values yet. The next terraform apply "+
 				"finishes the job: Terraform marks the resource tainted and replaces it (with the default destroy_mode, the "+
 				"user is deactivated and the same account reactivated with this configuration); run terraform untaint on "+
 				"this resource first to update it in place instead.\n\nThe app answered: %v",
-				user.UserName, user.ID, incomplete.Err))
+				user.UserName, happened, user.ID, incomplete.Err))
 	case errors.As(err, &existing):
 		resp.Diagnostics.AddAttributeError(path.Root("user_name"), "SCIM user already exists",
 			fmt.Sprintf("An active user with userName %q already exists in the app with id %q. To manage it with Terraform, "+

@@ -132,7 +132,7 @@ func runFleet(t *testing.T, k, n int, model appModel, newClient func(i int) *Lim
 // that together stay near it: each one alone would pace at 19.8/s, and
 // together they would be refused three times in four. Where the app states
 // no policy the older machinery (limits learned from 429s, trials against
-// noise) applies, and only completion is required. The order in which
+// noise) applies, and is held to today's (poor) level. The order in which
 // the clients' goroutines wake varies from run to run, and with it how
 // soon their shares settle (4 clients: efficiency 0.87 or 0.88 in nine
 // runs of ten, 0.69 at worst in 300; under -race medians of 0.79 to 0.88),
@@ -142,10 +142,19 @@ func TestFleetWithoutSharedBudget(t *testing.T) {
 	for _, k := range []int{1, 4, 8} {
 		for _, app := range []appModel{{limit: 20}, {limit: 20, remaining: true}, {limit: 20, silent: true}} {
 			want := fleetWant{efficiency: 0.75, floor: 0.5, refused: 0.25}
-			if k == 1 {
+			switch {
+			case k == 1 && app.silent:
+				want = fleetWant{efficiency: 0.9, floor: 0.9, refused: 0.06}
+			case k == 1:
 				want = fleetWant{efficiency: 0.9, floor: 0.9, refused: 0.05}
+			case app.silent:
+				// A guard at today's level, not a goal: unshared clients
+				// learning a silent limit from 429s alone settle far from
+				// it (medians of three runs of five: 4 clients efficiency
+				// 0.96 to 0.99 with 40% refused, 8 clients 0.36 with 33%).
+				want = fleetWant{efficiency: 0.25, floor: 0.1, refused: 0.6}
 			}
-			judgeFleet(t, k, app, want, !app.silent, func() func(int) *Limiter {
+			judgeFleet(t, k, app, want, func() func(int) *Limiter {
 				return func(int) *Limiter { return New(Options{}) }
 			})
 		}
@@ -166,7 +175,7 @@ func TestFleetWithSharedBudget(t *testing.T) {
 			if app.silent {
 				want = fleetWant{efficiency: 0.85, floor: 0.5, refused: 0.10}
 			}
-			judgeFleet(t, k, app, want, true, func() func(int) *Limiter {
+			judgeFleet(t, k, app, want, func() func(int) *Limiter {
 				dir := t.TempDir() // one machine: the run's clients share it
 				return func(int) *Limiter {
 					b, err := OpenBudget(dir, "app")
@@ -186,8 +195,8 @@ type fleetWant struct{ efficiency, floor, refused float64 }
 
 // judgeFleet runs k clients against app five times, each run with the
 // limiters of a fresh newFleet(), and checks the median run (and the worst
-// against the floor) when check is set.
-func judgeFleet(t *testing.T, k int, app appModel, want fleetWant, check bool, newFleet func() func(int) *Limiter) {
+// against the floor).
+func judgeFleet(t *testing.T, k int, app appModel, want fleetWant, newFleet func() func(int) *Limiter) {
 	t.Helper()
 	const runs = 5
 	efficiency, refused := make([]float64, runs), make([]float64, runs)
@@ -200,7 +209,7 @@ func judgeFleet(t *testing.T, k int, app appModel, want fleetWant, check bool, n
 	median, medianRefused := efficiency[runs/2], refused[runs/2]
 	t.Logf("%d clients (%+v), %d runs: median efficiency %.2f (worst %.2f), median refused %.1f%% (worst %.1f%%)",
 		k, app, runs, median, efficiency[0], 100*medianRefused, 100*refused[runs-1])
-	if check && (median < want.efficiency || medianRefused > want.refused || efficiency[0] < want.floor) {
+	if median < want.efficiency || medianRefused > want.refused || efficiency[0] < want.floor {
 		t.Errorf("%d clients: median efficiency %.2f (worst %.2f), median refused %.1f%%; want at least %.2f "+
 			"(every run %.2f) and at most %.0f%%", k, median, efficiency[0], 100*medianRefused,
 			want.efficiency, want.floor, 100*want.refused)

@@ -180,10 +180,17 @@ func (e *HiddenConflictError) Unwrap() error { return e.Err }
 // orphan it, and finish the job later.
 type IncompleteCreateError struct {
 	User *User
-	Err  error
+	// How says how the user was obtained: created, or an existing one
+	// reactivated or adopted (whose write may have failed part way).
+	How TakeOver
+	Err error
 }
 
 func (e *IncompleteCreateError) Error() string {
+	if e.How != Created {
+		return fmt.Sprintf("user %q (id %q) was being taken over, but its write failed and may have been applied in part: %v",
+			e.User.UserName, e.User.ID, e.Err)
+	}
 	return fmt.Sprintf("user %q was created with id %q, but the write that follows the POST failed: %v", e.User.UserName, e.User.ID, e.Err)
 }
 

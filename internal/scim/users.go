@@ -216,8 +216,13 @@ func (s *UsersService) takeOver(ctx context.Context, existing, desired *User, ma
 		managed["active"] = true
 	}
 	updated, err := s.Update(ctx, existing.ID, existing.projectedOnto(desired), &want, managed)
-	if updated == nil {
-		return nil, Created, err
+	var mismatch *MismatchError
+	if err != nil && !errors.As(err, &mismatch) {
+		// The reactivating write may have reached the app (its answer lost,
+		// or a later write failed): the account is this configuration's now,
+		// and the caller must keep it, or the next run would call it
+		// someone else's.
+		return existing, how, &IncompleteCreateError{User: existing, How: how, Err: err}
 	}
 	return updated, how, err
 }
