@@ -119,6 +119,15 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	group := &scim.Group{DisplayName: plan.DisplayName.ValueString(), ExternalID: plan.ExternalID.ValueString(), Members: scim.MembersOf(members)}
 	created, err := r.client.Groups.Create(ctx, group)
+	var maybe *scim.MaybeCreatedError
+	if errors.As(err, &maybe) {
+		resp.Diagnostics.AddError("SCIM group may have been created",
+			fmt.Sprintf("Creating group %q failed in a way that may have left it made in the app: %v.\n\nLook for a group "+
+				"named %q in the app that nobody made by hand. If it is there, import it instead of applying again (an "+
+				"apply would make a second one):\n\n  terraform import <resource address> <its SCIM id>\n\nIf it is not "+
+				"there, run terraform apply again.", group.DisplayName, err, group.DisplayName))
+		return
+	}
 	if created == nil {
 		resp.Diagnostics.AddError(clientError("creating", "group", group.DisplayName, err))
 		return

@@ -24,14 +24,22 @@ func lookupRefused(err error) bool {
 // be the POST's work. None found, it posts again; more than one, it stops.
 // An object that existed before is never returned: the caller decides what
 // to do with it by the documented rules (refuse, reactivate, adopt).
+//
+// untrusted, when not empty, says why finding nothing proves nothing here
+// (the app shows new objects late, or refuses the lookup's filter): then a
+// failed POST is not sent again, which could leave a duplicate, and
+// *MaybeCreatedError says so.
 func createClaimingNew[T any](ctx context.Context, c *Client, post func() (*T, error), lookup func() ([]*T, error),
-	existedBefore func(*T) bool) (*T, error) {
+	existedBefore func(*T) bool, untrusted string) (*T, error) {
 	for attempt := 0; ; attempt++ {
 		created, err := post()
 		if err == nil || !ambiguousWriteFailure(err) || ctx.Err() != nil {
 			return created, err
 		}
 		found, lookupErr := lookup()
+		if lookupErr != nil && untrusted != "" {
+			return nil, &MaybeCreatedError{Reason: untrusted, Err: err}
+		}
 		if lookupErr != nil {
 			return nil, fmt.Errorf("%w (looking it up afterwards failed too: %w)", err, lookupErr)
 		}
@@ -43,6 +51,9 @@ func createClaimingNew[T any](ctx context.Context, c *Client, post func() (*T, e
 		}
 		if len(fresh) == 1 {
 			return fresh[0], nil
+		}
+		if len(fresh) == 0 && untrusted != "" {
+			return nil, &MaybeCreatedError{Reason: untrusted, Err: err}
 		}
 		if len(fresh) > 1 {
 			return nil, fmt.Errorf("%w: %d new objects match what was created after the request failed (%w); "+

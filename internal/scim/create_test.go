@@ -2,11 +2,14 @@ package scim_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
@@ -142,5 +145,66 @@ func TestUserCreateAfterAmbiguousFailureNeverClaimsHandMade(t *testing.T) {
 	}
 	if doc := srv.Get("Users", id); doc["title"] != "Made by hand" || doc["active"] != true || len(srv.All("Users")) != 1 {
 		t.Fatalf("the hand-made user changed, or another was made: %v", srv.All("Users"))
+	}
+}
+
+// The first POST of a group is carried out but its answer lost, where a
+// lookup afterwards may not see the group (issue 43, item 8): an app that
+// shows new groups late, one that drops externalId, one that refuses the
+// displayName filter. No second group is ever made.
+func TestGroupCreateAfterLostAnswerMakesNoDuplicate(t *testing.T) {
+	lostFirstPost := func(change func(srv *scimtest.TestServer, id string)) func(*scimtest.TestServer) func(http.ResponseWriter, *http.Request, func() *scimtest.Response) bool {
+		return func(srv *scimtest.TestServer) func(http.ResponseWriter, *http.Request, func() *scimtest.Response) bool {
+			var posts atomic.Int32
+			return func(w http.ResponseWriter, r *http.Request, act func() *scimtest.Response) bool {
+				if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/Groups") || posts.Add(1) != 1 {
+					return false
+				}
+				resp := act()
+				var doc map[string]any
+				_ = json.Unmarshal(resp.Body, &doc)
+				if change != nil {
+					change(srv, fmt.Sprint(doc["id"]))
+				}
+				scimtest.DropConnection(w)
+				return true
+			}
+		}
+	}
+	cases := []struct {
+		name    string
+		quirks  scimtest.Quirks
+		window  time.Duration
+		fault   func(*scimtest.TestServer) func(http.ResponseWriter, *http.Request, func() *scimtest.Response) bool
+		refused bool // the create must stop with MaybeCreatedError
+	}{
+		{name: "shown_late", quirks: scimtest.Quirks{CreateDelay: 1500 * time.Millisecond}, window: 5 * time.Second, fault: lostFirstPost(nil)},
+		{name: "external_id_dropped", fault: lostFirstPost(func(srv *scimtest.TestServer, id string) {
+			srv.Modify("Groups", id, func(d map[string]any) { delete(d, "externalId") })
+		})},
+		{name: "filter_refused", quirks: scimtest.Quirks{FilterMode: "username_only"}, fault: lostFirstPost(nil), refused: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: tc.quirks})
+			srv.SetOptions(scimtest.Options{Token: srv.Token, Quirks: tc.quirks, Fault: tc.fault(srv)})
+			d, _ := scim.Preset("generic")
+			d.ConsistencyWindow = tc.window
+			c, err := scim.New(scim.Config{Endpoint: srv.URL, Token: srv.Token, Dialect: &d, MaxRetries: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, err := c.Groups.Create(context.Background(), &scim.Group{DisplayName: "Late", ExternalID: "ext-1"})
+			var maybe *scim.MaybeCreatedError
+			switch {
+			case tc.refused && !errors.As(err, &maybe):
+				t.Fatalf("create: %v, %v; want MaybeCreatedError", g, err)
+			case !tc.refused && (err != nil || g == nil):
+				t.Fatalf("create: %v, %v; want the group the lost POST made", g, err)
+			}
+			if n := len(srv.All("Groups")); n != 1 {
+				t.Fatalf("%d groups in the app, want 1", n)
+			}
+		})
 	}
 }

@@ -271,3 +271,18 @@ func (e *PatchRefusedError) Error() string {
 }
 
 func (e *PatchRefusedError) Unwrap() error { return e.Patch }
+
+// MaybeCreatedError reports a create whose request failed in a way that
+// may have left the object made in the app, where a lookup cannot tell:
+// the request was not sent again, so as not to make a duplicate.
+type MaybeCreatedError struct {
+	// Reason says why a lookup cannot tell.
+	Reason string
+	Err    error
+}
+
+func (e *MaybeCreatedError) Error() string {
+	return fmt.Sprintf("the request failed (%v), and the app may have made the object all the same; %s, so it was not sent again", e.Err, e.Reason)
+}
+
+func (e *MaybeCreatedError) Unwrap() error { return e.Err }

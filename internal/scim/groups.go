@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 )
 
@@ -63,7 +64,9 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 		found, err := s.FindByDisplayName(ctx, g.DisplayName)
 		var match []*Group
 		for _, f := range found {
-			if g.ExternalID == "" || f.ExternalID == g.ExternalID {
+			// An app may drop externalId: a group without one may be the
+			// POST's work too.
+			if g.ExternalID == "" || f.ExternalID == g.ExternalID || f.ExternalID == "" {
 				match = append(match, f)
 			}
 		}
@@ -82,9 +85,28 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 		existed[b.ID] = true
 	}
 	writtenAt := time.Now()
-	created, err := createClaimingNew(ctx, s.client, post, sameName, func(f *Group) bool {
-		return unknownBefore || existed[f.ID] || s.client.claimed(f.ID)
-	})
+	existedBefore := func(f *Group) bool { return unknownBefore || existed[f.ID] || s.client.claimed(f.ID) }
+	// Where a lookup cannot see the group the POST may have made, a failed
+	// POST is not sent again: a duplicate would carry members unmanaged.
+	untrusted := ""
+	if unknownBefore {
+		untrusted = "the app refuses displayName filters, so a lookup cannot find it"
+	}
+	// An app that shows new groups late is looked up for as long as its
+	// consistency window lasts before "not found" is believed.
+	lookup := func() ([]*Group, error) {
+		var found []*Group
+		err := s.client.ReadAfterWrite(ctx, time.Now(), func() (bool, error) {
+			var err error
+			found, err = sameName()
+			return err == nil && slices.ContainsFunc(found, func(f *Group) bool { return !existedBefore(f) }), err
+		})
+		if errors.Is(err, ErrNotFound) {
+			err = nil
+		}
+		return found, err
+	}
+	created, err := createClaimingNew(ctx, s.client, post, lookup, existedBefore, untrusted)
 	if err != nil {
 		return nil, err
 	}

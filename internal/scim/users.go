@@ -96,7 +96,7 @@ func (s *UsersService) create(ctx context.Context, u *User, unknownBefore bool) 
 		// one made by hand between the lookup and the POST (it holds other
 		// values than the POST sent).
 		return unknownBefore || s.client.claimed(f.ID) || !carriesWhatWasSent(f, u)
-	})
+	}, "")
 	if err == nil {
 		s.client.claim(created.ID)
 	}
