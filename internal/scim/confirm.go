@@ -74,6 +74,9 @@ func (s *GroupsService) confirm(ctx context.Context, id string, writtenAt time.T
 	if s.answerShowsMembers(answer) && !unkept(answer, attrs, add, remove).any() {
 		return nil
 	}
+	if len(add) == 0 && len(remove) == 0 && answer != nil && !unkept(answer, attrs, nil, nil).any() {
+		return nil // no member changed: the answer shows the attributes kept
+	}
 	shown, err := s.readSettled(ctx, id, writtenAt, attrs, add, remove)
 	if errors.Is(err, ErrNotFound) {
 		// The app does not show the object yet (it creates asynchronously):

@@ -208,3 +208,33 @@ func TestGroupCreateAfterLostAnswerMakesNoDuplicate(t *testing.T) {
 		})
 	}
 }
+
+// TestGroupCreateChecksExternalIDKept (issue 43, item 9): an app that
+// drops the externalId of a group POST (and answers without it) gets it
+// sent again by PATCH: the create checks the name and externalId it sent,
+// not only the members.
+func TestGroupCreateChecksExternalIDKept(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
+	var posts atomic.Int32
+	srv.SetOptions(scimtest.Options{Token: srv.Token, Fault: func(w http.ResponseWriter, r *http.Request, act func() *scimtest.Response) bool {
+		if r.Method != http.MethodPost || posts.Add(1) != 1 {
+			return false
+		}
+		resp := act()
+		var doc map[string]any
+		_ = json.Unmarshal(resp.Body, &doc)
+		delete(doc, "externalId")
+		srv.Modify("Groups", fmt.Sprint(doc["id"]), func(d map[string]any) { delete(d, "externalId") })
+		w.Header().Set("Content-Type", "application/scim+json")
+		w.WriteHeader(http.StatusCreated)
+		_ = json.NewEncoder(w).Encode(doc)
+		return true
+	}})
+	g, err := newClient(t, srv, nil).Groups.Create(context.Background(), &scim.Group{DisplayName: "Kept", ExternalID: "ext-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Get("Groups", g.ID)["externalId"]; got != "ext-1" {
+		t.Fatalf("the app holds externalId %v, want ext-1 sent again", got)
+	}
+}

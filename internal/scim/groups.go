@@ -111,7 +111,13 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 		return nil, err
 	}
 	s.client.claim(created.ID)
-	if err := s.confirm(ctx, created.ID, writtenAt, "POST /Groups", nil, first, nil, created); err != nil {
+	// The name and externalId sent are checked too, from the answer where
+	// it carries them: an app may drop what it does not keep.
+	sentAttrs := []Operation{{Op: "replace", Path: "displayName", Value: g.DisplayName}}
+	if g.ExternalID != "" {
+		sentAttrs = append(sentAttrs, Operation{Op: "replace", Path: "externalId", Value: g.ExternalID})
+	}
+	if err := s.confirm(ctx, created.ID, writtenAt, "POST /Groups", sentAttrs, first, nil, created); err != nil {
 		// The group exists: the caller keeps it, with the members it has.
 		created.Members, created.MembersKnown = nil, true
 		var notKept *NotKeptError
