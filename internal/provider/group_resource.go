@@ -189,7 +189,14 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		// Unmanaged members are not read: an empty list of expected members
 		// (not nil, which means "everyone") costs no member lookups.
 		expected := state.Members.IDs()
-		if expected == nil {
+		switch {
+		case state.DisplayName.IsNull():
+			// The read right after an import (display_name is required, so
+			// only an import leaves it unset): the imported state describes
+			// the whole group, so every user is a candidate where members
+			// are read one by one (members_read = "filter").
+			expected = nil
+		case expected == nil:
 			expected = []string{}
 		}
 		group, err = r.client.Groups.RefreshWithMembers(ctx, state.ID.ValueString(), expected, writtenAt)

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -85,4 +86,27 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// TestAccImportGroupReadsMembersByFilter (issue 43, item 9): importing a
+// group from an app whose reads never show members (members_read =
+// "filter") stores the members the app holds, as the docs promise, so the
+// configuration that lists them plans nothing.
+func TestAccImportGroupReadsMembersByFilter(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: scimtest.Quirks{MembersNever: true}})
+	uid := srv.Put("Users", map[string]any{"userName": "member@example.com", "active": true})
+	srv.Put("Users", map[string]any{"userName": "other@example.com", "active": true})
+	gid := srv.Put("Groups", map[string]any{"displayName": "Imported", "members": []any{map[string]any{"value": uid}}})
+	d := newTFDir(t)
+	d.write(providerConfigWith(srv, `dialect = { members_read = "filter" }`) + fmt.Sprintf(`
+resource "scim_group" "g" {
+  display_name = "Imported"
+  members      = [%q]
+}
+`, uid))
+	d.mustRun("init")
+	d.mustRun("import", "scim_group.g", gid)
+	if code, out := d.run("plan", "-detailed-exitcode", "-no-color"); code != 0 {
+		t.Fatalf("the plan after importing the group is not empty (exit %d): the import did not read its members\n%s", code, out)
+	}
 }
