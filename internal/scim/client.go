@@ -112,7 +112,10 @@ type Client struct {
 	// created holds the ids of objects this client created or claimed in
 	// this run, which a later create's lookup must never claim again.
 	created sync.Map
-	schemas schemaCache
+	// creates counts the creates under way per object name (see startCreate).
+	createsMu sync.Mutex
+	creates   map[string]int
+	schemas   schemaCache
 	// lastWriteNanos is when this client last sent a request that may
 	// change the app (anything but GET): pages fetched before it are stale.
 	lastWriteNanos atomic.Int64
@@ -338,6 +341,31 @@ func IsLoopbackHost(host string) bool {
 }
 
 func (c *Client) claim(id string) { c.created.Store(id, true) }
+
+// startCreate counts a create of an object named key as under way until
+// the returned end is called; others tells how many other creates of the
+// same name are under way meanwhile. A create whose request failed cannot
+// tell its own object from theirs while one is (its answer not yet back,
+// its object not yet claimed).
+func (c *Client) startCreate(key string) (others func() int, end func()) {
+	c.createsMu.Lock()
+	if c.creates == nil {
+		c.creates = map[string]int{}
+	}
+	c.creates[key]++
+	c.createsMu.Unlock()
+	others = func() int {
+		c.createsMu.Lock()
+		defer c.createsMu.Unlock()
+		return c.creates[key] - 1
+	}
+	end = sync.OnceFunc(func() {
+		c.createsMu.Lock()
+		defer c.createsMu.Unlock()
+		c.creates[key]--
+	})
+	return others, end
+}
 
 func (c *Client) claimed(id string) bool {
 	_, ok := c.created.Load(id)

@@ -37,6 +37,11 @@ func createClaimingNew[T any](ctx context.Context, c *Client, post func() (*T, e
 			return created, err
 		}
 		found, lookupErr := lookup()
+		var maybe *MaybeCreatedError
+		if errors.As(lookupErr, &maybe) {
+			maybe.Err = err
+			return nil, maybe
+		}
 		if lookupErr != nil && untrusted != "" {
 			return nil, &MaybeCreatedError{Reason: untrusted, Err: err}
 		}

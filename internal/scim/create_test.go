@@ -238,3 +238,65 @@ func TestGroupCreateChecksExternalIDKept(t *testing.T) {
 		t.Fatalf("the app holds externalId %v, want ext-1 sent again", got)
 	}
 }
+
+// TestSameNameGroupsCreatedTogetherNeverSwap (issue 43, item 9): two groups
+// of one name are created in one run. A's POST is carried out but not yet
+// answered when B's POST fails before the app acted: B's lookup would find
+// A's new group, unclaimed yet. B never takes it: it stops, saying the
+// group may have been created, and no duplicate is made.
+func TestSameNameGroupsCreatedTogetherNeverSwap(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
+	aArrived, bArrived, aActed, bDone := make(chan struct{}), make(chan struct{}), make(chan struct{}), make(chan struct{})
+	var posts atomic.Int32
+	srv.SetOptions(scimtest.Options{Token: srv.Token, Fault: func(w http.ResponseWriter, r *http.Request, act func() *scimtest.Response) bool {
+		if r.Method != http.MethodPost {
+			return false
+		}
+		switch posts.Add(1) {
+		case 1: // A
+			close(aArrived)
+			<-bArrived
+			resp := act()
+			close(aActed)
+			select {
+			case <-bDone:
+			case <-time.After(5 * time.Second):
+			}
+			for k, v := range resp.Header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(resp.Status)
+			_, _ = w.Write(resp.Body)
+		case 2: // B
+			close(bArrived)
+			<-aActed
+			http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+		default:
+			return false
+		}
+		return true
+	}})
+	c := newClient(t, srv, nil)
+	ctx := context.Background()
+	var a *scim.Group
+	var aErr error
+	aDone := make(chan struct{})
+	go func() {
+		defer close(aDone)
+		a, aErr = c.Groups.Create(ctx, &scim.Group{DisplayName: "Same"})
+	}()
+	<-aArrived
+	b, err := c.Groups.Create(ctx, &scim.Group{DisplayName: "Same"})
+	close(bDone)
+	<-aDone
+	if aErr != nil {
+		t.Fatalf("A: %v", aErr)
+	}
+	var maybe *scim.MaybeCreatedError
+	if !errors.As(err, &maybe) {
+		t.Fatalf("B: %v, %v (A made %s); want MaybeCreatedError", b, err, a.ID)
+	}
+	if n := len(srv.All("Groups")); n != 1 {
+		t.Fatalf("%d groups, want A's only", n)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -92,9 +93,16 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 	if unknownBefore {
 		untrusted = "the app refuses displayName filters, so a lookup cannot find it"
 	}
+	others, end := s.client.startCreate("Groups\x00" + strings.ToLower(g.DisplayName))
+	defer end()
 	// An app that shows new groups late is looked up for as long as its
 	// consistency window lasts before "not found" is believed.
 	lookup := func() ([]*Group, error) {
+		if others() > 0 {
+			// Another group of this name is being created at the same time:
+			// a new group found could be either one's.
+			return nil, &MaybeCreatedError{Reason: "another group of the same name was being created at the same time, so a lookup cannot tell them apart"}
+		}
 		var found []*Group
 		err := s.client.ReadAfterWrite(ctx, time.Now(), func() (bool, error) {
 			var err error
@@ -111,6 +119,7 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 		return nil, err
 	}
 	s.client.claim(created.ID)
+	end()
 	// The name and externalId sent are checked too, from the answer where
 	// it carries them: an app may drop what it does not keep.
 	sentAttrs := []Operation{{Op: "replace", Path: "displayName", Value: g.DisplayName}}
