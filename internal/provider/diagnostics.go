@@ -48,7 +48,12 @@ func nextStep(err error) string {
 	var mismatch *scim.TenantMismatchError
 	var notKept *scim.NotKeptError
 	var refused *scim.PatchRefusedError
+	var maybe *scim.MaybeCreatedError
 	switch {
+	case errors.As(err, &maybe):
+		return "Look in the app for the object this create may have made (nobody else's). If it is there, import it " +
+			"(terraform import <resource address> <its SCIM id>) instead of applying again, which would make a second " +
+			"one; if it is not, run terraform apply again."
 	case errors.As(err, &refused):
 		return fmt.Sprintf("The app takes no change of %s through SCIM, by PATCH or by PUT. Change it in the app, or "+
 			"leave it out of the configuration, then apply again.", userAttrNames(refused.Paths))

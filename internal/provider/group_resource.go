@@ -147,6 +147,19 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	setIDIdentity(ctx, resp.Identity, created.ID, &resp.Diagnostics)
 	recordWrite(ctx, resp.Private, managedGroupAttrs(ctx, req.Config, &resp.Diagnostics), r.client.HasConsistencyWindow(), &resp.Diagnostics)
+	var notKept *scim.NotKeptError
+	if errors.As(err, &notKept) && len(notKept.NotAdded) == 0 && len(notKept.NotRemoved) == 0 && notKept.Shown != nil {
+		// Only the name or external id differ: the group is whole, so it
+		// is kept as the app shows it (an in-place update next, not a
+		// replacement that would delete and make it again).
+		state.DisplayName = keepCaseOf(state.DisplayName, notKept.Shown.DisplayName)
+		state.ExternalID = optionalStringValue(notKept.Shown.ExternalID)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.AddWarning("SCIM group created, but the app changed what was sent",
+			fmt.Sprintf("Group %q was created with id %q, but the app did not keep %s as sent; the state holds what it shows, "+
+				"so the next plan shows the difference.", group.DisplayName, created.ID, strings.Join(notKept.Attributes, " and ")))
+		err = nil
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("SCIM group created, but the app did not keep what was sent",
 			fmt.Sprintf("Group %q was created in the app with id %q and is saved in the state (marked tainted), but the app "+
@@ -252,7 +265,9 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		current = memberIDs(state.Members)
 		if state.Members.IsNull() {
 			// Taking over membership that was unmanaged: diff against the app.
-			group, err := r.client.Groups.GetWithMembers(ctx, id, memberIDs(plan.Members))
+			// Every member the app holds, not only the planned ones: those
+			// left unread would keep the group's access unseen.
+			group, err := r.client.Groups.GetWithMembers(ctx, id, nil)
 			if err != nil {
 				resp.Diagnostics.AddError(clientError("reading", "group", id, err))
 				return
@@ -266,7 +281,7 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		tflog.Debug(ctx, "updating SCIM group", map[string]any{"scim_id": id, "members_added": len(add), "members_removed": len(remove)})
 		if err := r.client.Groups.Update(ctx, id, attrs, add, remove); err != nil {
 			resp.Diagnostics.AddError(clientError("updating", "group", id, err))
-			keepPossibleMembers(ctx, state, current, add, resp)
+			keepPossibleMembers(ctx, state, current, add, err, resp)
 			return
 		}
 		recordWrite(ctx, resp.Private, nil, r.client.HasConsistencyWindow(), &resp.Diagnostics)
@@ -346,8 +361,14 @@ func shownMembers(state groupResourceModel, group *scim.Group) []string {
 // been added stay in it, so a configuration rolled back removes them (an
 // absent member's removal answered noTarget is done), and one kept sends
 // nothing more for them.
-func keepPossibleMembers(ctx context.Context, prior groupResourceModel, current, add []string,
+func keepPossibleMembers(ctx context.Context, prior groupResourceModel, current, add []string, err error,
 	resp *resource.UpdateResponse) {
+	// Additions never sent, or refused, are left out: kept in the state of
+	// a write-only app they would never be sent again.
+	var partial *scim.MemberWriteError
+	if errors.As(err, &partial) {
+		add = partial.MayHaveAdded
+	}
 	if len(add) == 0 {
 		return
 	}

@@ -33,6 +33,9 @@ func createClaimingNew[T any](ctx context.Context, c *Client, post func() (*T, e
 	existedBefore func(*T) bool, untrusted string) (*T, error) {
 	for attempt := 0; ; attempt++ {
 		created, err := post()
+		if err != nil && ambiguousWriteFailure(err) && ctx.Err() != nil {
+			return nil, &MaybeCreatedError{Reason: "the time limit ran out before it could be looked up", Err: err}
+		}
 		if err == nil || !ambiguousWriteFailure(err) || ctx.Err() != nil {
 			return created, err
 		}
@@ -46,7 +49,7 @@ func createClaimingNew[T any](ctx context.Context, c *Client, post func() (*T, e
 			return nil, &MaybeCreatedError{Reason: untrusted, Err: err}
 		}
 		if lookupErr != nil {
-			return nil, fmt.Errorf("%w (looking it up afterwards failed too: %w)", err, lookupErr)
+			return nil, &MaybeCreatedError{Reason: fmt.Sprintf("looking it up afterwards failed too (%v)", lookupErr), Err: err}
 		}
 		var fresh []*T
 		for _, f := range found {

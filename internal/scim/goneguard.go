@@ -142,18 +142,18 @@ func (c *Client) ManagedRead(resourceType, id string, witnesses ...string) func(
 func (c *Client) judgeMissing(ctx context.Context, key, resourceType string, witnesses []string, notFound error) error {
 	g := &c.gone
 	answered, refuted := c.askWitnesses(ctx, witnesses)
-	if answered {
-		return notFound
-	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	mismatch := &TenantMismatchError{Endpoint: c.Endpoint(), ResourceType: resourceType, Witnesses: refuted}
-	if len(refuted) == 0 {
-		if verdict, judged := g.verdicts[key]; judged {
-			return verdict
-		}
-		g.waitForOthers(ctx)
+	if answered {
+		g.found++ // an object of this tenant found: evidence for every read
+		g.notify()
+		return notFound
 	}
+	mismatch := &TenantMismatchError{Endpoint: c.Endpoint(), ResourceType: resourceType, Witnesses: refuted}
+	if verdict, judged := g.verdicts[key]; judged && len(refuted) == 0 {
+		return verdict
+	}
+	g.waitForOthers(ctx)
 	mismatch.Missing = slices.Sorted(maps.Keys(g.missing))
 	if ctx.Err() != nil {
 		return ctx.Err()

@@ -61,14 +61,20 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 		}
 		return decodeGroupBody("POST", resp.Body)
 	}
+	// sameName lists the groups of this name that may be the one this
+	// create makes: with the externalId sent, or, in dropped, without one
+	// (an app may drop externalId; so may an admin making one by hand).
+	var dropped []*Group
 	sameName := func() ([]*Group, error) {
 		found, err := s.FindByDisplayName(ctx, g.DisplayName)
 		var match []*Group
+		dropped = nil
 		for _, f := range found {
-			// An app may drop externalId: a group without one may be the
-			// POST's work too.
-			if g.ExternalID == "" || f.ExternalID == g.ExternalID || f.ExternalID == "" {
+			switch {
+			case g.ExternalID == "" || f.ExternalID == g.ExternalID:
 				match = append(match, f)
+			case f.ExternalID == "":
+				dropped = append(dropped, f)
 			}
 		}
 		return match, err
@@ -93,8 +99,9 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 	if unknownBefore {
 		untrusted = "the app refuses displayName filters, so a lookup cannot find it"
 	}
+	// Counted as under way until claimed: a create that fails may have
+	// left a group that a later create of the name must not take.
 	others, end := s.client.startCreate("Groups\x00" + strings.ToLower(g.DisplayName))
-	defer end()
 	// An app that shows new groups late is looked up for as long as its
 	// consistency window lasts before "not found" is believed.
 	lookup := func() ([]*Group, error) {
@@ -111,6 +118,12 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 		})
 		if errors.Is(err, ErrNotFound) {
 			err = nil
+		}
+		fresh := slices.ContainsFunc(found, func(f *Group) bool { return !existedBefore(f) })
+		if err == nil && !fresh && slices.ContainsFunc(dropped, func(f *Group) bool { return !existedBefore(f) }) {
+			// A new group of this name without the externalId sent: the
+			// app may have dropped it, or someone made the group by hand.
+			return nil, &MaybeCreatedError{Reason: "a new group of this name has no externalId, so it cannot be told from one made by hand"}
 		}
 		return found, err
 	}
@@ -198,7 +211,30 @@ func (s *GroupsService) write(ctx context.Context, id string, attrs []Operation,
 		s.usePut.Store(true)
 	}
 	answer, err := s.replace(ctx, id, attrs, add, remove)
+	if err != nil {
+		err = memberWriteFailed(nil, add, err)
+	}
 	return answer, "PUT /Groups/" + id, err
+}
+
+// MemberWriteError reports a failed group write with the members it may
+// have added: those of the requests the app took, and those of the failed
+// one when its failure leaves open whether the app acted. Additions never
+// sent, or refused, are not among them.
+type MemberWriteError struct {
+	MayHaveAdded []string
+	Err          error
+}
+
+func (e *MemberWriteError) Error() string { return e.Err.Error() }
+func (e *MemberWriteError) Unwrap() error { return e.Err }
+
+func memberWriteFailed(added, failed []string, err error) error {
+	may := slices.Clone(added)
+	if ambiguousWriteFailure(err) {
+		may = append(may, failed...)
+	}
+	return &MemberWriteError{MayHaveAdded: may, Err: err}
 }
 
 // patchInChunks sends attrs and the member changes in as few PATCHes as
@@ -212,6 +248,7 @@ func (s *GroupsService) patchInChunks(ctx context.Context, id string, attrs []Op
 	maxAdds, maxRemoves := d.memberLimits()
 	chunk := d.MemberChunkSize
 	var answer *Group
+	var added []string // the additions of the chunks the app took
 	for len(add) > 0 || len(remove) > 0 || len(attrs) > 0 {
 		ops := append([]Operation(nil), attrs...)
 		room := chunk
@@ -240,16 +277,17 @@ func (s *GroupsService) patchInChunks(ctx context.Context, id string, attrs []Op
 			continue
 		}
 		if err != nil && (len(attrs) > 0 || !alreadyDone(err)) {
-			return nil, err
+			return nil, memberWriteFailed(added, add[:nAdd], err)
 		}
 		if err != nil && nAdd+nRemove > 1 {
 			// PATCH is atomic: "not there" (noTarget) or "already there"
 			// (409) for one member of several means none of them was
 			// changed. Such an answer speaks for one member only.
 			if answer, err = s.patchOneByOne(ctx, id, add[:nAdd], remove[:nRemove]); err != nil {
-				return nil, err
+				return nil, memberWriteFailed(added, add[:nAdd], err)
 			}
 		}
+		added = append(added, add[:nAdd]...)
 		// A chunk of one member answered noTarget or 409, as the retry of a
 		// request whose answer was lost is: that change holds.
 		add, remove, attrs = add[nAdd:], remove[nRemove:], nil

@@ -144,9 +144,17 @@ func (s *GroupsService) FillMembers(ctx context.Context, groups []*Group) error 
 		switch {
 		case s.writeOnly():
 			g.Members, g.MembersKnown = nil, false
-		case g.MembersKnown || s.client.dialect.MembersRead == MembersInline:
+		case s.client.dialect.MembersRead == MembersPaged:
+			// A listing may cut a group's members short: read them by pages.
+			full, err := s.GetWithMembers(ctx, g.ID, nil)
+			if err != nil {
+				return err
+			}
+			groups[i] = full
+		case s.client.dialect.MembersRead != MembersFilter && (g.MembersKnown || s.client.dialect.MembersRead == MembersInline):
 			g.MembersKnown = true
 		case s.client.dialect.MembersRead == MembersFilter:
+			// A listing's "members": [] (AWS) is not the list.
 			if byFilter == nil {
 				if byFilter, err = s.membersByUserScan(ctx); err != nil {
 					return err

@@ -2,6 +2,7 @@ package scim_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -77,5 +78,36 @@ func TestChunkAnsweredNoTargetIsResentMemberByMember(t *testing.T) {
 	}
 	if patches := srv.Count("PATCH"); patches != 4 {
 		t.Errorf("%d PATCHes, want 4 (the chunk, then one per member)", patches)
+	}
+}
+
+// TestFailedMemberWriteSaysWhatItMayHaveAdded: three additions sent one per
+// request, the second refused (400): the error names only the first as
+// possibly added, so a caller that trusts its state (write-only apps) does
+// not record additions that were refused or never sent.
+func TestFailedMemberWriteSaysWhatItMayHaveAdded(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: scimtest.Quirks{MembersWriteOnly: true}})
+	var patches atomic.Int32
+	srv.SetOptions(scimtest.Options{Token: srv.Token, Quirks: scimtest.Quirks{MembersWriteOnly: true},
+		Fault: func(w http.ResponseWriter, r *http.Request, _ func() *scimtest.Response) bool {
+			if r.Method != http.MethodPatch || patches.Add(1) != 2 {
+				return false
+			}
+			w.Header().Set("Content-Type", "application/scim+json")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","detail":"refused"}`))
+			return true
+		}})
+	a := srv.Put("Users", map[string]any{"userName": "a@example.com"})
+	b := srv.Put("Users", map[string]any{"userName": "b@example.com"})
+	c := srv.Put("Users", map[string]any{"userName": "c@example.com"})
+	group := srv.Put("Groups", map[string]any{"displayName": "G"})
+	d, _ := scim.Preset("generic")
+	d.MembersRead = scim.MembersWriteOnly
+	d.MemberChunkSize = 1
+	err := newClient(t, srv, &d).Groups.Update(context.Background(), group, nil, []string{a, b, c}, nil)
+	var partial *scim.MemberWriteError
+	if !errors.As(err, &partial) || !slices.Equal(partial.MayHaveAdded, []string{a}) {
+		t.Fatalf("update: %v; want a MemberWriteError naming only %s as possibly added", err, a)
 	}
 }

@@ -215,14 +215,17 @@ func (s *UsersService) takeOver(ctx context.Context, existing, desired *User, ma
 		want.Active = Bool(true)
 		managed["active"] = true
 	}
-	updated, err := s.Update(ctx, existing.ID, existing.projectedOnto(desired), &want, managed)
+	updated, wrote, err := s.update(ctx, existing.ID, existing.projectedOnto(desired), &want, managed)
 	var mismatch *MismatchError
-	if err != nil && !errors.As(err, &mismatch) {
+	if err != nil && !errors.As(err, &mismatch) && wrote {
 		// The reactivating write may have reached the app (its answer lost,
 		// or a later write failed): the account is this configuration's now,
 		// and the caller must keep it, or the next run would call it
 		// someone else's.
 		return existing, how, &IncompleteCreateError{User: existing, How: how, Err: err}
+	}
+	if updated == nil {
+		return nil, Created, err // refused before anything was written: nothing to keep
 	}
 	return updated, how, err
 }
@@ -236,16 +239,25 @@ func (s *UsersService) takeOver(ctx context.Context, existing, desired *User, ma
 // different are reported as *MismatchError, returned with the user as
 // stored.
 func (s *UsersService) Update(ctx context.Context, id string, from, want *User, managed Attrs) (*User, error) {
+	u, _, err := s.update(ctx, id, from, want, managed)
+	return u, err
+}
+
+// update is Update that also says whether a write may have reached the
+// app: false only when nothing was sent or the app refused the first write.
+func (s *UsersService) update(ctx context.Context, id string, from, want *User, managed Attrs) (*User, bool, error) {
 	target := Overlay(from, want, managed)
 	ops := reassertDerived(UserPatch(from, target), target, managed)
 	if len(ops) == 0 {
-		return from, nil // nothing to write: only settings outside the app changed
+		return from, false, nil // nothing to write: only settings outside the app changed
 	}
 	stored, err := s.write(ctx, id, ops)
 	if err != nil {
-		return nil, err
+		var refused *PatchRefusedError
+		return nil, errors.As(err, &refused) || ambiguousWriteFailure(err), err
 	}
-	return s.settle(ctx, id, stored, want, managed)
+	settled, err := s.settle(ctx, id, stored, want, managed)
+	return settled, true, err
 }
 
 // settle re-sends, once, the managed attributes the app did not store as
