@@ -29,17 +29,18 @@ func lookupRefused(err error) bool {
 // (the app shows new objects late, or refuses the lookup's filter): then a
 // failed POST is not sent again, which could leave a duplicate, and
 // *MaybeCreatedError says so.
-func createClaimingNew[T any](ctx context.Context, c *Client, post func() (*T, error), lookup func() ([]*T, error),
+func createClaimingNew[T any](ctx context.Context, c *Client, post func(context.Context) (*T, error), lookup func(context.Context) ([]*T, error),
 	existedBefore func(*T) bool, untrusted string) (*T, error) {
+	ctx = withRetryBudget(ctx)
 	for attempt := 0; ; attempt++ {
-		created, err := post()
+		created, err := post(ctx)
 		if err != nil && ambiguousWriteFailure(err) && ctx.Err() != nil {
 			return nil, &MaybeCreatedError{Reason: "the time limit ran out before it could be looked up", Err: err}
 		}
 		if err == nil || !ambiguousWriteFailure(err) || ctx.Err() != nil {
 			return created, err
 		}
-		found, lookupErr := lookup()
+		found, lookupErr := lookup(ctx)
 		var maybe *MaybeCreatedError
 		if errors.As(lookupErr, &maybe) {
 			maybe.Err = err
@@ -67,7 +68,7 @@ func createClaimingNew[T any](ctx context.Context, c *Client, post func() (*T, e
 			return nil, fmt.Errorf("%w: %d new objects match what was created after the request failed (%w); "+
 				"import the right one and delete the others in the app", ErrAmbiguous, len(fresh), err)
 		}
-		if attempt >= c.cfg.MaxRetries {
+		if attempt >= c.cfg.MaxRetries || !c.spendRetry(ctx) {
 			return nil, err
 		}
 		if err := ratelimit.Sleep(ctx, c.backoff(attempt)); err != nil {

@@ -54,7 +54,7 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 	if g.ExternalID != "" {
 		doc["externalId"] = g.ExternalID
 	}
-	post := func() (*Group, error) {
+	post := func(ctx context.Context) (*Group, error) {
 		resp, err := s.client.do(ctx, request{Method: "POST", Path: "Groups", Body: doc})
 		if err != nil {
 			return nil, s.groupsUnsupported(err)
@@ -65,7 +65,7 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 	// create makes: with the externalId sent, or, in dropped, without one
 	// (an app may drop externalId; so may an admin making one by hand).
 	var dropped []*Group
-	sameName := func() ([]*Group, error) {
+	sameName := func(ctx context.Context) ([]*Group, error) {
 		found, err := s.FindByDisplayName(ctx, g.DisplayName)
 		var match []*Group
 		dropped = nil
@@ -82,7 +82,7 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 	// Know which groups of this name exist before the POST: after an
 	// ambiguous failure only a group that was not among them can be the one
 	// the POST made. A group made by someone else is never claimed.
-	before, err := sameName()
+	before, err := sameName(ctx)
 	unknownBefore := lookupRefused(err) // the app refuses the filter: post, and never claim after a failure
 	if err != nil && !unknownBefore {
 		return nil, s.groupsUnsupported(err)
@@ -104,7 +104,7 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 	others, end := s.client.startCreate("Groups\x00" + strings.ToLower(g.DisplayName))
 	// An app that shows new groups late is looked up for as long as its
 	// consistency window lasts before "not found" is believed.
-	lookup := func() ([]*Group, error) {
+	lookup := func(ctx context.Context) ([]*Group, error) {
 		if others() > 0 {
 			// Another group of this name is being created at the same time:
 			// a new group found could be either one's.
@@ -113,7 +113,7 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 		var found []*Group
 		err := s.client.ReadAfterWrite(ctx, time.Now(), func() (bool, error) {
 			var err error
-			found, err = sameName()
+			found, err = sameName(ctx)
 			return err == nil && slices.ContainsFunc(found, func(f *Group) bool { return !existedBefore(f) }), err
 		})
 		if errors.Is(err, ErrNotFound) {

@@ -22,10 +22,11 @@ func (c *Client) readModifyWrite(ctx context.Context, path string, modify func(j
 		return nil, err
 	}
 	defer unlock()
+	ctx = withRetryBudget(ctx)
 	for attempt := 0; ; attempt++ {
 		body, err := c.readModifyWriteOnce(ctx, path, modify, sensitive)
 		var se *Error
-		if attempt < c.cfg.MaxRetries && errors.As(err, &se) && se.StatusCode == http.StatusPreconditionFailed {
+		if attempt < c.cfg.MaxRetries && errors.As(err, &se) && se.StatusCode == http.StatusPreconditionFailed && c.spendRetry(ctx) {
 			c.log.DebugContext(ctx, "the object changed between GET and PUT; reading it again", "path", path)
 			continue
 		}

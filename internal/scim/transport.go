@@ -122,6 +122,17 @@ func (a *attempts) backoff(c *Client) time.Duration {
 // also pauses every other caller of the client (the pause gate), since the
 // rate limit is per tenant, not per resource.
 func (c *Client) retryPolicy(ctx context.Context, req request, resp *response, err error, tries *attempts) (time.Duration, bool) {
+	wait, retry := c.retryDecision(ctx, req, resp, err, tries)
+	pacing := resp != nil && (resp.StatusCode == http.StatusUnsupportedMediaType || resp.StatusCode == http.StatusTooManyRequests)
+	if retry && !pacing && !c.spendRetry(ctx) {
+		return 0, false // the operation's retry budget is spent
+	}
+	return wait, retry
+}
+
+// retryDecision is retryPolicy for one request alone, without the
+// operation's retry budget.
+func (c *Client) retryDecision(ctx context.Context, req request, resp *response, err error, tries *attempts) (time.Duration, bool) {
 	if resp != nil && resp.StatusCode == http.StatusUnsupportedMediaType && !req.plainJSON && req.Body != nil {
 		// The server refuses application/scim+json: fall back to
 		// application/json, for this request (even when another one in

@@ -77,14 +77,14 @@ func (s *UsersService) decode(method string, body []byte) (*User, error) {
 // "already exists" error); absent, the POST is sent again, up to
 // MaxRetries times.
 func (s *UsersService) create(ctx context.Context, u *User, unknownBefore bool) (*User, error) {
-	post := func() (*User, error) {
+	post := func(ctx context.Context) (*User, error) {
 		resp, err := s.client.do(ctx, request{Method: "POST", Path: "Users", Body: s.userDoc(u), Sensitive: u.Password != ""})
 		if err != nil {
 			return nil, err
 		}
 		return s.createdUser(ctx, u, resp)
 	}
-	lookup := func() ([]*User, error) {
+	lookup := func(ctx context.Context) ([]*User, error) {
 		found, err := s.FindByUserName(ctx, u.UserName)
 		if found == nil {
 			return nil, err
