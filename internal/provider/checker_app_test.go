@@ -27,7 +27,8 @@ type chkApp struct {
 	groups     bool   // the app has groups
 	users      func(t *testing.T) []map[string]any
 	groupsList func(t *testing.T) []map[string]any
-	// hand edits, as an admin in the app's console would make them.
+	// hand edits, as an admin in the app's console would make them;
+	// create returns "" where the app refuses the object.
 	modify func(t *testing.T, resourceType, id string, change func(map[string]any))
 	remove func(t *testing.T, resourceType, id string)
 	create func(t *testing.T, resourceType string, doc map[string]any) string
@@ -52,7 +53,14 @@ func localChkApp(t *testing.T, dc dialectCase) *chkApp {
 			}
 		},
 		remove: func(_ *testing.T, rt, id string) { srv.Remove(rt, id) },
-		create: func(_ *testing.T, rt string, doc map[string]any) string { return srv.Put(rt, doc) },
+		create: func(_ *testing.T, rt string, doc map[string]any) string {
+			// An admin cannot make by hand what the app refuses: a second
+			// group of a name where names are unique (HCP Terraform's teams).
+			if rt == "Groups" && srv.Options().UniqueGroupNames && len(groupsNamed(srv.All("Groups"), fmt.Sprint(doc["displayName"]))) > 0 {
+				return ""
+			}
+			return srv.Put(rt, doc)
+		},
 		fresh:  func(t *testing.T) *chkApp { return localChkApp(t, dc) },
 	}
 }

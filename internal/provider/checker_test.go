@@ -74,12 +74,12 @@ func TestAccRandomLifecycle(t *testing.T) {
 				app := apps[i](t)
 				sequence := generateSteps(seed, steps, app.groups)
 				run := &chkRun{t: t, seed: seed, attempt: 0}
-				failure, trace := run.play(app, sequence)
+				failure, trace, failedAt := run.play(app, sequence)
 				if failure == "" {
 					t.Logf("%d steps, no invariant broken:\n%s", len(sequence), trace)
 					return
 				}
-				shrunk, shrunkFailure, shrunkTrace := run.shrink(app, sequence, failure)
+				shrunk, shrunkFailure, shrunkTrace := run.shrink(app, sequence, failure, failedAt)
 				t.Fatalf("seed %d on %s: %s\nsteps:\n%s\nshrunk to %d steps (%s):\n%s\nre-run: make check-random SEED=%d STEPS=%d TARGETS='^%s$'",
 					seed, name, failure, trace, len(shrunk), shrunkFailure, shrunkTrace, seed, steps, name)
 			})
@@ -104,8 +104,9 @@ type chkState struct {
 }
 
 // play runs a sequence on a fresh Terraform directory and returns the
-// first broken invariant ("" for none) and the trace of resolved steps.
-func (r *chkRun) play(app *chkApp, steps []chkStep) (string, string) {
+// first broken invariant ("" for none), the trace of resolved steps and
+// how many steps ran up to the failure.
+func (r *chkRun) play(app *chkApp, steps []chkStep) (string, string, int) {
 	t := r.t
 	r.attempt++
 	app = app.fresh(t)
@@ -139,7 +140,7 @@ func (r *chkRun) play(app *chkApp, steps []chkStep) (string, string) {
 			fmt.Fprintf(&trace, " [fault: %s; apply exit %d]", strings.Join(fired, ", "), code)
 			if code != 0 && !strings.Contains(out, "Error: ") {
 				trace.WriteString("\n")
-				return fmt.Sprintf("step %d: a faulted apply failed without a diagnostic:\n%s", i+1, out), trace.String()
+				return fmt.Sprintf("step %d: a faulted apply failed without a diagnostic:\n%s", i+1, out), trace.String(), i + 1
 			}
 			if code != 0 {
 				code, out = dir.run("apply", "-auto-approve", "-no-color")
@@ -147,17 +148,17 @@ func (r *chkRun) play(app *chkApp, steps []chkStep) (string, string) {
 		}
 		trace.WriteString("\n")
 		if code != 0 {
-			return fmt.Sprintf("step %d: apply failed:\n%s", i+1, chkTail(out)), trace.String()
+			return fmt.Sprintf("step %d: apply failed:\n%s", i+1, chkTail(out)), trace.String(), i + 1
 		}
 		if problem := st.check(t, app); problem != "" {
-			return fmt.Sprintf("step %d: %s", i+1, problem), trace.String()
+			return fmt.Sprintf("step %d: %s", i+1, problem), trace.String(), i + 1
 		}
 		if code, out := dir.run("plan", "-detailed-exitcode", "-no-color"); code != 0 {
-			return fmt.Sprintf("step %d: the plan after apply is not empty (exit %d):\n%s", i+1, code, chkTail(out)), trace.String()
+			return fmt.Sprintf("step %d: the plan after apply is not empty (exit %d):\n%s", i+1, code, chkTail(out)), trace.String(), i + 1
 		}
 	}
 	if code, out := dir.run("destroy", "-auto-approve", "-no-color"); code != 0 {
-		return "destroy failed:\n" + chkTail(out), trace.String()
+		return "destroy failed:\n" + chkTail(out), trace.String(), len(steps)
 	}
 	for _, u := range st.model.users {
 		st.model.releasedUsers = append(st.model.releasedUsers, u.userName)
@@ -167,9 +168,9 @@ func (r *chkRun) play(app *chkApp, steps []chkStep) (string, string) {
 	}
 	st.model.users, st.model.groups, st.model.memberships = nil, nil, nil
 	if problem := st.check(t, app); problem != "" {
-		return "after destroy: " + problem, trace.String()
+		return "after destroy: " + problem, trace.String(), len(steps)
 	}
-	return "", trace.String()
+	return "", trace.String(), len(steps)
 }
 
 // handStep makes a change in the app by hand; "" when it had nothing to act on.
@@ -242,6 +243,9 @@ func (st *chkState) handStep(t *testing.T, app *chkApp, s chkStep) string {
 		}
 		id := app.create(t, "Groups", map[string]any{"schemas": []string{"urn:ietf:params:scim:schemas:core:2.0:Group"},
 			"displayName": name, "members": []any{}})
+		if id == "" {
+			return fmt.Sprintf("a group named %q refused by the app (names are unique)", name)
+		}
 		st.recordHandMade(t, app, "Groups", id)
 		return fmt.Sprintf("a group named %q made by hand", name)
 	case "hand-member-in-open-group":
@@ -390,19 +394,25 @@ func (st *chkState) checkHandMade(t *testing.T, app *chkApp) string {
 	return ""
 }
 
-// shrink drops steps one at a time, last first, keeping each drop after
-// which the sequence still fails, within a bounded number of plays.
-func (r *chkRun) shrink(app *chkApp, steps []chkStep, failure string) ([]chkStep, string, string) {
-	deadline := time.Now().Add(3 * time.Minute)
-	current, currentFailure, currentTrace := steps, failure, ""
-	for i := len(current) - 1; i >= 0 && time.Now().Before(deadline); i-- {
-		candidate := slices.Delete(slices.Clone(current), i, i+1)
-		if f, trace := r.play(app, candidate); f != "" {
-			current, currentFailure, currentTrace = candidate, f, trace
+// shrink drops chunks of steps, halves first and then smaller ones down
+// to single steps, keeping each drop after which the sequence still fails,
+// within a bounded time. A play stops at its first broken invariant, so
+// only the steps up to it are kept to begin with.
+func (r *chkRun) shrink(app *chkApp, steps []chkStep, failure string, failedAt int) ([]chkStep, string, string) {
+	deadline := time.Now().Add(4 * time.Minute)
+	current, currentFailure, currentTrace := steps[:min(failedAt, len(steps))], failure, ""
+	for size := len(current) / 2; size >= 1 && time.Now().Before(deadline); size /= 2 {
+		for start := 0; start+size <= len(current) && time.Now().Before(deadline); {
+			candidate := slices.Delete(slices.Clone(current), start, start+size)
+			if f, trace, _ := r.play(app, candidate); f != "" {
+				current, currentFailure, currentTrace = candidate, f, trace
+				continue // the same start now holds the next chunk
+			}
+			start += size
 		}
 	}
 	if currentTrace == "" {
-		_, currentTrace = r.play(app, current)
+		_, currentTrace, _ = r.play(app, current)
 	}
 	return current, currentFailure, currentTrace
 }

@@ -102,7 +102,7 @@ func (s *GroupsService) confirm(ctx context.Context, id string, writtenAt time.T
 	s.client.log.DebugContext(ctx, "the app did not keep all of an acknowledged group write; sending it once more",
 		"scim_id", id, "not_added", len(left.add), "not_removed", len(left.remove), "attributes", opPaths(left.attrs))
 	_, method, err := s.write(ctx, id, left.attrs, left.add, left.remove)
-	if err != nil && !alreadyDone(err) {
+	if err != nil && !alreadyDone(err, len(left.add), len(left.remove)) {
 		return err
 	}
 	sent += ", then " + method
@@ -123,12 +123,14 @@ func (s *GroupsService) answerShowsMembers(answer *Group) bool {
 	return answer != nil && answer.MembersKnown && (mode == MembersInline || mode == MembersAttributes)
 }
 
-// alreadyDone is true for the answers an app may give to a change it
-// already holds, sent again: a removal of a member that is not there
-// (noTarget) or an add of one that is (409).
-func alreadyDone(err error) bool {
+// alreadyDone is true for the answers an app may give to a member change
+// it already holds, sent again: a removal of a member that is not there
+// (noTarget), when the request removed some, or an add of one that is
+// (409), when it added some. A 409 to a removal is another conflict (a
+// name another object holds, a version), never "already done".
+func alreadyDone(err error, adds, removes int) bool {
 	var se *Error
-	return errors.As(err, &se) && (se.ScimType == "noTarget" || se.StatusCode == http.StatusConflict)
+	return errors.As(err, &se) && ((se.ScimType == "noTarget" && removes > 0) || (se.StatusCode == http.StatusConflict && adds > 0))
 }
 
 // readSettled reads the group as confirm needs it: with the members that

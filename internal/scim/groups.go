@@ -276,7 +276,7 @@ func (s *GroupsService) patchInChunks(ctx context.Context, id string, attrs []Op
 			maxAdds, maxRemoves = min(maxAdds, chunk), min(maxRemoves, chunk)
 			continue
 		}
-		if err != nil && (len(attrs) > 0 || !alreadyDone(err)) {
+		if err != nil && (len(attrs) > 0 || !alreadyDone(err, nAdd, nRemove)) {
 			return nil, memberWriteFailed(added, add[:nAdd], err)
 		}
 		if err != nil && nAdd+nRemove > 1 {
@@ -298,20 +298,24 @@ func (s *GroupsService) patchInChunks(ctx context.Context, id string, attrs []Op
 // patchOneByOne sends each member change in a PATCH of its own, additions
 // first; a member already as wanted (noTarget, 409) is done.
 func (s *GroupsService) patchOneByOne(ctx context.Context, id string, add, remove []string) (*Group, error) {
-	var ops []Operation
-	for _, m := range add {
-		ops = append(ops, s.client.dialect.memberAdd([]string{m}))
-	}
-	for _, m := range remove {
-		ops = append(ops, Operation{Op: "remove", Path: "members[value eq " + quote(m) + "]"})
-	}
 	var answer *Group
-	for _, op := range ops {
+	send := func(op Operation, adds, removes int) error {
 		g, err := s.patch(ctx, id, []Operation{op})
-		if err != nil && !alreadyDone(err) {
-			return nil, err
+		if err != nil && !alreadyDone(err, adds, removes) {
+			return err
 		}
 		answer = g
+		return nil
+	}
+	for _, m := range add {
+		if err := send(s.client.dialect.memberAdd([]string{m}), 1, 0); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range remove {
+		if err := send(Operation{Op: "remove", Path: "members[value eq " + quote(m) + "]"}, 0, 1); err != nil {
+			return nil, err
+		}
 	}
 	return answer, nil
 }

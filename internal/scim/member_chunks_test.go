@@ -111,3 +111,30 @@ func TestFailedMemberWriteSaysWhatItMayHaveAdded(t *testing.T) {
 		t.Fatalf("update: %v; want a MemberWriteError naming only %s as possibly added", err, a)
 	}
 }
+
+// TestRemovalAnswered409IsNotDone: a 409 to a member removal is another
+// conflict (here a name another group holds, on an app with unique group
+// names), not "already done" as it is for an addition: on an app whose
+// groups never show members the removal must fail, not pass unseen while
+// the member keeps the group's access. (Found by the lifecycle checker on
+// the HCP Terraform model.)
+func TestRemovalAnswered409IsNotDone(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
+	member := srv.Put("Users", map[string]any{"userName": "m@example.com"})
+	group := srv.Put("Groups", map[string]any{"displayName": "G", "members": []any{map[string]any{"value": member}}})
+	srv.SetOptions(scimtest.Options{Token: srv.Token, Quirks: scimtest.Quirks{MembersWriteOnly: true},
+		Fault: func(w http.ResponseWriter, r *http.Request, _ func() *scimtest.Response) bool {
+			if r.Method != http.MethodPatch {
+				return false
+			}
+			w.Header().Set("Content-Type", "application/scim+json")
+			w.WriteHeader(http.StatusConflict)
+			_, _ = w.Write([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"409","scimType":"uniqueness","detail":"displayName is already taken"}`))
+			return true
+		}})
+	d, _ := scim.Preset("generic")
+	d.MembersRead = scim.MembersWriteOnly
+	if err := newClient(t, srv, &d).Groups.Update(context.Background(), group, nil, nil, []string{member}); err == nil {
+		t.Fatal("a removal answered 409 was taken as done; the member is still in the group")
+	}
+}
