@@ -61,7 +61,7 @@ func localChkApp(t *testing.T, dc dialectCase) *chkApp {
 			}
 			return srv.Put(rt, doc)
 		},
-		fresh:  func(t *testing.T) *chkApp { return localChkApp(t, dc) },
+		fresh: func(t *testing.T) *chkApp { return localChkApp(t, dc) },
 	}
 }
 
