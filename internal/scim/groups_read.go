@@ -205,8 +205,17 @@ func (s *GroupsService) List(ctx context.Context, opts ListOptions) ([]*Group, e
 
 // FindByDisplayName returns the groups whose displayName equals name
 // (case-insensitively, as RFC 7643 defines displayName), without members.
+//
+// An app that refuses displayName filters (Google Cloud Identity takes
+// userName filters only) is listed whole and matched here: without the
+// lookup a create could not tell its own group from others after a failure.
 func (s *GroupsService) FindByDisplayName(ctx context.Context, name string) ([]*Group, error) {
 	groups, err := s.List(ctx, ListOptions{Filter: Eq("displayName", name), ExcludedAttributes: []string{"members"}})
+	if lookupRefused(err) {
+		if all, listErr := s.List(ctx, ListOptions{ExcludedAttributes: []string{"members"}}); listErr == nil {
+			groups, err = all, nil
+		}
+	}
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
