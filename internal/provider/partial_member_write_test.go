@@ -47,26 +47,33 @@ func TestAccPartialMemberWriteIsNotHidden(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: config(alice), Check: checkServerMembers(srv, []string{alice})},
-			{
-				PreConfig:   func() { failRemovals.Store(true) },
-				Config:      config(bob),
-				ExpectError: regexp.MustCompile(`503`),
-				Check:       checkServerMembers(srv, []string{alice, bob}),
-			},
-			{
-				// The app holds alice and bob; the state must not hide bob.
-				PreConfig: func() { failRemovals.Store(false) },
-				Config:    config(alice),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("scim_group.test", plancheck.ResourceActionUpdate)},
-				},
-				Check: checkServerMembers(srv, []string{alice}),
-			},
-			{Config: config(alice), PlanOnly: true},
-		},
+		Steps:                    partialSwapSteps(srv, config, &failRemovals, alice, bob),
 	})
+}
+
+// partialSwapSteps swaps alice for bob in scim_group.test while removals
+// fail (the app then holds both), rolls the configuration back and checks
+// that the app ends with alice alone and an empty plan.
+func partialSwapSteps(srv *scimtest.TestServer, config func(...string) string, failRemovals *atomic.Bool, alice, bob string) []resource.TestStep {
+	return []resource.TestStep{
+		{Config: config(alice), Check: checkServerMembers(srv, []string{alice})},
+		{
+			PreConfig:   func() { failRemovals.Store(true) },
+			Config:      config(bob),
+			ExpectError: regexp.MustCompile(`503`),
+			Check:       checkServerMembers(srv, []string{alice, bob}),
+		},
+		{
+			// The app holds alice and bob; the state must not hide bob.
+			PreConfig: func() { failRemovals.Store(false) },
+			Config:    config(alice),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("scim_group.test", plancheck.ResourceActionUpdate)},
+			},
+			Check: checkServerMembers(srv, []string{alice}),
+		},
+		{Config: config(alice), PlanOnly: true},
+	}
 }
 
 // TestAccEntraMemberSwapUnderFaults: on the Entra model, 30 members are
@@ -224,23 +231,6 @@ resource "scim_group" "test" {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: config(alice), Check: checkServerMembers(srv, []string{alice})},
-			{
-				PreConfig:   func() { failRemovals.Store(true) },
-				Config:      config(bob),
-				ExpectError: regexp.MustCompile(`503`),
-				Check:       checkServerMembers(srv, []string{alice, bob}),
-			},
-			{
-				PreConfig: func() { failRemovals.Store(false) },
-				Config:    config(alice),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("scim_group.test", plancheck.ResourceActionUpdate)},
-				},
-				Check: checkServerMembers(srv, []string{alice}),
-			},
-			{Config: config(alice), PlanOnly: true},
-		},
+		Steps:                    partialSwapSteps(srv, config, &failRemovals, alice, bob),
 	})
 }
