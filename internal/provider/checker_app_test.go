@@ -20,13 +20,18 @@ import (
 // chkApp is the app under the checker: read directly (never through the
 // provider) to judge what Terraform did, and edited by hand.
 type chkApp struct {
-	name       string
-	endpoint   string // the app's own SCIM base URL
-	token      string
-	settings   string // provider settings beyond endpoint and token
-	groups     bool   // the app has groups
-	users      func(t *testing.T) []map[string]any
-	groupsList func(t *testing.T) []map[string]any
+	name     string
+	endpoint string // the app's own SCIM base URL
+	token    string
+	settings string // provider settings beyond endpoint and token
+	groups   bool   // the app has groups
+	// uniqueGroupNames: the app refuses a second group of a name, so a
+	// group made by hand with the name of a configured one is a conflict
+	// the user must resolve (the provider stops, naming it), not a case to
+	// check.
+	uniqueGroupNames bool
+	users            func(t *testing.T) []map[string]any
+	groupsList       func(t *testing.T) []map[string]any
 	// hand edits, as an admin in the app's console would make them;
 	// create returns "" where the app refuses the object.
 	modify func(t *testing.T, resourceType, id string, change func(map[string]any))
@@ -44,7 +49,7 @@ func localChkApp(t *testing.T, dc dialectCase) *chkApp {
 	srv := newPresetServer(t, dc.server)
 	return &chkApp{
 		name: dc.server, endpoint: srv.URL, token: srv.Token,
-		settings: fmt.Sprintf("vendor = %q", dc.vendor), groups: dc.groups,
+		settings: fmt.Sprintf("vendor = %q", dc.vendor), groups: dc.groups, uniqueGroupNames: srv.Options().UniqueGroupNames,
 		users:      func(*testing.T) []map[string]any { return srv.All("Users") },
 		groupsList: func(*testing.T) []map[string]any { return srv.All("Groups") },
 		modify: func(t *testing.T, rt, id string, change func(map[string]any)) {

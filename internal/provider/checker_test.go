@@ -234,6 +234,9 @@ func (st *chkState) handStep(t *testing.T, app *chkApp, s chkStep) string {
 		st.recordHandMade(t, app, "Users", id)
 		return "a user made by hand"
 	case "hand-made-group-same-name":
+		if app.uniqueGroupNames {
+			return ""
+		}
 		var name string
 		if g, ok := pickOf(m.groups, s.pick); ok && s.pick2 < 0.5 {
 			name = g.displayName // the name of a managed group
