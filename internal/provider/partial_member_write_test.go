@@ -87,9 +87,9 @@ func partialSwapSteps(srv *scimtest.TestServer, config func(...string) string, f
 // an empty plan.
 func TestAccEntraMemberSwapUnderFaults(t *testing.T) {
 	const people = 60
-	partWay := 0 // seeds whose apply stopped with the swap part way
+	partWay, ran := 0, 0 // seeds whose apply stopped with the swap part way, seeds run (not skipped)
 	t.Cleanup(func() {
-		if partWay == 0 && !t.Failed() {
+		if ran > 0 && partWay == 0 && !t.Failed() {
 			t.Error("no seed stopped the swap part way: the rollback never met a partial write")
 		}
 	})
@@ -107,6 +107,7 @@ func TestAccEntraMemberSwapUnderFaults(t *testing.T) {
 				return entraGroupWithoutRetries(srv, "g", "Swapped under faults", members)
 			}
 			d := newTFDir(t)
+			ran++
 			d.write(config(before))
 			d.mustRun("init")
 			d.mustRun("apply", "-auto-approve")
