@@ -26,18 +26,7 @@ func TestAccPartialMemberWriteIsNotHidden(t *testing.T) {
 	opts, _ := scimtest.Preset("entra")
 	var failRemovals atomic.Bool
 	var srv *scimtest.TestServer
-	opts.Fault = func(w http.ResponseWriter, r *http.Request, _ func() *scimtest.Response) bool {
-		if !failRemovals.Load() || r.Method != http.MethodPatch || !strings.Contains(strings.ToLower(r.URL.Path), "/groups/") {
-			return false
-		}
-		// The server has read and recorded the body: this is the last request.
-		requests := srv.Requests()
-		if !strings.Contains(requests[len(requests)-1].Body, `"remove"`) {
-			return false
-		}
-		http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
-		return true
-	}
+	opts.Fault = failGroupRemovals(&failRemovals, &srv)
 	srv = scimtest.NewTestServer(t, opts)
 	alice := srv.Put("Users", map[string]any{"userName": "alice@example.com", "displayName": "Alice",
 		"name": map[string]any{"givenName": "Alice", "familyName": "A"}})
@@ -197,17 +186,7 @@ func TestAccPartialMemberWriteIsNotHiddenWriteOnly(t *testing.T) {
 	var failRemovals atomic.Bool
 	var srv *scimtest.TestServer
 	opts := scimtest.Options{Quirks: scimtest.Quirks{MembersWriteOnly: true, RemoveAbsentNoTarget: true}}
-	opts.Fault = func(w http.ResponseWriter, r *http.Request, _ func() *scimtest.Response) bool {
-		if !failRemovals.Load() || r.Method != http.MethodPatch || !strings.Contains(r.URL.Path, "/Groups/") {
-			return false
-		}
-		requests := srv.Requests()
-		if !strings.Contains(requests[len(requests)-1].Body, `"remove"`) {
-			return false
-		}
-		http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
-		return true
-	}
+	opts.Fault = failGroupRemovals(&failRemovals, &srv)
 	srv = scimtest.NewTestServer(t, opts)
 	alice := srv.Put("Users", map[string]any{"userName": "alice@example.com"})
 	bob := srv.Put("Users", map[string]any{"userName": "bob@example.com"})
@@ -234,4 +213,22 @@ resource "scim_group" "test" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    partialSwapSteps(srv, config, &failRemovals, alice, bob),
 	})
+}
+
+// failGroupRemovals answers a group PATCH that removes members with a 503,
+// while fail is set, before the app acts. srv is the server the fault is
+// set on (its request log shows the body of the request being answered).
+func failGroupRemovals(fail *atomic.Bool, srv **scimtest.TestServer) func(http.ResponseWriter, *http.Request, func() *scimtest.Response) bool {
+	return func(w http.ResponseWriter, r *http.Request, _ func() *scimtest.Response) bool {
+		if !fail.Load() || r.Method != http.MethodPatch || !strings.Contains(strings.ToLower(r.URL.Path), "/groups/") {
+			return false
+		}
+		// The server has read and recorded the body: this is the last request.
+		requests := (*srv).Requests()
+		if !strings.Contains(requests[len(requests)-1].Body, `"remove"`) {
+			return false
+		}
+		http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+		return true
+	}
 }
