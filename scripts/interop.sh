@@ -82,6 +82,6 @@ if [ "$status" -ne 0 ]; then
   cat "$run/test.log"
   echo "--- server logs" && cat "$run"/elimity.log "$run"/scimmy.log
 else
-  grep -E '^(=== RUN|--- |    --- |PASS|FAIL|ok)|interop_(fleet|ratelimit)_test.go|checker_test.go' "$run/test.log"
+  grep -E '^(=== RUN|--- |    --- |PASS|FAIL|ok)|interop_(fleet|ratelimit)_test.go|checker_test.go|^ +[0-9]+\. ' "$run/test.log"
 fi
 exit "$status"

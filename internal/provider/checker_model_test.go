@@ -2,8 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -16,6 +18,9 @@ import (
 type chkUser struct {
 	key, userName                  string
 	displayName, title, externalID string // "" is unset
+	// wired users take display_name, title and external_id from a
+	// terraform_data output, so a change is unknown until apply.
+	wired bool
 	// cleared lists the attributes set before and since removed from the
 	// configuration: the app must not keep the values Terraform wrote.
 	cleared map[string]string
@@ -40,6 +45,8 @@ type chkModel struct {
 	// released are userNames and displayNames Terraform destroyed.
 	releasedUsers, releasedGroups []string
 	next                          int
+	// imports are the import blocks of the next apply (address -> id).
+	imports map[string]string
 }
 
 func (m *chkModel) newKey(kind string) string {
@@ -54,6 +61,7 @@ type chkStep struct {
 	kind  string
 	pick  float64
 	pick2 float64
+	pick3 float64
 	// fault, when set, is armed for the apply that follows the step.
 	fault *chkFault
 }
@@ -101,6 +109,9 @@ var chkStepWeights = []struct {
 	{"set-members", 4, true},
 	{"add-membership", 4, true},
 	{"remove-membership", 2, true},
+	{"wire-user", 2, false},
+	{"reimport", 3, false},
+	{"adopt-hand-user", 2, false},
 	{"hand-drift-user", 2, false},
 	{"hand-deactivate-user", 2, false},
 	{"hand-delete-user", 2, false},
@@ -135,7 +146,7 @@ func generateSteps(seed uint64, n int, groups bool) []chkStep {
 			}
 			r -= w.weight
 		}
-		s := chkStep{kind: kind, pick: rng.Float64(), pick2: rng.Float64()}
+		s := chkStep{kind: kind, pick: rng.Float64(), pick2: rng.Float64(), pick3: rng.Float64()}
 		if !strings.HasPrefix(kind, "hand-") && rng.IntN(4) == 0 {
 			methods := []string{"", "POST", "PATCH", "DELETE"}
 			s.fault = &chkFault{kind: chkFaultKinds[rng.IntN(len(chkFaultKinds))],
@@ -171,7 +182,11 @@ func (m *chkModel) applyConfigStep(s chkStep) string {
 		if s.pick2 < 0.5 {
 			u.externalID = "ext-" + key
 		}
+		u.wired = s.pick3 < 0.3
 		m.users = append(m.users, u)
+		if u.wired {
+			return "add user " + key + " (values through terraform_data)"
+		}
 		return "add user " + key
 	case "remove-user":
 		u, ok := pickOf(m.users, s.pick)
@@ -205,6 +220,17 @@ func (m *chkModel) applyConfigStep(s chkStep) string {
 			delete(u.cleared, "externalId")
 			return "set external_id of " + u.key
 		}
+	case "wire-user":
+		u, ok := pickOf(m.users, s.pick)
+		if !ok {
+			return ""
+		}
+		u.wired = !u.wired
+		// The value changes with the wiring, so the plan holds an unknown.
+		m.next++
+		u.title = fmt.Sprintf("Title v%d", m.next)
+		delete(u.cleared, "title")
+		return fmt.Sprintf("wire %s through terraform_data: %v (title changed)", u.key, u.wired)
 	case "clear-user-attribute":
 		u, ok := pickOf(m.users, s.pick)
 		if !ok {
@@ -314,14 +340,31 @@ func (m *chkModel) someUsers(p float64) []string {
 func (m *chkModel) config(provider string) string {
 	var b strings.Builder
 	b.WriteString(provider)
+	for _, address := range slices.Sorted(maps.Keys(m.imports)) {
+		fmt.Fprintf(&b, "\nimport {\n  to = %s\n  id = %q\n}\n", address, m.imports[address])
+	}
 	for _, u := range m.users {
-		fmt.Fprintf(&b, "\nresource \"scim_user\" %q {\n  user_name = %q\n  display_name = %q\n", u.key, u.userName, u.displayName)
-		fmt.Fprintf(&b, "  name = {\n    given_name = \"Given\"\n    family_name = %q\n  }\n", "Family "+u.key)
-		if u.title != "" {
-			fmt.Fprintf(&b, "  title = %q\n", u.title)
+		hcl := func(v string) string {
+			if v == "" {
+				return "null"
+			}
+			return strconv.Quote(v)
 		}
-		if u.externalID != "" {
-			fmt.Fprintf(&b, "  external_id = %q\n", u.externalID)
+		values := map[string]string{"display_name": hcl(u.displayName), "title": hcl(u.title), "external_id": hcl(u.externalID)}
+		if u.wired {
+			fmt.Fprintf(&b, "\nresource \"terraform_data\" %q {\n  input = {\n", u.key)
+			for _, attr := range []string{"display_name", "title", "external_id"} {
+				fmt.Fprintf(&b, "    %s = %s\n", attr, values[attr])
+				values[attr] = fmt.Sprintf("terraform_data.%s.output.%s", u.key, attr)
+			}
+			b.WriteString("  }\n}\n")
+		}
+		fmt.Fprintf(&b, "\nresource \"scim_user\" %q {\n  user_name = %q\n", u.key, u.userName)
+		fmt.Fprintf(&b, "  name = {\n    given_name = \"Given\"\n    family_name = %q\n  }\n", "Family "+u.key)
+		for _, attr := range []string{"display_name", "title", "external_id"} {
+			if values[attr] != "null" {
+				fmt.Fprintf(&b, "  %s = %s\n", attr, values[attr])
+			}
 		}
 		b.WriteString("}\n")
 	}

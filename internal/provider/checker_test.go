@@ -13,8 +13,10 @@ import (
 
 // The randomized lifecycle checker (model-based testing). From a seed it
 // draws a sequence of steps: configuration edits (users and groups added,
-// removed, renamed, attributes set and cleared, authoritative members and
-// scim_group_member resources), changes made in the app by hand (edits,
+// removed, renamed, attributes set and cleared, attributes wired through a
+// terraform_data output so that they are unknown until apply, authoritative
+// members and scim_group_member resources, imports by id of objects
+// Terraform forgot and of users made by hand), changes made in the app by hand (edits,
 // deactivations, deletions, hand-made objects with colliding names) and
 // faults of a proxy in front of the app (5xx before and after the app
 // acted, resets, 429s, answers later than request_timeout). Terraform
@@ -101,6 +103,9 @@ type chkState struct {
 	model       *chkModel
 	handObjects map[string]string   // "Users/id" -> fingerprint
 	handMembers map[string][]string // group key -> hand-made user ids
+	// handUsers are the ids of users made by hand that a configuration may
+	// adopt by import (those added to groups by hand are not offered).
+	handUsers []string
 }
 
 // play runs a sequence on a fresh Terraform directory and returns the
@@ -124,6 +129,9 @@ func (r *chkRun) play(app *chkApp, steps []chkStep) (string, string, int) {
 		did := st.model.applyConfigStep(step)
 		if did == "" {
 			did = st.handStep(t, app, step)
+		}
+		if did == "" {
+			did = st.importStep(t, app, dir, step)
 		}
 		if did == "" {
 			did = "nothing to do"
@@ -156,6 +164,7 @@ func (r *chkRun) play(app *chkApp, steps []chkStep) (string, string, int) {
 		if code, out := dir.run("plan", "-detailed-exitcode", "-no-color"); code != 0 {
 			return fmt.Sprintf("step %d: the plan after apply is not empty (exit %d):\n%s", i+1, code, chkTail(out)), trace.String(), i + 1
 		}
+		st.model.imports = nil // done: an import block of a later removed resource would not plan
 	}
 	if code, out := dir.run("destroy", "-auto-approve", "-no-color"); code != 0 {
 		return "destroy failed:\n" + chkTail(out), trace.String(), len(steps)
@@ -232,6 +241,7 @@ func (st *chkState) handStep(t *testing.T, app *chkApp, s chkStep) string {
 			"userName": fmt.Sprintf("%s-hand%d@example.com", m.prefix, m.next), "active": true, "title": "Made by hand",
 			"displayName": "Hand Made", "name": map[string]any{"givenName": "Hand", "familyName": "Made"}})
 		st.recordHandMade(t, app, "Users", id)
+		st.handUsers = append(st.handUsers, id)
 		return "a user made by hand"
 	case "hand-made-group-same-name":
 		if app.uniqueGroupNames {
@@ -266,6 +276,67 @@ func (st *chkState) handStep(t *testing.T, app *chkApp, s chkStep) string {
 		})
 		st.handMembers[g.key] = append(st.handMembers[g.key], uid)
 		return "a user made by hand added to " + g.key + " in the app"
+	}
+	return ""
+}
+
+// importStep imports by SCIM id: a managed object Terraform forgot (state
+// rm) or a user made by hand that the configuration adopts; "" when it had
+// nothing to act on.
+func (st *chkState) importStep(t *testing.T, app *chkApp, dir *tfDir, s chkStep) string {
+	m := st.model
+	switch s.kind {
+	case "reimport":
+		ids := dir.stateIDs()
+		var addresses []string
+		for _, u := range m.users {
+			addresses = append(addresses, "scim_user."+u.key)
+		}
+		for _, g := range m.groups {
+			addresses = append(addresses, "scim_group."+g.key)
+		}
+		for _, ms := range m.memberships {
+			addresses = append(addresses, "scim_group_member."+ms.key)
+		}
+		address, ok := pickOf(addresses, s.pick)
+		if !ok || ids[address] == "" {
+			return ""
+		}
+		id := ids[address]
+		if key, ok := strings.CutPrefix(address, "scim_group_member."); ok {
+			ms := m.memberships[slices.IndexFunc(m.memberships, func(x *chkMembership) bool { return x.key == key })]
+			id = ids["scim_group."+ms.group] + "/" + ids["scim_user."+ms.user]
+		}
+		dir.mustRun("state", "rm", address)
+		if m.imports == nil {
+			m.imports = map[string]string{}
+		}
+		m.imports[address] = id
+		return fmt.Sprintf("forget %s (state rm) and import it by id %s", address, id)
+	case "adopt-hand-user":
+		id, ok := pickOf(st.handUsers, s.pick)
+		if !ok || len(m.users) >= 7 {
+			return ""
+		}
+		var doc map[string]any
+		for _, u := range app.users(t) {
+			if fmt.Sprint(u["id"]) == id {
+				doc = u
+			}
+		}
+		if doc == nil {
+			t.Fatalf("the user made by hand (%s) is not listed", id)
+		}
+		st.handUsers = slices.DeleteFunc(st.handUsers, func(x string) bool { return x == id })
+		delete(st.handObjects, "Users/"+id)
+		key := m.newKey("u")
+		m.users = append(m.users, &chkUser{key: key, userName: fmt.Sprint(doc["userName"]), displayName: "User " + key,
+			title: "Adopted " + key, cleared: map[string]string{}, wired: s.pick2 < 0.3})
+		if m.imports == nil {
+			m.imports = map[string]string{}
+		}
+		m.imports["scim_user."+key] = id
+		return fmt.Sprintf("adopt the user made by hand %s as %s (import block)", id, key)
 	}
 	return ""
 }

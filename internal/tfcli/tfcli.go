@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -73,8 +74,13 @@ func (d *Dir) Run(extraEnv []string, args ...string) (Result, error) {
 	case "init", "plan", "apply", "destroy", "import", "refresh":
 		flags = append(flags, "-input=false")
 	}
-	// Flags go right after the command: import takes positional arguments last.
-	cmd := exec.Command(d.Terraform, append(append([]string{args[0]}, flags...), args[1:]...)...)
+	// Flags go right after the command (after the subcommand of state):
+	// import and state rm take positional arguments last.
+	command := args[:1]
+	if args[0] == "state" && len(args) > 1 {
+		command = args[:2]
+	}
+	cmd := exec.Command(d.Terraform, append(append(slices.Clone(command), flags...), args[len(command):]...)...)
 	cmd.Dir = d.Path
 	cmd.Env = append(append([]string(nil), d.Env...), extraEnv...)
 	var out bytes.Buffer
