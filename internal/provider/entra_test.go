@@ -3,12 +3,16 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
 )
 
 const entraConfig = `
@@ -102,4 +106,93 @@ func TestAccEntraPreset(t *testing.T) {
 			{Config: config(swapped), Check: members(swapped)},
 		},
 	})
+}
+
+// TestAccEntraGroupReadsShowingEmptyMembers (issue 43, item 6): the entra
+// preset (members read by filter) against an app whose group reads carry
+// "members": [] whatever the group holds, as AWS documents its group
+// reads. The empty list is not taken as the truth: the group is created
+// with each member once (no "members were not kept" re-send), a
+// scim_group_member beside it is not planned again, a member swap and an
+// import work, and every plan after an apply is empty.
+func TestAccEntraGroupReadsShowingEmptyMembers(t *testing.T) {
+	opts, _ := scimtest.Preset("entra")
+	opts.Quirks.MembersNever, opts.Quirks.MembersEmpty = false, true
+	srv := scimtest.NewTestServer(t, opts)
+	config := func(members []int) string {
+		list, _ := json.Marshal(members)
+		return vendorProviderConfig(srv, "entra") + fmt.Sprintf(entraConfig, list) + `
+resource "scim_group" "open" {
+  display_name = "Readers"
+}
+
+resource "scim_group_member" "reader" {
+  group_id  = scim_group.open.id
+  member_id = scim_user.person[3].id
+}
+`
+	}
+	members := func(want []int) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			ids := make([]string, len(want))
+			for i, n := range want {
+				ids[i] = s.RootModule().Resources[fmt.Sprintf("scim_user.person.%d", n)].Primary.ID
+			}
+			return checkServerMembers(srv, ids)(s)
+		}
+	}
+	emptyOnRead := func(*terraform.State) error {
+		for _, g := range srv.All("Groups") {
+			id := fmt.Sprint(g["id"])
+			doc := serverGet(t, srv, "groups/"+id)
+			if m, ok := doc["members"].([]any); !ok || len(m) != 0 {
+				return fmt.Errorf("the app's read of group %s shows members %v, want the quirk's []", id, doc["members"])
+			}
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config([]int{0, 1}), Check: resource.ComposeTestCheckFunc(members([]int{0, 1}), emptyOnRead)},
+			{Config: config([]int{0, 2}), Check: members([]int{0, 2})},
+			{Config: config([]int{0, 2}), PlanOnly: true},
+			// Import reads the members by filter (in the app's order).
+			{ResourceName: groupAddr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"members"},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					attrs := states[0].Attributes
+					var got, want []string
+					for i := 0; attrs[fmt.Sprintf("members.%d", i)] != ""; i++ {
+						got = append(got, attrs[fmt.Sprintf("members.%d", i)])
+					}
+					for _, m := range asSlice(srv.Get("Groups", states[0].ID)["members"]) {
+						want = append(want, fmt.Sprint(m.(map[string]any)["value"]))
+					}
+					slices.Sort(got)
+					slices.Sort(want)
+					if len(want) != 2 || !slices.Equal(got, want) {
+						return fmt.Errorf("imported members %v, want the app's %v", got, want)
+					}
+					return nil
+				}},
+		},
+	})
+}
+
+// serverGet reads path through the app's API, as the provider would.
+func serverGet(t *testing.T, srv *scimtest.TestServer, path string) map[string]any {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/"+path, nil)
+	req.Header.Set("Authorization", "Bearer "+srv.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var doc map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: HTTP %d (%v)", path, resp.StatusCode, err)
+	}
+	return doc
 }
