@@ -117,7 +117,7 @@ func TestAccEntraPreset(t *testing.T) {
 // import work, and every plan after an apply is empty.
 func TestAccEntraGroupReadsShowingEmptyMembers(t *testing.T) {
 	opts, _ := scimtest.Preset("entra")
-	opts.Quirks.MembersNever, opts.Quirks.MembersEmpty = false, true
+	opts.MembersNever, opts.MembersEmpty = false, true
 	srv := scimtest.NewTestServer(t, opts)
 	config := func(members []int) string {
 		list, _ := json.Marshal(members)
