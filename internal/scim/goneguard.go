@@ -30,7 +30,8 @@ const goneQuiet = time.Second
 // kind exist or in which order Terraform reads them: any managed object
 // found in this run, or a witness, an object the caller knows belongs to
 // this tenant (a member of the group, the member of a membership), that
-// answers. Ids are the tenant's own, so another tenant answers 404 for them.
+// answers. Ids are the tenant's own, so another tenant answers 404 for them;
+// small numbers, which another tenant may count too, are no proof (countedID).
 type goneGuard struct {
 	mu       sync.Mutex
 	changed  chan struct{} // closed and replaced whenever a read starts or ends
@@ -201,8 +202,11 @@ func (c *Client) askWitnesses(ctx context.Context, witnesses []string) (answered
 				g.witnesses[key] = found
 				g.mu.Unlock()
 			}
-			if found {
+			if found && !countedID(w) {
 				return true, nil
+			}
+			if found {
+				break // no proof either way: another tenant may hold the same number
 			}
 			missingAs++
 		}
@@ -211,6 +215,22 @@ func (c *Client) askWitnesses(ctx context.Context, witnesses []string) (answered
 		}
 	}
 	return false, refuted
+}
+
+// countedID reports whether id may be a number counted per tenant (up to
+// eleven digits): another tenant may hold an object of the same id, so
+// finding it proves nothing about which tenant the endpoint is. Longer
+// numbers (snowflake ids), UUIDs and other ids are the tenant's own.
+func countedID(id string) bool {
+	if id == "" || len(id) > 11 {
+		return false
+	}
+	for _, r := range id {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // waitForOthers waits, with mu held, until a read finds its object, or no

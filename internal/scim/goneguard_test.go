@@ -51,3 +51,28 @@ func TestManagedReadWeighsWitnesses(t *testing.T) {
 		t.Errorf("the message does not say what it saw: %s", msg)
 	}
 }
+
+// TestManagedReadDoesNotTrustCountedIDs: where ids are small numbers
+// counted per tenant, "Users/7" answers in any tenant, so a member found
+// under such an id is no proof that the endpoint is the group's tenant:
+// the only managed group missing from an empty /Groups still stops the
+// refresh. A member with an id no other tenant holds still proves it.
+func TestManagedReadDoesNotTrustCountedIDs(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
+	srv.PutWithID("Users", "7", map[string]any{"userName": "someone-in-another-tenant@example.com"})
+	ctx := context.Background()
+	c := newClient(t, srv, nil)
+	done := c.ManagedRead("Groups", "12", "7")
+	_, err := c.Groups.Get(ctx, "12")
+	var mismatch *scim.TenantMismatchError
+	if err = done(ctx, err); !errors.As(err, &mismatch) {
+		t.Fatalf("with a member under a counted id: %v, want a tenant mismatch", err)
+	}
+	member := srv.Put("Users", map[string]any{"userName": "ann@example.com"})
+	c = newClient(t, srv, nil)
+	done = c.ManagedRead("Groups", "12", member)
+	_, err = c.Groups.Get(ctx, "12")
+	if err = done(ctx, err); !errors.Is(err, scim.ErrNotFound) {
+		t.Fatalf("with a member under an id of its own: %v, want not found", err)
+	}
+}
