@@ -29,11 +29,6 @@ const (
 	// a JSON string: an object of this tenant, asked when the group answers
 	// 404 (see scim.Client.ManagedRead).
 	privateWitness = "t"
-
-	// The keys of earlier builds, read when the short ones are absent: a
-	// JSON list of attribute names, and an RFC 3339 string.
-	legacyPrivateManaged   = "managed"
-	legacyPrivateWrittenAt = "written_at"
 )
 
 // managedCodes is the one-letter code of each name in userAttrPaths. Codes
@@ -55,7 +50,7 @@ type privateSetter interface {
 
 // recordWrite remembers, in private state, the managed attribute names
 // (nil for resources that have none) and, when keepTime is set, the time of
-// this write. Keys of earlier builds are removed as the object is written.
+// this write.
 func recordWrite(ctx context.Context, private privateSetter, managed []string, keepTime bool, diags *diag.Diagnostics) {
 	if managed != nil {
 		recordManaged(ctx, private, managed, diags)
@@ -65,34 +60,24 @@ func recordWrite(ctx context.Context, private privateSetter, managed []string, k
 		at, _ = json.Marshal(time.Now().UnixMilli())
 	}
 	diags.Append(private.SetKey(ctx, privateWrittenAt, at)...)
-	diags.Append(private.SetKey(ctx, legacyPrivateWrittenAt, nil)...)
 }
 
 // recordManaged remembers the attribute names the configuration manages.
 func recordManaged(ctx context.Context, private privateSetter, managed []string, diags *diag.Diagnostics) {
 	b, _ := json.Marshal(encodeManaged(managed))
 	diags.Append(private.SetKey(ctx, privateManaged, b)...)
-	diags.Append(private.SetKey(ctx, legacyPrivateManaged, nil)...)
 }
 
 // lastWrite returns when this provider last wrote the object, or the zero
 // time when private state holds none (imported objects, apps without a
 // consistency window).
 func lastWrite(ctx context.Context, private privateGetter) time.Time {
-	if b, _ := private.GetKey(ctx, privateWrittenAt); len(b) > 0 {
-		var ms int64
-		if json.Unmarshal(b, &ms) == nil && ms > 0 {
-			return time.UnixMilli(ms)
-		}
-		return time.Time{}
+	b, _ := private.GetKey(ctx, privateWrittenAt)
+	var ms int64
+	if json.Unmarshal(b, &ms) == nil && ms > 0 {
+		return time.UnixMilli(ms)
 	}
-	b, _ := private.GetKey(ctx, legacyPrivateWrittenAt)
-	var s string
-	if json.Unmarshal(b, &s) != nil {
-		return time.Time{}
-	}
-	t, _ := time.Parse(time.RFC3339Nano, s)
-	return t
+	return time.Time{}
 }
 
 // previouslyManaged reads the attribute names managed at the last apply.
@@ -100,15 +85,10 @@ func previouslyManaged(ctx context.Context, private privateGetter) []string {
 	if private == nil {
 		return nil
 	}
-	if b, _ := private.GetKey(ctx, privateManaged); len(b) > 0 {
-		var codes string
-		_ = json.Unmarshal(b, &codes)
-		return decodeManaged(codes)
-	}
-	b, _ := private.GetKey(ctx, legacyPrivateManaged)
-	var names []string
-	_ = json.Unmarshal(b, &names)
-	return names
+	b, _ := private.GetKey(ctx, privateManaged)
+	var codes string
+	_ = json.Unmarshal(b, &codes)
+	return decodeManaged(codes)
 }
 
 // encodeManaged turns attribute names into their codes, in the names' order.

@@ -92,31 +92,6 @@ func TestRecordWriteKeepsPrivateStateSmall(t *testing.T) {
 	}
 }
 
-func TestPrivateStateOfEarlierBuildsIsReadAndReplaced(t *testing.T) {
-	ctx := context.Background()
-	written := time.Date(2026, 12, 1, 10, 0, 0, 123456789, time.UTC)
-	names := []string{"active", "emails", "user_name"}
-	legacyNames, _ := json.Marshal(names)
-	legacyTime, _ := json.Marshal(written.Format(time.RFC3339Nano))
-	private := fakePrivate{legacyPrivateManaged: legacyNames, legacyPrivateWrittenAt: legacyTime}
-	if got := previouslyManaged(ctx, private); !slices.Equal(got, names) {
-		t.Errorf("previouslyManaged = %v, want %v", got, names)
-	}
-	if at := lastWrite(ctx, private); !at.Equal(written) {
-		t.Errorf("lastWrite = %v, want %v", at, written)
-	}
-	var diags diag.Diagnostics
-	recordWrite(ctx, private, []string{"active", "user_name"}, false, &diags)
-	if _, ok := private[legacyPrivateManaged]; ok {
-		t.Error("the earlier managed key survived a write")
-	}
-	if _, ok := private[legacyPrivateWrittenAt]; ok {
-		t.Error("the earlier written_at key survived a write")
-	}
-	if got := previouslyManaged(ctx, private); !slices.Equal(got, []string{"active", "user_name"}) {
-		t.Errorf("previouslyManaged after the write = %v", got)
-	}
-}
 
 func TestDecodeManagedSkipsUnknownCodes(t *testing.T) {
 	if got := decodeManaged("aU#"); !slices.Equal(got, []string{"active", "user_name"}) {

@@ -41,7 +41,6 @@ type dialectModel struct {
 	Password            types.Bool   `tfsdk:"password"`
 	ETag                types.Bool   `tfsdk:"etag"`
 	FilterOnEmails      types.Bool   `tfsdk:"filter_on_emails"`
-	LookupBeforeCreate  types.Bool   `tfsdk:"lookup_before_create"` // deprecated, read nowhere
 	DeactivateMayDelete types.Bool   `tfsdk:"deactivate_may_delete"`
 	DeleteIrreversible  types.Bool   `tfsdk:"delete_irreversible"`
 	ListNeedsFilter     types.Bool   `tfsdk:"list_needs_filter"`
@@ -110,10 +109,6 @@ func dialectSchema() schema.SingleNestedAttribute {
 			"password":         b("Whether the app accepts passwords. When false, `password_wo` fails at plan time."),
 			"etag":             b("Send `If-Match` with the version read before a full replace."),
 			"filter_on_emails": b("Whether `emails[...]` filters work."),
-			"lookup_before_create": schema.BoolAttribute{MarkdownDescription: "No longer has any effect: every create now " +
-				"looks its user (by `userName`) or group (by `displayName`) up first, so that a create whose request fails " +
-				"ambiguously never claims an object that existed before it.", Optional: true,
-				DeprecationMessage: "Every create now looks up before it posts; remove lookup_before_create."},
 			"deactivate_may_delete": b("The app removes users when it deactivates them: a 404 to the deactivation counts as done, without a warning. " +
 				"Otherwise a 404 is checked with a GET: a user still active there fails the destroy, a user gone is accepted with a warning."),
 			"delete_irreversible": b("A user deleted in the app cannot be restored or provisioned again under the same name " +

@@ -10,7 +10,6 @@ const (
 	SchemaUser           = "urn:ietf:params:scim:schemas:core:2.0:User"
 	SchemaGroup          = "urn:ietf:params:scim:schemas:core:2.0:Group"
 	SchemaEnterpriseUser = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-	SchemaListResponse   = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 	SchemaPatchOp        = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 	SchemaError          = "urn:ietf:params:scim:api:messages:2.0:Error"
 )

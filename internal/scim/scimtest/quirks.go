@@ -218,7 +218,3 @@ func Preset(name string) (Options, bool) {
 	return Options{}, false
 }
 
-// PresetNames lists the server presets.
-func PresetNames() []string {
-	return []string{"generic", "hyperproof", "secureframe", "hoppscotch", "aws", "sloppy"}
-}
