@@ -92,7 +92,6 @@ func TestRecordWriteKeepsPrivateStateSmall(t *testing.T) {
 	}
 }
 
-
 func TestDecodeManagedSkipsUnknownCodes(t *testing.T) {
 	if got := decodeManaged("aU#"); !slices.Equal(got, []string{"active", "user_name"}) {
 		t.Errorf("decodeManaged = %v, want [active user_name]", got)

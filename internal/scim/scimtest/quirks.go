@@ -217,4 +217,3 @@ func Preset(name string) (Options, bool) {
 	}
 	return Options{}, false
 }
-
