@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/scim-terraform/terraform-provider-scim/internal/validators"
 )
 
 // The data sources show what the resources manage, shaped the same way, so
@@ -110,5 +111,5 @@ func firstSentence(s string) string {
 // in the configuration (exactly one of them), or read back.
 func lookupAttribute(description string) dschema.StringAttribute {
 	return dschema.StringAttribute{MarkdownDescription: description, Optional: true, Computed: true,
-		Validators: []validator.String{notBlank()}}
+		Validators: []validator.String{validators.NotBlank()}}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+	"github.com/scim-terraform/terraform-provider-scim/internal/validators"
 )
 
 var (
@@ -29,11 +30,11 @@ var (
 
 // NewGroupMemberResource is the scim_group_member resource.
 func NewGroupMemberResource() resource.Resource {
-	return &groupMemberResource{groupsResource{kind: "scim_group_member"}}
+	return &groupMemberResource{groupKindBase{kind: "scim_group_member"}}
 }
 
 type groupMemberResource struct {
-	groupsResource
+	groupKindBase
 }
 
 type groupMemberModel struct {
@@ -62,11 +63,11 @@ func (r *groupMemberResource) Schema(ctx context.Context, _ resource.SchemaReque
 			},
 			"group_id": schema.StringAttribute{
 				MarkdownDescription: "SCIM id of the group. Changing it moves the membership (replace).",
-				Required:            true, PlanModifiers: replace, Validators: []validator.String{notBlank()},
+				Required:            true, PlanModifiers: replace, Validators: []validator.String{validators.NotBlank()},
 			},
 			"member_id": schema.StringAttribute{
 				MarkdownDescription: "SCIM id of the member (a user or a group). Changing it replaces the membership.",
-				Required:            true, PlanModifiers: replace, Validators: []validator.String{notBlank()},
+				Required:            true, PlanModifiers: replace, Validators: []validator.String{validators.NotBlank()},
 			},
 		},
 	}

@@ -32,7 +32,7 @@ func managedGroupAttrs(ctx context.Context, config tfsdk.Config, diags *diag.Dia
 // configuration leaves it unset and did not manage it, null (a removal)
 // when the configuration set it at the last apply.
 func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	r.groupsResource.ModifyPlan(ctx, req, resp)
+	r.groupKindBase.ModifyPlan(ctx, req, resp)
 	if resp.Diagnostics.HasError() || req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		return // destroy, or create: unset, the app's value is read back
 	}

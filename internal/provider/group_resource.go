@@ -24,7 +24,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/scim-terraform/terraform-provider-scim/internal/planmodifiers"
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+	"github.com/scim-terraform/terraform-provider-scim/internal/validators"
 )
 
 var (
@@ -38,11 +40,11 @@ const importByDisplayNamePrefix = "display_name:"
 
 // NewGroupResource is the scim_group resource.
 func NewGroupResource() resource.Resource {
-	return &groupResource{groupsResource{kind: "scim_group"}}
+	return &groupResource{groupKindBase{kind: "scim_group"}}
 }
 
 type groupResource struct {
-	groupsResource
+	groupKindBase
 }
 
 type groupResourceModel struct {
@@ -72,7 +74,7 @@ func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"display_name": schema.StringAttribute{
 				MarkdownDescription: "Name of the group (SCIM `displayName`). Changing it renames the group in place.",
 				Required:            true,
-				Validators:          []validator.String{notBlank()},
+				Validators:          []validator.String{validators.NotBlank()},
 			},
 			"external_id": schema.StringAttribute{
 				MarkdownDescription: "Identifier of the group in the provisioning system (SCIM `externalId`)." + unmanagedNote,
@@ -91,8 +93,8 @@ func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				Optional:      true,
 				CustomType:    newMemberListType(),
 				ElementType:   types.StringType,
-				Validators:    []validator.List{memberIDsValid()},
-				PlanModifiers: []planmodifier.List{keepStateForSameElements{}},
+				Validators:    []validator.List{validators.MemberIDs()},
+				PlanModifiers: []planmodifier.List{planmodifiers.IgnoreOrder()},
 			},
 			"destroy_mode": schema.StringAttribute{
 				MarkdownDescription: "What destroying the resource does in the app: `delete` (default) removes the group " +

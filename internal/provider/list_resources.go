@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+	"github.com/scim-terraform/terraform-provider-scim/internal/validators"
 )
 
 // List resources (Terraform 1.14+): `terraform query` lists the users and
@@ -64,7 +65,7 @@ func listFilterAttribute(example string) listschema.StringAttribute {
 			"sent to the app as written, such as `" + example + "`; its syntax is checked before any request. " +
 			"Combined with the other arguments by `and`. " + filterCheckedNote,
 		Optional:   true,
-		Validators: []validator.String{scimFilterValidator{}},
+		Validators: []validator.String{validators.SCIMFilter()},
 	}
 }
 

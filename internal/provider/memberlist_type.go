@@ -17,7 +17,7 @@ import (
 // set against its configuration pairwise: a 2,000-element set attribute
 // costs Terraform about a hundred times the CPU of the same list, and the
 // gap grows with the square of its size. Order and repetition carry no
-// meaning: semantic equality and keepStateForSameElements compare the lists
+// meaning: semantic equality and planmodifiers.IgnoreOrder compare the lists
 // as sets, so reordering the configuration or an app returning members in
 // another order shows no difference.
 type memberListType struct {

@@ -5,9 +5,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 func TestSameIDSet(t *testing.T) {
@@ -44,34 +41,6 @@ func TestOrderLike(t *testing.T) {
 		if got := orderLike(tc.prior, tc.current); !slices.Equal(got, tc.want) {
 			t.Errorf("orderLike(%v, %v) = %v, want %v", tc.prior, tc.current, got, tc.want)
 		}
-	}
-}
-
-func TestKeepStateForSameMembers(t *testing.T) {
-	list := func(ids ...string) types.List {
-		v, _ := newMemberListValue(ids)
-		return v.ListValue
-	}
-	withUnknown := types.ListValueMust(types.StringType, []attr.Value{types.StringValue("a"), types.StringUnknown()})
-	cases := map[string]struct {
-		state, plan, want types.List
-	}{
-		"reordered keeps state":       {list("a", "b"), list("b", "a"), list("a", "b")},
-		"repeated keeps state":        {list("a", "b"), list("b", "a", "b"), list("a", "b")},
-		"a real change is planned":    {list("a", "b"), list("a", "c"), list("a", "c")},
-		"unknown element is planned":  {list("a", "b"), withUnknown, withUnknown},
-		"no state (create) unchanged": {types.ListNull(types.StringType), list("a"), list("a")},
-		"unset members stay unset":    {list("a"), types.ListNull(types.StringType), types.ListNull(types.StringType)},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			req := planmodifier.ListRequest{StateValue: tc.state, PlanValue: tc.plan, ConfigValue: tc.plan}
-			resp := planmodifier.ListResponse{PlanValue: tc.plan}
-			keepStateForSameElements{}.PlanModifyList(context.Background(), req, &resp)
-			if !resp.PlanValue.Equal(tc.want) {
-				t.Fatalf("planned %v, want %v", resp.PlanValue, tc.want)
-			}
-		})
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+	"github.com/scim-terraform/terraform-provider-scim/internal/validators"
 )
 
 var (
@@ -139,7 +140,7 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Time limit of one HTTP request, as a Go duration such as `30s` or `2m`. Defaults to `30s`.",
 				Optional:            true,
-				Validators:          []validator.String{durationValidator{}},
+				Validators:          []validator.String{validators.Duration(false, 0)},
 			},
 			"allow_empty_tenant": schema.BoolAttribute{
 				MarkdownDescription: "Whether a refresh may drop managed objects from the state when the app answers `404` in a way " +

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
+	"github.com/scim-terraform/terraform-provider-scim/internal/validators"
 )
 
 // dialectModel holds the user's overrides of the vendor preset; null
@@ -135,7 +136,7 @@ func dialectSchema() schema.SingleNestedAttribute {
 				"after this provider's own write a read that does not show it yet (a 404, or a group with other members than " +
 				"written) is retried with backoff instead of being taken as gone or as drift. A Go duration such as `30s`, at " +
 				"most `10m`; `0s` (the default, except `hyperproof`: `1m`) turns it off.",
-				Optional: true, Validators: []validator.String{durationValidator{allowZero: true, max: 10 * time.Minute}}},
+				Optional: true, Validators: []validator.String{validators.Duration(true, 10*time.Minute)}},
 		},
 	}
 }

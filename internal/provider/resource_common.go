@@ -26,20 +26,20 @@ func configuredClient(providerData any, diags *diag.Diagnostics) *scim.Client {
 	return client
 }
 
-// groupsResource is what scim_group and scim_group_member share: the client,
+// groupKindBase is what scim_group and scim_group_member share: the client,
 // and a plan that fails on apps without groups.
-type groupsResource struct {
+type groupKindBase struct {
 	client *scim.Client
 	// kind names the resource type in messages.
 	kind string
 }
 
-func (r *groupsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (r *groupKindBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan fails at plan time on apps without groups, before any request.
-func (r *groupsResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *groupKindBase) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if !req.Plan.Raw.IsNull() {
 		checkGroupsSupported(r.client, r.kind, &resp.Diagnostics)
 	}

@@ -113,3 +113,25 @@ func withRawValues(raw tftypes.Value, names []string, value func(name string, v 
 		return v, nil
 	})
 }
+
+// typedAttributes maps the lower-cased SCIM attributes scim_user has typed
+// arguments for, per schema, to those arguments.
+var typedAttributes = map[string]map[string]string{
+	"urn:ietf:params:scim:schemas:core:2.0:user": {
+		"username": "user_name", "externalid": "external_id", "displayname": "display_name", "nickname": "nick_name",
+		"profileurl": "profile_url", "title": "title", "usertype": "user_type", "preferredlanguage": "preferred_language",
+		"locale": "locale", "timezone": "timezone", "active": "active", "name": "name", "emails": "emails",
+		"phonenumbers": "phone_numbers", "roles": "roles", "entitlements": "entitlements", "password": "password_wo",
+		"id": "id", "schemas": "(none: managed by the provider)", "meta": "(none: read-only)",
+	},
+	"urn:ietf:params:scim:schemas:extension:enterprise:2.0:user": {
+		"employeenumber": "enterprise.employee_number", "costcenter": "enterprise.cost_center",
+		"organization": "enterprise.organization", "division": "enterprise.division",
+		"department": "enterprise.department", "manager": "enterprise.manager_id",
+	},
+}
+
+func typedAttributeFor(urn, attr string) (string, bool) {
+	typed, ok := typedAttributes[strings.ToLower(urn)][strings.ToLower(attr)]
+	return typed, ok
+}

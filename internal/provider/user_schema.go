@@ -17,6 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/scim-terraform/terraform-provider-scim/internal/planmodifiers"
+	"github.com/scim-terraform/terraform-provider-scim/internal/validators"
 )
 
 // Destroy modes of scim_user.
@@ -43,7 +45,7 @@ func appStringAttribute(description string) schema.StringAttribute {
 // entitlements. SCIM multi-valued attributes have no order, and servers
 // reorder them, but the attribute is a list, not a set: a nested set costs
 // Terraform and the framework about a tenth more CPU per user on every plan
-// and apply. Order carries no meaning all the same: keepStateForSameElements
+// and apply. Order carries no meaning all the same: planmodifiers.IgnoreOrder
 // plans no change when the configuration lists the same values in another
 // order, and reads keep the order of the prior state (flattenMultiValues).
 func multiValuedAttribute(description, valueDescription string) schema.ListNestedAttribute {
@@ -51,8 +53,8 @@ func multiValuedAttribute(description, valueDescription string) schema.ListNeste
 		MarkdownDescription: description + " The order of values is not significant." + unmanagedNote,
 		Optional:            true,
 		Computed:            true,
-		Validators:          []validator.List{atMostOnePrimary{}},
-		PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown(), keepStateForSameElements{}},
+		Validators:          []validator.List{validators.AtMostOnePrimary()},
+		PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown(), planmodifiers.IgnoreOrder()},
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 			"value": schema.StringAttribute{MarkdownDescription: valueDescription, Required: true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
@@ -84,7 +86,7 @@ func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "Unique login name (SCIM `userName`), often the email address. Compared case-insensitively, " +
 					"as RFC 7643 defines it, so a change of case by the app is not drift. Changing it renames the user in place.",
 				Required:   true,
-				Validators: []validator.String{notBlank()},
+				Validators: []validator.String{validators.NotBlank()},
 			},
 			"external_id":        appStringAttribute("Identifier of the user in the provisioning system (SCIM `externalId`)."),
 			"nick_name":          appStringAttribute("Casual name (SCIM `nickName`)."),
@@ -154,8 +156,8 @@ func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				Optional:    true,
 				ElementType: jsontypes.NormalizedType{},
 				Validators: []validator.Map{
-					mapvalidator.KeysAre(stringvalidator.RegexMatches(urnPattern, "must be a schema URN starting with urn:")),
-					jsonObjectValues{},
+					mapvalidator.KeysAre(stringvalidator.RegexMatches(validators.SchemaURN, "must be a schema URN starting with urn:")),
+					validators.ExtensionObjects(typedAttributeFor),
 				},
 			},
 			"password_wo": schema.StringAttribute{

@@ -70,7 +70,7 @@ func TestBudgetSurvivesItsHolder(t *testing.T) {
 	l := New(Options{Ceiling: 20, Budget: hung})
 	start = time.Now()
 	for range 5 {
-		l.limiter.take(time.Now())
+		l.pacer.take(time.Now())
 	}
 	if took := time.Since(start); took > 100*time.Millisecond || hung.Fallbacks() != 1 {
 		t.Fatalf("five slots took %v with %d fallbacks; want no more waiting on a hung holder", took, hung.Fallbacks())

@@ -42,11 +42,11 @@ import (
 // requests a second whatever the rate. So it is searched upwards (see
 // limitSearch) until a pace draws a 429.
 type Limiter struct {
-	mu      sync.Mutex
-	limiter *pacer
-	gate    *pauseGate
-	budget  *Budget
-	now     func() time.Time
+	mu     sync.Mutex
+	pacer  *pacer
+	gate   *pauseGate
+	budget *Budget
+	now    func() time.Time
 	// share is the part of the known limit this client paces at (1
 	// alone): lowered when a limit it keeps under still refuses it (others
 	// spend the same limit), raised back a step each calm second.
@@ -208,57 +208,57 @@ func New(o Options) *Limiter {
 	if now == nil {
 		now = time.Now
 	}
-	a := &Limiter{
-		limiter: newPacer(limit, burst, now, o.Budget),
+	l := &Limiter{
+		pacer:   newPacer(limit, burst, now, o.Budget),
 		ceiling: limit, safety: safetyFactor, share: 1,
 		reserve: rate.Limit(min(max(o.Reserve, 0), maxReserve)),
 		budget:  o.Budget, now: now,
 	}
-	a.gate = &pauseGate{now: now, budget: o.Budget}
-	return a
+	l.gate = &pauseGate{now: now, budget: o.Budget}
+	return l
 }
 
 // Wait blocks until the caller may send its next request: after any pause
 // a 429 called for, at its slot at the current pace.
-func (a *Limiter) Wait(ctx context.Context) error {
-	a.maybeProbe()
-	if err := a.gate.wait(ctx); err != nil {
+func (l *Limiter) Wait(ctx context.Context) error {
+	l.maybeProbe()
+	if err := l.gate.wait(ctx); err != nil {
 		return err
 	}
-	return a.limiter.Wait(ctx)
+	return l.pacer.Wait(ctx)
 }
 
 // Now is the limiter's clock.
-func (a *Limiter) Now() time.Time { return a.now() }
+func (l *Limiter) Now() time.Time { return l.now() }
 
 // Pace is the current pace in requests per second, 0 while unpaced.
-func (a *Limiter) Pace() float64 {
-	if l := a.limiter.Limit(); l != rate.Inf {
+func (l *Limiter) Pace() float64 {
+	if l := l.pacer.Limit(); l != rate.Inf {
 		return float64(l)
 	}
 	return 0
 }
 
 // Known is the app's limit as last learned (requests per second), 0 while unknown.
-func (a *Limiter) Known() float64 {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return float64(a.known)
+func (l *Limiter) Known() float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return float64(l.known)
 }
 
 // AcceptedSince says whether the app has accepted any request answered
 // after t: a rate limit that still lets some requests through is progress.
-func (a *Limiter) AcceptedSince(t time.Time) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.lastAccepted.After(t)
+func (l *Limiter) AcceptedSince(t time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.lastAccepted.After(t)
 }
 
 // Refused is told of a 429 that a request will wait out for d before it is
 // sent again: when the 429s are about this client's pace (not noise), every
 // caller waits as long, and so does every process sharing the budget.
-func (a *Limiter) Refused(d time.Duration) {
-	if a.pausesEveryone() {
-		a.gate.pauseFor(d)
+func (l *Limiter) Refused(d time.Duration) {
+	if l.pausesEveryone() {
+		l.gate.pauseFor(d)
 	}
 }

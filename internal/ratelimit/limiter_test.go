@@ -9,21 +9,21 @@ import (
 	"golang.org/x/time/rate"
 )
 
-func TestAdaptiveLimiterLearnsFromBurstsOnly(t *testing.T) {
+func TestLimiterLearnsFromBurstsOnly(t *testing.T) {
 	a := newTestLimiter(0)
 	for i := 0; i < 20; i++ {
 		a.Observe(time.Now(), 200, nil)
 	}
 	a.Observe(time.Now(), 429, http.Header{})
-	if a.limiter.Limit() != rate.Inf {
-		t.Fatalf("a lone 429 set the pace to %v", a.limiter.Limit())
+	if a.pacer.Limit() != rate.Inf {
+		t.Fatalf("a lone 429 set the pace to %v", a.pacer.Limit())
 	}
 	// A few 429s among many answers are left to Retry-After; a share of
 	// 30% means a limit far exceeded.
 	for i := 0; i < 10; i++ {
 		a.Observe(time.Now(), 429, http.Header{})
 	}
-	if got := a.limiter.Limit(); got < 18 || got > 20 {
+	if got := a.pacer.Limit(); got < 18 || got > 20 {
 		t.Fatalf("pace %v after a burst of 429s, want about the 20 accepted in the last second", got)
 	}
 	// Three 429s among the first five answers: too few answers to tell a
@@ -32,14 +32,14 @@ func TestAdaptiveLimiterLearnsFromBurstsOnly(t *testing.T) {
 	for _, status := range []int{200, 429, 200, 429, 429} {
 		early.Observe(time.Now(), status, http.Header{})
 	}
-	if early.limiter.Limit() != rate.Inf {
-		t.Fatalf("three 429s in the first five answers set the pace to %v", early.limiter.Limit())
+	if early.pacer.Limit() != rate.Inf {
+		t.Fatalf("three 429s in the first five answers set the pace to %v", early.pacer.Limit())
 	}
 	b := newTestLimiter(0)
 	h := http.Header{}
 	h.Set("RateLimit-Policy", "50;w=10")
 	b.Observe(time.Now(), 429, h)
-	if got := b.limiter.Limit(); got < 4.5 || got > 5 {
+	if got := b.pacer.Limit(); got < 4.5 || got > 5 {
 		t.Fatalf("pace %v, want about 5/s from RateLimit-Policy 50;w=10", got)
 	}
 }
@@ -74,22 +74,22 @@ func TestHeaderLimitReadsEveryDraftShape(t *testing.T) {
 	}
 }
 
-func TestAdaptiveLimiterAdoptsStatedPolicyFromAnyAnswer(t *testing.T) {
+func TestLimiterAdoptsStatedPolicyFromAnyAnswer(t *testing.T) {
 	a := newTestLimiter(0)
 	h := http.Header{}
 	h.Set("RateLimit-Policy", "20;w=1")
 	a.Observe(time.Now(), 200, h)
-	if got := a.limiter.Limit(); got < 19 || got >= 20 {
+	if got := a.pacer.Limit(); got < 19 || got >= 20 {
 		t.Fatalf("pace %v after an answer stating 20/s, want just under 20", got)
 	}
 	capped := newTestLimiter(5)
 	capped.Observe(time.Now(), 200, h)
-	if got := capped.limiter.Limit(); got != 5 {
+	if got := capped.pacer.Limit(); got != 5 {
 		t.Fatalf("pace %v, want the user's rate_limit of 5 to win over a stated 20", got)
 	}
 }
 
-func TestAdaptiveLimiterDoesNotProbeAboveKnownLimit(t *testing.T) {
+func TestLimiterDoesNotProbeAboveKnownLimit(t *testing.T) {
 	a := newTestLimiter(0)
 	for i := 0; i < 20; i++ {
 		a.Observe(time.Now(), 200, nil)
@@ -97,25 +97,25 @@ func TestAdaptiveLimiterDoesNotProbeAboveKnownLimit(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		a.Observe(time.Now(), 429, http.Header{})
 	}
-	learned := a.limiter.Limit()
+	learned := a.pacer.Limit()
 	// Quiet for longer than the probe interval but not the explore interval.
 	a.probedAt, a.last429 = time.Now().Add(-2*probeInterval), time.Now().Add(-2*probeInterval)
 	a.maybeProbe()
-	if got := a.limiter.Limit(); got != learned {
+	if got := a.pacer.Limit(); got != learned {
 		t.Fatalf("probed from %v to %v within the explore interval; probing above a known limit costs a pause", learned, got)
 	}
 	// The slowdown is a trial: answers without 429s at the new pace keep it.
 	for i := 0; i < trialInFlight+trialAnswers; i++ {
 		a.Observe(time.Now(), 200, nil)
 	}
-	if a.trial != nil || a.limiter.Limit() != learned {
-		t.Fatalf("trial %+v, pace %v; want the learned pace %v kept", a.trial, a.limiter.Limit(), learned)
+	if a.trial != nil || a.pacer.Limit() != learned {
+		t.Fatalf("trial %+v, pace %v; want the learned pace %v kept", a.trial, a.pacer.Limit(), learned)
 	}
 	// A pace lowered by 429s while paced climbs back, but not past the limit.
 	for i := 0; i < 3; i++ {
 		a.Observe(time.Now(), 429, http.Header{})
 	}
-	lowered := a.limiter.Limit()
+	lowered := a.pacer.Limit()
 	if lowered >= learned {
 		t.Fatalf("429s while paced at %v left the pace at %v", learned, lowered)
 	}
@@ -123,7 +123,7 @@ func TestAdaptiveLimiterDoesNotProbeAboveKnownLimit(t *testing.T) {
 		a.probedAt = time.Now().Add(-2 * probeInterval)
 		a.maybeProbe()
 	}
-	if got := a.limiter.Limit(); got <= lowered || got > a.known*a.safety+1e-9 {
+	if got := a.pacer.Limit(); got <= lowered || got > a.known*a.safety+1e-9 {
 		t.Fatalf("pace %v after probes, want above %v and at most %v", got, lowered, a.known*a.safety)
 	}
 	// After long quiet spells the margin the lone 429s widened narrows back
@@ -146,16 +146,16 @@ func TestAdaptiveLimiterDoesNotProbeAboveKnownLimit(t *testing.T) {
 // a point, never past widestSafety. 429s for requests sent before the pace
 // was set (Terraform's ten operations in flight), or scheduled in the second
 // after it, do not count.
-func TestAdaptiveLimiterWidensMarginForLoneRefusals(t *testing.T) {
+func TestLimiterWidensMarginForLoneRefusals(t *testing.T) {
 	a := newTestLimiter(0)
 	inFlight := time.Now()
 	h := http.Header{}
 	h.Set("RateLimit-Policy", "20;w=1")
 	a.Observe(time.Now(), 200, h)
-	paced := a.limiter.Limit()
+	paced := a.pacer.Limit()
 	for _, sent := range []time.Time{inFlight, time.Now()} {
 		a.Observe(sent, 429, http.Header{})
-		if got := a.limiter.Limit(); got != paced {
+		if got := a.pacer.Limit(); got != paced {
 			t.Fatalf("a 429 for a request sent %v after the pace was set moved it from %v to %v", sent.Sub(a.pacedAt), paced, got)
 		}
 	}
@@ -163,7 +163,7 @@ func TestAdaptiveLimiterWidensMarginForLoneRefusals(t *testing.T) {
 		// Seconds apart: lone, not a burst, and sent at the latest pace.
 		a.recent429, a.pacedAt = nil, time.Now().Add(-2*learnWindow)
 		a.Observe(time.Now(), 429, http.Header{})
-		return a.limiter.Limit()
+		return a.pacer.Limit()
 	}
 	for step := 1; step <= 6; step++ {
 		got, want := lone(), max(a.known*rate.Limit(safetyFactor-safetyStep*float64(step)), a.known*widestSafety)
@@ -181,7 +181,7 @@ func TestAdaptiveLimiterWidensMarginForLoneRefusals(t *testing.T) {
 // request's Retry-After; paced, the slowdown they cause is undone and their
 // share kept as the noise level, so that they stop slowing the pace. 429s
 // well above that share still slow it.
-func TestAdaptiveLimiterTellsNoiseFromRate(t *testing.T) {
+func TestLimiterTellsNoiseFromRate(t *testing.T) {
 	a := newTestLimiter(0)
 	answer := func(n int, every int) {
 		for i := 1; i <= n; i++ {
@@ -200,28 +200,28 @@ func TestAdaptiveLimiterTellsNoiseFromRate(t *testing.T) {
 		}
 	}
 	answer(500, 8) // one in eight refused, unpaced
-	if a.limiter.Limit() != rate.Inf || a.trial != nil || a.pausesEveryone() {
-		t.Fatalf("pace %v, trial %+v: random 429s slowed an unpaced client", a.limiter.Limit(), a.trial)
+	if a.pacer.Limit() != rate.Inf || a.trial != nil || a.pausesEveryone() {
+		t.Fatalf("pace %v, trial %+v: random 429s slowed an unpaced client", a.pacer.Limit(), a.trial)
 	}
 	// A real limit on top: half the answers refused, until the slower pace
 	// brings them back to one in eight.
-	for i := 0; i < 100 && a.limiter.Limit() == rate.Inf; i++ {
+	for i := 0; i < 100 && a.pacer.Limit() == rate.Inf; i++ {
 		answer(2, 2)
 	}
-	if a.limiter.Limit() == rate.Inf {
+	if a.pacer.Limit() == rate.Inf {
 		t.Fatal("429s far above the noise did not slow the pace")
 	}
 	if !a.pausesEveryone() {
 		t.Error("429s far above the noise did not pause every caller")
 	}
 	answer(trialInFlight+trialAnswers, 8)
-	paced := a.limiter.Limit()
+	paced := a.pacer.Limit()
 	if paced == rate.Inf || a.trial != nil {
 		t.Fatalf("pace %v after 429s fell back to one in eight; want the slower pace kept", paced)
 	}
 	// Still one in eight at that pace: noise, which must not ratchet it down.
 	answer(3000, 8)
-	if got := a.limiter.Limit(); got < paced*0.95 {
+	if got := a.pacer.Limit(); got < paced*0.95 {
 		t.Errorf("pace fell from %v to %v under 429s that do not depend on it", paced, got)
 	}
 	if a.noise < 0.08 || a.noise > 0.2 {
@@ -229,14 +229,14 @@ func TestAdaptiveLimiterTellsNoiseFromRate(t *testing.T) {
 	}
 }
 
-// TestAdaptiveLimiterFollowsALimitThatFell: paced under 20/s, the app's
+// TestLimiterFollowsALimitThatFell: paced under 20/s, the app's
 // limit falls to 14/s (a quota now shared with another client). A rate
 // limit accepts the same number of requests at any pace over it, so each
 // 10% slowdown takes only part of the 429s away (29% at 19.8/s, 21% at
 // 17.8/s): the trials must judge that a limit, not noise, and the pace must
 // come down to it. (Judged as noise when the share did not halve, the pace
 // went back to 19.8/s and 429s up to twice that share were ignored.)
-func TestAdaptiveLimiterFollowsALimitThatFell(t *testing.T) {
+func TestLimiterFollowsALimitThatFell(t *testing.T) {
 	a := newTestLimiter(0)
 	a.learn(time.Now(), 20)
 	const limit = 14.0
@@ -244,7 +244,7 @@ func TestAdaptiveLimiterFollowsALimitThatFell(t *testing.T) {
 	for range 2000 {
 		// The share of requests a 14/s limit accepts at the current pace,
 		// spread evenly.
-		credit += min(1, limit/float64(a.limiter.Limit()))
+		credit += min(1, limit/float64(a.pacer.Limit()))
 		if credit >= 1 {
 			credit--
 			a.Observe(time.Now(), 200, nil)
@@ -255,14 +255,14 @@ func TestAdaptiveLimiterFollowsALimitThatFell(t *testing.T) {
 	if a.noise != 0 {
 		t.Errorf("429s from a limit that fell taken for noise (level %.2f)", a.noise)
 	}
-	if pace := a.limiter.Limit(); pace > limit*1.05 || pace < limit*0.7 {
+	if pace := a.pacer.Limit(); pace > limit*1.05 || pace < limit*0.7 {
 		t.Errorf("paced at %.2f/s after the limit fell from 20/s to %.0f/s; want just under it", pace, limit)
 	}
 }
 
 func newTestLimiter(ceiling float64) *Limiter { return New(Options{Ceiling: ceiling}) }
 
-// TestAdaptiveLimiterKeepsAPaceLearnedFarOver: an unpaced client far over
+// TestLimiterKeepsAPaceLearnedFarOver: an unpaced client far over
 // a limit (a third of its answers refused) sets a pace; at that pace a third of
 // the answers are still refused (the pace was learned too high, as when a
 // fixed window counted across its boundary accepts twice its limit in one
@@ -270,18 +270,18 @@ func newTestLimiter(ceiling float64) *Limiter { return New(Options{Ceiling: ceil
 // trial judged those 429s noise and the limiter ended unpaced with 43% of
 // its answers refused (express-rate-limit's legacy window, on a busy
 // machine).
-func TestAdaptiveLimiterKeepsAPaceLearnedFarOver(t *testing.T) {
+func TestLimiterKeepsAPaceLearnedFarOver(t *testing.T) {
 	a := newTestLimiter(0)
 	// Ten accepted, then every other answer refused: a third of the
 	// answers refused when the burst sets the pace.
-	for i := 0; i < 2000 && a.limiter.Limit() == rate.Inf; i++ {
+	for i := 0; i < 2000 && a.pacer.Limit() == rate.Inf; i++ {
 		if i >= 10 && i%2 == 0 {
 			a.Observe(time.Now(), 429, http.Header{})
 		} else {
 			a.Observe(time.Now(), 200, nil)
 		}
 	}
-	if a.limiter.Limit() == rate.Inf {
+	if a.pacer.Limit() == rate.Inf {
 		t.Fatal("a third of the answers refused did not set a pace")
 	}
 	for i := range trialInFlight + trialAnswers {
@@ -291,7 +291,7 @@ func TestAdaptiveLimiterKeepsAPaceLearnedFarOver(t *testing.T) {
 		}
 		a.Observe(time.Now(), status, http.Header{})
 	}
-	if a.limiter.Limit() == rate.Inf {
+	if a.pacer.Limit() == rate.Inf {
 		t.Error("still refused at the pace learned far over the limit, the limiter went back to sending unpaced")
 	}
 }

@@ -101,14 +101,14 @@ func TestPacerWaitHonoursContext(t *testing.T) {
 func TestRateLimitBelowMinimumIsHonoured(t *testing.T) {
 	a := newTestLimiter(0.2)
 	now := time.Now()
-	first, second := a.limiter.take(now), a.limiter.take(now)
+	first, second := a.pacer.take(now), a.pacer.take(now)
 	if gap := second.Sub(first); gap != 5*time.Second {
 		t.Fatalf("requests %v apart, want 5s", gap)
 	}
 	a.mu.Lock()
 	a.known = 0.01
 	a.setPace(now)
-	pace := a.limiter.Limit()
+	pace := a.pacer.Limit()
 	a.mu.Unlock()
 	if pace != 0.2 {
 		t.Fatalf("pace under a known limit below the floor is %v, want the rate_limit 0.2", pace)

@@ -51,18 +51,18 @@ func (s *limitSearch) quiet(candidate rate.Limit) time.Duration {
 // lasted, or the limit fell, or the 429 is noise: the search ends and the
 // usual slowdown, judged by a trial against the noise, applies. Called
 // with mu held.
-func (a *Limiter) searchRefused(now, sent time.Time) bool {
-	s := a.search
+func (l *Limiter) searchRefused(now, sent time.Time) bool {
+	s := l.search
 	switch {
-	case s.trying && !sent.Before(a.pacedAt):
-		s.drew, s.trying = a.known, false
-		a.known = s.held
-		a.setPace(now)
+	case s.trying && !sent.Before(l.pacedAt):
+		s.drew, s.trying = l.known, false
+		l.known = s.held
+		l.setPace(now)
 		return true
-	case s.trying || sent.Before(a.pacedAt.Add(learnWindow)):
+	case s.trying || sent.Before(l.pacedAt.Add(learnWindow)):
 		return true
 	}
-	a.search = nil
+	l.search = nil
 	return false
 }
 
@@ -71,32 +71,32 @@ func (a *Limiter) searchRefused(now, sent time.Time) bool {
 // next one is tried, until the search is precise enough or the user's
 // rate_limit is reached; then the pace is probed as any known limit is.
 // Called with mu held.
-func (a *Limiter) searchHigher(now time.Time) {
-	s := a.search
+func (l *Limiter) searchHigher(now time.Time) {
+	s := l.search
 	wait := searchSettle
 	if s.trying {
-		wait = s.quiet(a.known)
+		wait = s.quiet(l.known)
 	}
-	if now.Sub(a.pacedAt) < wait || now.Sub(a.last429) < wait {
+	if now.Sub(l.pacedAt) < wait || now.Sub(l.last429) < wait {
 		return
 	}
-	if s.trying && countSince(a.successes, now, now.Sub(a.pacedAt)) < searchEvidence {
+	if s.trying && countSince(l.successes, now, now.Sub(l.pacedAt)) < searchEvidence {
 		// Quiet because nothing was sent (callers held back, the slots of
 		// requests sent before the pace was learned still to pass): a
 		// candidate holds only once the app has accepted requests at it.
 		return
 	}
 	if s.trying {
-		s.held, s.trying = a.known, false
+		s.held, s.trying = l.known, false
 	}
 	next := s.held * searchGrowth
 	if s.drew > 0 {
 		next = rate.Limit(math.Sqrt(float64(s.held * s.drew)))
 	}
-	if (s.drew > 0 && s.drew < s.held*searchPrecision) || s.held*a.margin() >= a.ceiling {
-		a.search = nil
+	if (s.drew > 0 && s.drew < s.held*searchPrecision) || s.held*l.margin() >= l.ceiling {
+		l.search = nil
 		return
 	}
-	a.known, s.trying = next, true
-	a.setPace(now)
+	l.known, s.trying = next, true
+	l.setPace(now)
 }

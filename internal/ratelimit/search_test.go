@@ -17,7 +17,7 @@ import (
 // one is being tried at the old pace, are not held against it, even at a
 // noise level; a 429 at a pace that held ends the search, and the usual
 // slowdown applies.
-func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
+func TestLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 	a := newTestLimiter(0)
 	a.Observe(time.Now(), 200, nil)
 	a.Observe(time.Now(), 429, http.Header{})
@@ -79,7 +79,7 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 	if a.known < 8 || a.known > 32 {
 		t.Fatalf("search ended at %v; want between 8 that held and 32 that drew", a.known)
 	}
-	if pace := a.limiter.Limit(); pace != a.known*a.safety {
+	if pace := a.pacer.Limit(); pace != a.known*a.safety {
 		t.Fatalf("pace %v after the search, want just under %v", pace, a.known)
 	}
 
@@ -97,12 +97,12 @@ func TestAdaptiveLimiterSearchesAboveAPausedEstimate(t *testing.T) {
 		t.Fatal("no search after a bucket's answers")
 	}
 	b.trial, b.pacedAt = nil, time.Now().Add(-2*learnWindow)
-	before := b.limiter.Limit()
+	before := b.pacer.Limit()
 	for range burstThreshold {
 		b.Observe(time.Now(), 429, http.Header{})
 	}
-	if b.search != nil || b.limiter.Limit() >= before {
-		t.Fatalf("search %+v, pace %v after 429s at the pace %v that held", b.search, b.limiter.Limit(), before)
+	if b.search != nil || b.pacer.Limit() >= before {
+		t.Fatalf("search %+v, pace %v after 429s at the pace %v that held", b.search, b.pacer.Limit(), before)
 	}
 
 	// A fixed window, once spent, accepts nothing until it ends: the answers

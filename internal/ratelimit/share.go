@@ -39,8 +39,8 @@ const (
 
 // margin is the part of the known limit paced at: the safety margin, this
 // client's share, less what is reserved for other clients.
-func (a *Limiter) margin() rate.Limit {
-	return a.safety * a.share * (1 - a.reserve)
+func (l *Limiter) margin() rate.Limit {
+	return l.safety * l.share * (1 - l.reserve)
 }
 
 // yieldIfCrowded lowers this client's share of a limit the app states
@@ -54,43 +54,43 @@ func (a *Limiter) margin() rate.Limit {
 // requests sent before the limit was learned, or within a second of the
 // last decrease (the app's window the old pace filled), do not count.
 // Called with mu held.
-func (a *Limiter) yieldIfCrowded(now, sent time.Time) {
-	if !sent.After(a.learnedAt) || sent.Before(a.yieldedAt.Add(learnWindow)) {
+func (l *Limiter) yieldIfCrowded(now, sent time.Time) {
+	if !sent.After(l.learnedAt) || sent.Before(l.yieldedAt.Add(learnWindow)) {
 		return
 	}
-	answers, refused := a.recentAnswers(now, a.yieldedAt.Add(learnWindow))
+	answers, refused := l.recentAnswers(now, l.yieldedAt.Add(learnWindow))
 	ratio := float64(refused) / float64(max(answers, 1))
 	if answers < crowdedSample || ratio < crowdedShare {
-		a.widenMargin(now, sent)
+		l.widenMargin(now, sent)
 		return
 	}
-	a.share = max(a.share*min(shareDecrease, max(1-rate.Limit(ratio), minShare)), minShare)
-	a.yieldedAt = now
-	a.setPace(now)
+	l.share = max(l.share*min(shareDecrease, max(1-rate.Limit(ratio), minShare)), minShare)
+	l.yieldedAt = now
+	l.setPace(now)
 }
 
 // regainShare raises a lowered share one step once a second has passed
 // since the pace was last set with few refusals in it (under
 // crowdedShare/2: a steady scattering of 429s above that keeps the share
 // where it is), and says whether it did. Called with mu held.
-func (a *Limiter) regainShare(now time.Time) bool {
-	if a.share >= 1 || now.Sub(a.pacedAt) < shareStepGap {
+func (l *Limiter) regainShare(now time.Time) bool {
+	if l.share >= 1 || now.Sub(l.pacedAt) < shareStepGap {
 		return false
 	}
-	if answers, refused := a.recentAnswers(now, now.Add(-shareStepGap)); float64(refused) >= crowdedShare/2*float64(max(answers, 1)) {
+	if answers, refused := l.recentAnswers(now, now.Add(-shareStepGap)); float64(refused) >= crowdedShare/2*float64(max(answers, 1)) {
 		return false
 	}
-	a.share = min(1, a.share+shareStep)
-	a.setPace(now)
+	l.share = min(1, l.share+shareStep)
+	l.setPace(now)
 	return true
 }
 
 // recentAnswers counts the answers and the 429s among them since from,
 // within the last crowdedWindow. Called with mu held.
-func (a *Limiter) recentAnswers(now, from time.Time) (answers, refused int) {
+func (l *Limiter) recentAnswers(now, from time.Time) (answers, refused int) {
 	window := min(now.Sub(from), crowdedWindow)
-	refused = countSince(a.refusals, now, window)
-	return refused + countSince(a.successes, now, window), refused
+	refused = countSince(l.refusals, now, window)
+	return refused + countSince(l.successes, now, window), refused
 }
 
 // appendCapped appends t to a list of recent times, keeping it bounded.
@@ -103,11 +103,11 @@ func appendCapped(times []time.Time, t time.Time) []time.Time {
 }
 
 // sharers is how many processes share this limiter's budget (1 without one).
-func (a *Limiter) sharers() int {
-	if a.budget == nil {
+func (l *Limiter) sharers() int {
+	if l.budget == nil {
 		return 1
 	}
-	return a.budget.Sharers()
+	return l.budget.Sharers()
 }
 
 // acceptedLastSecond is the rate the app accepted over the last second:
@@ -116,13 +116,13 @@ func (a *Limiter) sharers() int {
 // that happened to get most of a window counted times the sharers
 // overshot eightfold). Called with mu held; the budget's file is read
 // under it only here, once per limit learned from 429s.
-func (a *Limiter) acceptedLastSecond(now time.Time) int {
-	own := countSince(a.successes, now, learnWindow)
-	if a.budget == nil {
+func (l *Limiter) acceptedLastSecond(now time.Time) int {
+	own := countSince(l.successes, now, learnWindow)
+	if l.budget == nil {
 		return own
 	}
-	if all, ok := a.budget.acceptedLastSecond(now); ok {
+	if all, ok := l.budget.acceptedLastSecond(now); ok {
 		return max(all, own)
 	}
-	return own * a.sharers()
+	return own * l.sharers()
 }

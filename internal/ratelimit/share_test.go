@@ -37,21 +37,21 @@ func TestRefusalWithQuotaLeftPausesNobody(t *testing.T) {
 	h := http.Header{}
 	h.Set("RateLimit-Policy", "20;w=1")
 	a.Observe(time.Now(), 200, h)
-	paced := a.limiter.Limit()
+	paced := a.pacer.Limit()
 	h.Set("RateLimit-Remaining", "12")
 	a.learnedAt = a.learnedAt.Add(-time.Minute)
 	for range 5 {
 		a.Observe(time.Now(), 429, h)
 	}
-	if a.pausesEveryone() || a.limiter.Limit() != paced {
-		t.Fatalf("429s with 12 requests left paused everyone (%v) or moved the pace to %v", a.pausesEveryone(), a.limiter.Limit())
+	if a.pausesEveryone() || a.pacer.Limit() != paced {
+		t.Fatalf("429s with 12 requests left paused everyone (%v) or moved the pace to %v", a.pausesEveryone(), a.pacer.Limit())
 	}
 	h.Set("RateLimit-Remaining", "0")
 	for range 5 {
 		a.Observe(time.Now(), 429, h)
 	}
-	if !a.pausesEveryone() || a.limiter.Limit() >= paced {
-		t.Fatalf("429s with the quota spent: pauses everyone %v, pace %v; want a pause and a lower share", a.pausesEveryone(), a.limiter.Limit())
+	if !a.pausesEveryone() || a.pacer.Limit() >= paced {
+		t.Fatalf("429s with the quota spent: pauses everyone %v, pace %v; want a pause and a lower share", a.pausesEveryone(), a.pacer.Limit())
 	}
 }
 
@@ -72,12 +72,12 @@ func TestShareOfAStatedLimitFallsAndClimbsBack(t *testing.T) {
 		if a.share != shareDecrease {
 			t.Fatalf("share %v after a burst of 429s, want one decrease to %v", a.share, shareDecrease)
 		}
-		lowered := a.limiter.Limit()
+		lowered := a.pacer.Limit()
 		for range 5 {
 			time.Sleep(shareStepGap)
 			a.maybeProbe()
 		}
-		if want := shareDecrease + 5*shareStep; math.Abs(float64(a.share)-want) > 1e-9 || a.limiter.Limit() <= lowered {
+		if want := shareDecrease + 5*shareStep; math.Abs(float64(a.share)-want) > 1e-9 || a.pacer.Limit() <= lowered {
 			t.Fatalf("share %v after five quiet seconds, want %v", a.share, want)
 		}
 	})

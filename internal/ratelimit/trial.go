@@ -17,10 +17,10 @@ type paceTrial struct {
 
 // record adds an answer to the recent outcomes and to the trial under way,
 // and judges the trial once it has seen enough answers. Called with mu held.
-func (a *Limiter) record(refused bool) {
-	a.outcomes[a.outcomeN%outcomeWindow] = refused
-	a.outcomeN++
-	t := a.trial
+func (l *Limiter) record(refused bool) {
+	l.outcomes[l.outcomeN%outcomeWindow] = refused
+	l.outcomeN++
+	t := l.trial
 	if t == nil {
 		return
 	}
@@ -34,38 +34,38 @@ func (a *Limiter) record(refused bool) {
 	if t.answers < trialInFlight+trialAnswers {
 		return
 	}
-	a.trial = nil
+	l.trial = nil
 	shareAfter := float64(t.refused) / float64(trialAnswers)
 	// Compared above the noise level already known, if any. A pace set
 	// because an unpaced client was far over a limit is never undone:
 	// still refused, it was set too high (a fixed window counted across
 	// its boundary accepts up to twice its limit in one second), and the
 	// next burst lowers it.
-	if t.pace != rate.Inf && t.shareBefore < 0.5 && shareAfter-a.noise >= t.noiseThreshold(a.noise) {
+	if t.pace != rate.Inf && t.shareBefore < 0.5 && shareAfter-l.noise >= t.noiseThreshold(l.noise) {
 		// Slower, and refused as often: the 429s are not about our pace.
-		if a.noise == 0 {
-			a.noise = max(shareAfter, 0.01)
+		if l.noise == 0 {
+			l.noise = max(shareAfter, 0.01)
 		} else {
-			a.noise = (a.noise + shareAfter) / 2
+			l.noise = (l.noise + shareAfter) / 2
 		}
-		a.known, a.safety = t.known, t.safety
-		a.search = nil // what it searched above is undone too
-		a.limiter.SetLimit(t.pace)
+		l.known, l.safety = t.known, t.safety
+		l.search = nil // what it searched above is undone too
+		l.pacer.SetLimit(t.pace)
 		if t.pace == rate.Inf {
-			a.known = 0
+			l.known = 0
 		}
-		a.last429 = time.Time{}
+		l.last429 = time.Time{}
 	}
 }
 
 // refusedShare is the share of 429s among the recent answers. Called with mu held.
-func (a *Limiter) refusedShare() float64 {
-	n := min(a.outcomeN, outcomeWindow)
+func (l *Limiter) refusedShare() float64 {
+	n := min(l.outcomeN, outcomeWindow)
 	if n == 0 {
 		return 0
 	}
 	refused := 0
-	for _, r := range a.outcomes[:n] {
+	for _, r := range l.outcomes[:n] {
 		if r {
 			refused++
 		}
@@ -78,37 +78,37 @@ func (a *Limiter) refusedShare() float64 {
 // there is none): random 429s at that level almost never exceed it over
 // outcomeWindow answers, while sending 20% faster than a real limit does.
 // Called with mu held.
-func (a *Limiter) explainedByNoise() bool {
-	return a.refusedShare() <= a.noise+max(0.05, a.noise)
+func (l *Limiter) explainedByNoise() bool {
+	return l.refusedShare() <= l.noise+max(0.05, l.noise)
 }
 
 // pausesEveryone says whether the latest 429 should hold back every
 // caller: not when 429s are within the noise level, since then they are
 // not about how fast this client sends.
-func (a *Limiter) pausesEveryone() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if !a.spentQuota {
+func (l *Limiter) pausesEveryone() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.spentQuota {
 		return false
 	}
-	if a.stated > 0 && a.stated == a.known {
+	if l.stated > 0 && l.stated == l.known {
 		// Under a stated limit a 429 pauses everyone only when a good
 		// part of recent requests were refused (the window is spent by
 		// many): a scattering of them is each request's own to wait out.
-		now := a.now()
-		answers, refused := a.recentAnswers(now, now.Add(-crowdedWindow))
+		now := l.now()
+		answers, refused := l.recentAnswers(now, now.Add(-crowdedWindow))
 		return answers >= crowdedSample && float64(refused) >= crowdedShare*float64(answers)
 	}
-	if a.limiter.Limit() == rate.Inf {
-		return a.refusedShare() >= farOverShare
+	if l.pacer.Limit() == rate.Inf {
+		return l.refusedShare() >= farOverShare
 	}
-	return !a.explainedByNoise()
+	return !l.explainedByNoise()
 }
 
 // startTrial begins judging a slowdown from pace; the caller then sets the
 // slower pace. Called with mu held.
-func (a *Limiter) startTrial(pace rate.Limit) {
-	a.trial = &paceTrial{pace: pace, known: a.known, safety: a.safety, shareBefore: a.refusedShare()}
+func (l *Limiter) startTrial(pace rate.Limit) {
+	l.trial = &paceTrial{pace: pace, known: l.known, safety: l.safety, shareBefore: l.refusedShare()}
 }
 
 // noiseThreshold is the share of 429s above the noise level at the slower

@@ -1,4 +1,6 @@
-package provider
+// Package planmodifiers holds the provider's plan modifiers that
+// terraform-plugin-framework has no equivalent of.
+package planmodifiers
 
 import (
 	"context"
@@ -8,34 +10,34 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// keepStateForSameElements plans the prior list when the configuration
-// holds the same elements in another order (or one of them twice), so that
-// reordering a list that is a set in meaning (group members, a user's
-// emails) is not a change. Terraform accepts a planned value equal to the
-// prior state as the provider's statement that the two are equivalent.
-type keepStateForSameElements struct{}
+// IgnoreOrder plans the prior list when the configuration holds the same
+// elements in another order (or one of them twice), so that reordering a
+// list that is a set in meaning (group members, a user's emails) is not a
+// change. Terraform accepts a planned value equal to the prior state as
+// the provider's statement that the two are equivalent.
+func IgnoreOrder() planmodifier.List { return ignoreOrder{} }
 
-func (keepStateForSameElements) Description(context.Context) string {
+type ignoreOrder struct{}
+
+func (ignoreOrder) Description(context.Context) string {
 	return "the order of the elements is not significant"
 }
 
-func (m keepStateForSameElements) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
+func (m ignoreOrder) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
 
-func (keepStateForSameElements) PlanModifyList(ctx context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
+func (ignoreOrder) PlanModifyList(ctx context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
 	if req.StateValue.IsNull() || req.StateValue.IsUnknown() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
 		return
 	}
-	if sameElementSet(ctx, req.PlanValue, req.StateValue) {
+	if SameElements(ctx, req.PlanValue, req.StateValue) {
 		resp.PlanValue = req.StateValue
 	}
 }
 
-// sameElementSet reports whether two known lists hold the same elements,
+// SameElements reports whether two known lists hold the same elements,
 // ignoring order and repetition, in linear time. A list with an element
 // that is not wholly known is never the same.
-func sameElementSet(ctx context.Context, a, b types.List) bool {
+func SameElements(ctx context.Context, a, b types.List) bool {
 	inA, aKnown := elementKeys(ctx, a.Elements())
 	inB, bKnown := elementKeys(ctx, b.Elements())
 	if !aKnown || !bKnown || len(inA) != len(inB) {
