@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"testing"
-
 )
 
 func TestSameIDSet(t *testing.T) {

@@ -9,11 +9,11 @@ import (
 )
 
 // Duration accepts Go durations greater than zero (or zero, with
-// allowZero) and at most max when max is set. The framework validators
+// allowZero) and at most most when it is set. The framework validators
 // have no duration validator, and the timetypes module's GoDuration would
 // change the attribute's type for users of the provider block.
-func Duration(allowZero bool, max time.Duration) validator.String {
-	return duration{allowZero: allowZero, max: max}
+func Duration(allowZero bool, most time.Duration) validator.String {
+	return duration{allowZero: allowZero, max: most}
 }
 
 type duration struct {
