@@ -9,7 +9,7 @@ import (
 )
 
 // Duration accepts Go durations greater than zero (or zero, with
-// allowZero) and at most most when it is set. The framework validators
+// allowZero), and no longer than most when most is above zero. The framework validators
 // have no duration validator, and the timetypes module's GoDuration would
 // change the attribute's type for users of the provider block.
 func Duration(allowZero bool, most time.Duration) validator.String {
