@@ -59,7 +59,12 @@ func nextStep(err error) string {
 			"leave it out of the configuration, then apply again.", userAttrNames(refused.Paths))
 	case errors.As(err, &mismatch):
 		return "Nothing was removed from the state. Check endpoint (and the token: some apps route by credentials); " +
-			"then run terraform plan again."
+			"then run terraform plan again. If the objects really were deleted in the app, set allow_empty_tenant = true " +
+			"in the provider block for this run."
+	case errors.As(err, &notKept) && notKept.NeverShowsMembers():
+		return fmt.Sprintf("If this app takes member changes but never shows members on reads, set members_read = %q "+
+			"in the provider's dialect block: membership is then written as add/remove changes and trusted from the state "+
+			"(changes made in the app cannot be detected).", scim.MembersWriteOnly)
 	case errors.As(err, &notKept):
 		return "The app answered each request with success but did not keep the change. Check the members' ids and " +
 			"the app's own rules for this group (some apps manage some groups themselves), then apply again."

@@ -165,7 +165,8 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if err != nil {
 		resp.Diagnostics.AddError("SCIM group created, but the app did not keep what was sent",
 			fmt.Sprintf("Group %q was created in the app with id %q and is saved in the state (marked tainted), but the app "+
-				"did not keep all that was sent (members, display name or external id). The next terraform apply tries again.\n\n%v", group.DisplayName, created.ID, err))
+				"did not keep all that was sent (members, display name or external id). The next terraform apply tries again.\n\n%v\n\n%s",
+				group.DisplayName, created.ID, err, nextStep(err)))
 		return
 	}
 	if len(pending) == 0 || resp.Diagnostics.HasError() {

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -216,25 +215,10 @@ func resolveDialect(ctx context.Context, vendor types.String, overrides types.Ob
 	}
 	setStrings("required_on_create", m.RequiredOnCreate, &d.RequiredOnCreate)
 	setStrings("single_valued", m.SingleValued, &d.SingleValued)
-	// The validators check the block; SCIM_DIALECT is checked here.
-	checkNames := func(key string, names, allowed []string) {
-		for _, n := range names {
-			if !slices.Contains(allowed, n) {
-				diags.AddAttributeError(path.Root("dialect").AtName(key), "Invalid "+key,
-					fmt.Sprintf("%q is not one of %s.", n, strings.Join(allowed, ", ")))
-			}
-		}
-	}
-	checkNames("required_on_create", d.RequiredOnCreate, requirableUserPaths())
-	checkNames("single_valued", d.SingleValued, multiValuedUserPaths)
 	if !m.ConsistencyWindow.IsNull() && !m.ConsistencyWindow.IsUnknown() {
-		// The validator checks the block; SCIM_DIALECT is checked here.
-		window, err := time.ParseDuration(m.ConsistencyWindow.ValueString())
-		if err != nil || window < 0 {
-			diags.AddAttributeError(path.Root("dialect").AtName("consistency_window"), "Invalid consistency_window",
-				fmt.Sprintf("%q is not a Go duration such as 30s.", m.ConsistencyWindow.ValueString()))
-		}
-		d.ConsistencyWindow, explicit["consistency_window"] = window, true
+		// Valid: the block's validators checked it, also from SCIM_DIALECT.
+		d.ConsistencyWindow, _ = time.ParseDuration(m.ConsistencyWindow.ValueString())
+		explicit["consistency_window"] = true
 	}
 	setStrings("user_schemas", m.UserSchemas, &d.UserSchemas)
 	d.Name += " (with overrides)"

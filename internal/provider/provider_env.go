@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
@@ -104,7 +107,11 @@ func withEnvironment(ctx context.Context, data scimProviderModel, s providerSche
 		}
 	}
 	if v := os.Getenv("SCIM_VENDOR"); v != "" && data.Vendor.IsNull() {
-		data.Vendor = types.StringValue(v) // checked when the preset is resolved
+		data.Vendor = types.StringValue(v)
+		for _, finding := range schemaValidatorsFindings(ctx, s.resp.Schema.Attributes["vendor"], path.Root("vendor"), data.Vendor) {
+			envError(diags, "vendor", "SCIM_VENDOR", "is not a preset: "+strings.TrimSuffix(finding, "."))
+			data.Vendor = types.StringNull() // reported once, here
+		}
 	}
 	if v := os.Getenv("SCIM_HEADERS"); v != "" && data.Headers.IsNull() {
 		var headers map[string]string
@@ -123,7 +130,7 @@ func withEnvironment(ctx context.Context, data scimProviderModel, s providerSche
 		data.OAuth2 = oauth2FromEnvironment(ctx, s.objectType("oauth2"), diags)
 	}
 	if v := os.Getenv("SCIM_DIALECT"); v != "" && data.Dialect.IsNull() {
-		data.Dialect = dialectFromJSON(v, s.objectType("dialect"), diags)
+		data.Dialect = dialectFromJSON(ctx, v, s.nested("dialect"), diags)
 	}
 	return data
 }
@@ -150,17 +157,21 @@ func oauth2FromEnvironment(ctx context.Context, t types.ObjectType, diags *diag.
 
 // dialectFromJSON reads SCIM_DIALECT: a JSON object with the keys of the
 // dialect block, such as {"update_method": "put", "page_size": 50}.
-func dialectFromJSON(raw string, t types.ObjectType, diags *diag.Diagnostics) types.Object {
+func dialectFromJSON(ctx context.Context, raw string, block schema.SingleNestedAttribute, diags *diag.Diagnostics) types.Object {
+	t, _ := block.GetType().(types.ObjectType)
 	var given map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(raw), &given); err != nil {
 		envError(diags, "dialect", "SCIM_DIALECT", `must be a JSON object with the keys of the dialect block, such as {"update_method": "put"}`)
 		return types.ObjectNull(t.AttrTypes)
 	}
 	values := map[string]attr.Value{}
-	for name, at := range t.AttrTypes {
-		v, err := jsonAttrValue(given[name], at)
+	for _, name := range slices.Sorted(maps.Keys(t.AttrTypes)) { // findings in name order
+		v, err := jsonAttrValue(given[name], t.AttrTypes[name])
 		if err != nil {
 			envError(diags, "dialect", "SCIM_DIALECT", fmt.Sprintf("has a bad %q: %v", name, err))
+		}
+		for _, finding := range schemaValidatorsFindings(ctx, block.Attributes[name], path.Root("dialect").AtName(name), v) {
+			envError(diags, "dialect", "SCIM_DIALECT", fmt.Sprintf("has a bad %q: %s", name, strings.TrimSuffix(finding, ".")))
 		}
 		values[name] = v
 		delete(given, name)
@@ -222,6 +233,12 @@ func jsonAttrValue(raw json.RawMessage, t attr.Type) (attr.Value, error) {
 
 // providerSchema is the provider's schema, for the types of its nested settings.
 type providerSchema struct{ resp provider.SchemaResponse }
+
+// nested returns the schema of a nested setting (dialect, oauth2).
+func (s providerSchema) nested(name string) schema.SingleNestedAttribute {
+	a, _ := s.resp.Schema.Attributes[name].(schema.SingleNestedAttribute)
+	return a
+}
 
 func (s providerSchema) objectType(name string) types.ObjectType {
 	t, _ := s.resp.Schema.Attributes[name].GetType().(types.ObjectType)

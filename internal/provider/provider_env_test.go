@@ -104,14 +104,20 @@ func TestAccProvider_badEnvironmentValues(t *testing.T) {
 	t.Setenv("SCIM_ENDPOINT", srv.URL)
 	t.Setenv("SCIM_TOKEN", srv.Token)
 	for env, tc := range map[string]struct{ value, want string }{
-		"SCIM_MAX_RETRIES":      {"many", `SCIM_MAX_RETRIES \(the fallback of max_retries\) must be a whole number`},
-		"SCIM_PAGED_REFRESH":    {"sometimes", `SCIM_PAGED_REFRESH \(the fallback of paged_refresh\) must be auto, always or never`},
-		"SCIM_DIALECT":          {`{"update_methd": "put"}`, `SCIM_DIALECT \(the fallback of dialect\) has an unknown key\s+"update_methd"`},
+		"SCIM_MAX_RETRIES":   {"many", `SCIM_MAX_RETRIES \(the fallback of max_retries\) must be a whole number`},
+		"SCIM_PAGED_REFRESH": {"sometimes", `SCIM_PAGED_REFRESH \(the fallback of paged_refresh\) must be auto, always or never`},
+		"SCIM_DIALECT":       {`{"update_methd": "put"}`, `SCIM_DIALECT \(the fallback of dialect\) has an unknown key\s+"update_methd"`},
+		// A value inside SCIM_DIALECT meets the dialect block's validators,
+		// reported against dialect and naming the variable.
+		"SCIM_DIALECT/value":    {`{"members_read": "magic"}`, `SCIM_DIALECT \(the fallback of dialect\) has a bad "members_read": [^\n]*value must be one of`},
+		"SCIM_DIALECT/range":    {`{"page_size": 5000}`, `SCIM_DIALECT \(the fallback of dialect\) has a bad "page_size": [^\n]*between 1 and 1000`},
+		"SCIM_VENDOR":           {"oktaa", `SCIM_VENDOR \(the fallback of vendor\) is not a preset: [^\n]*value must be one of`},
 		"SCIM_HEADERS":          {`X-Tenant: acme`, `SCIM_HEADERS \(the fallback of headers\) must be a JSON object`},
 		"SCIM_OAUTH2_TOKEN_URL": {srv.URL + "/token", `SCIM_OAUTH2_CLIENT_ID \(the fallback of oauth2\) must be set together`},
 		"SCIM_CLIENT_CERT_FILE": {"/nonexistent/cert.pem", `Set both client_cert_file and client_key_file`},
 	} {
 		t.Run(env, func(t *testing.T) {
+			env, _, _ := strings.Cut(env, "/")
 			t.Setenv(env, tc.value)
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
@@ -125,9 +131,9 @@ func TestAccProvider_badEnvironmentValues(t *testing.T) {
 	}
 }
 
-// TestAccProvider_dialectEnvironmentNames: SCIM_DIALECT skips the block's
-// validators, so an attribute path scim_user does not have is refused
-// when the dialect is resolved, naming the setting.
+// TestAccProvider_dialectEnvironmentNames: SCIM_DIALECT values meet the
+// block's validators, so an attribute path scim_user does not have is
+// refused, naming the setting and the variable.
 func TestAccProvider_dialectEnvironmentNames(t *testing.T) {
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	t.Setenv("SCIM_ENDPOINT", srv.URL)
@@ -138,7 +144,7 @@ func TestAccProvider_dialectEnvironmentNames(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      `provider "scim" {}` + "\n" + `data "scim_service_provider_config" "this" {}`,
-			ExpectError: regexp.MustCompile(`Invalid\s+required_on_create[\s\S]*"name.nickName"\s+is\s+not\s+one\s+of[\s\S]*Invalid\s+single_valued[\s\S]*"addresses"`),
+			ExpectError: regexp.MustCompile(`SCIM_DIALECT\s+\(the\s+fallback\s+of\s+dialect\)\s+has\s+a\s+bad\s+"required_on_create":[\s\S]*name.nickName[\s\S]*has\s+a\s+bad\s+"single_valued":[\s\S]*addresses`),
 		}},
 	})
 }

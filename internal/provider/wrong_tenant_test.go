@@ -46,7 +46,7 @@ func TestAccWrongTenantStopsRefresh(t *testing.T) {
 			{
 				Config:      providerConfig(other) + wrongTenantResources,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)refusing\s+to\s+drop\s+objects\s+from\s+the\s+state.*wrong\s+tenant`),
+				ExpectError: regexp.MustCompile(`(?s)refusing\s+to\s+take\s+managed\s+objects\s+as\s+deleted.*wrong\s+tenant.*allow_empty_tenant\s+=\s+true`),
 			},
 			{
 				Config:             providerConfigWith(other, "allow_empty_tenant = true") + wrongTenantResources,
@@ -80,7 +80,7 @@ resource "scim_user" "only" {
 				},
 				Config:      config,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)refusing\s+to\s+drop\s+objects.*lists\s+nothing`),
+				ExpectError: regexp.MustCompile(`(?s)refusing\s+to\s+take\s+managed\s+objects.*lists\s+nothing`),
 			},
 		},
 	})
@@ -156,7 +156,7 @@ resource "scim_group_member" "m" {
 					{
 						Config:      providerConfig(other) + resources,
 						PlanOnly:    true,
-						ExpectError: regexp.MustCompile(`(?s)refusing\s+to\s+drop\s+objects.*Groups/`),
+						ExpectError: regexp.MustCompile(`(?s)refusing\s+to\s+take\s+managed\s+objects.*Groups/`),
 					},
 				},
 			})

@@ -46,9 +46,7 @@ func (e *NotKeptError) Error() string {
 	msg := fmt.Sprintf("group %q: the app acknowledged %s, sent twice, but %s; a read of the group shows %s",
 		e.GroupID, e.Requests, strings.Join(parts, "; "), shown)
 	if e.NeverShowsMembers() {
-		msg += fmt.Sprintf(". Some apps take member changes but never show members on reads: if this app is one, "+
-			"set members_read = %q in the provider's dialect block (membership is then written as add/remove "+
-			"changes and trusted from the state; changes made in the app cannot be detected)", MembersWriteOnly)
+		msg += ". Some apps take member changes but never show members on reads"
 	}
 	return msg
 }

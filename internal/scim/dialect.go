@@ -229,39 +229,40 @@ func (d *Dialect) fillDefaults() {
 	}
 }
 
-// Validate reports settings that cannot work.
+// Validate reports settings that cannot work, naming the Dialect's fields
+// (callers check their users' input first, in their own terms).
 func (d Dialect) Validate() error {
 	var problems []string
 	if d.PatchOpCase != "lower" && d.PatchOpCase != "capitalized" {
-		problems = append(problems, fmt.Sprintf("patch_op_case %q must be lower or capitalized", d.PatchOpCase))
+		problems = append(problems, fmt.Sprintf("PatchOpCase %q must be lower or capitalized", d.PatchOpCase))
 	}
 	if d.UpdateMethod != UpdatePatch && d.UpdateMethod != UpdatePut {
-		problems = append(problems, fmt.Sprintf("update_method %q must be patch or put", d.UpdateMethod))
+		problems = append(problems, fmt.Sprintf("UpdateMethod %q must be patch or put", d.UpdateMethod))
 	}
 	switch d.MembersRead {
 	case MembersInline, MembersAttributes, MembersFilter, MembersPaged, MembersWriteOnly:
 	default:
-		problems = append(problems, fmt.Sprintf("members_read %q must be inline, attributes, filter, paged or write_only", d.MembersRead))
+		problems = append(problems, fmt.Sprintf("MembersRead %q must be inline, attributes, filter, paged or write_only", d.MembersRead))
 	}
 	if d.ConsistencyWindow < 0 || d.ConsistencyWindow > maxConsistencyWindow {
-		problems = append(problems, fmt.Sprintf("consistency_window %s must be between 0s and %s", d.ConsistencyWindow, maxConsistencyWindow))
+		problems = append(problems, fmt.Sprintf("ConsistencyWindow %s must be between 0s and %s", d.ConsistencyWindow, maxConsistencyWindow))
 	}
 	if d.MemberFilterAttribute != "members" && d.MemberFilterAttribute != "members.value" {
-		problems = append(problems, fmt.Sprintf("member_filter_attribute %q must be members or members.value", d.MemberFilterAttribute))
+		problems = append(problems, fmt.Sprintf("MemberFilterAttribute %q must be members or members.value", d.MemberFilterAttribute))
 	}
 	switch d.MemberAddShape {
 	case "", "object", "object_pathless":
 	default:
-		problems = append(problems, fmt.Sprintf("member_add_shape %q must be object, object_pathless or unset", d.MemberAddShape))
+		problems = append(problems, fmt.Sprintf("MemberAddShape %q must be object, object_pathless or unset", d.MemberAddShape))
 	}
 	if d.PathCase != "" && d.PathCase != "lower" {
-		problems = append(problems, fmt.Sprintf("path_case %q must be lower or unset", d.PathCase))
+		problems = append(problems, fmt.Sprintf("PathCase %q must be lower or unset", d.PathCase))
 	}
 	if d.MemberAddsPerRequest < 0 || d.MemberRemovesPerRequest < 0 {
-		problems = append(problems, "member_adds_per_request and member_removes_per_request must not be negative")
+		problems = append(problems, "MemberAddsPerRequest and MemberRemovesPerRequest must not be negative")
 	}
 	if d.StartIndexBase != 0 && d.StartIndexBase != 1 {
-		problems = append(problems, fmt.Sprintf("start_index_base %d must be 0 or 1", d.StartIndexBase))
+		problems = append(problems, fmt.Sprintf("StartIndexBase %d must be 0 or 1", d.StartIndexBase))
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("invalid dialect: %s", strings.Join(problems, "; "))

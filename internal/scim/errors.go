@@ -217,9 +217,10 @@ type RateLimitedError struct {
 	// Pace is the pace the client was sending at (requests per second, 0
 	// when unpaced); Limit is the app's limit as learned, 0 when unknown.
 	Pace, Limit float64
-	// Reason is why the client stopped: "no_progress" (max_retries, and
-	// the app accepted nothing else within the last minute), "patience"
-	// (15 minutes past max_retries) or "deadline" (the operation's time).
+	// Reason is why the client stopped: "no_progress" (the retry budget
+	// spent, and the app accepted nothing else within the last minute),
+	// "patience" (15 minutes past the retry budget) or "deadline" (the
+	// operation's time).
 	Reason string
 }
 
@@ -229,7 +230,7 @@ func (e *RateLimitedError) Error() string {
 		e.Tries, e.Over.Round(time.Second))
 	switch e.Reason {
 	case "patience":
-		b.WriteString(", for 15 minutes past max_retries while it accepted other requests")
+		b.WriteString(", for 15 minutes past the retry budget while it accepted other requests")
 	case "deadline":
 		b.WriteString(", until the operation's timeout left no time to wait for the next try")
 	default:

@@ -87,9 +87,8 @@ func (e *TenantMismatchError) Error() string {
 	if len(e.Witnesses) > 0 {
 		seen += "; objects known to belong to this tenant are missing too (" + strings.Join(e.Witnesses, ", ") + ")"
 	}
-	return fmt.Sprintf("refusing to drop objects from the state: %s. The endpoint may point at the wrong tenant, "+
-		"workspace or API version; check the endpoint and the credentials. If the objects really were deleted in the "+
-		"app, set allow_empty_tenant = true in the provider block for this run", seen)
+	return fmt.Sprintf("refusing to take managed objects as deleted: %s. The endpoint may point at the wrong tenant, "+
+		"workspace or API version", seen)
 }
 
 // ManagedRead starts a refresh of one object the caller manages

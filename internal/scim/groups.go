@@ -360,14 +360,17 @@ func (s *GroupsService) replace(ctx context.Context, id string, attrs []Operatio
 // its list the truth (absent meaning none). Elsewhere it may be empty or
 // cut short (AWS documents "members": []; paged apps cap the list), and a
 // PUT of it would remove the members it does not show.
+// membersReadWays says how each way of reading members reads them, for messages.
+var membersReadWays = map[string]string{MembersFilter: "one by one by filter", MembersWriteOnly: "nowhere (write-only)"}
+
 func (s *GroupsService) membersToKeep(ctx context.Context, id string, doc jsonObject) ([]any, error) {
 	switch mode := s.client.dialect.MembersRead; mode {
 	case MembersInline:
 		members, _ := doc.list("members")
 		return members, nil
 	case MembersFilter, MembersWriteOnly:
-		return nil, fmt.Errorf("%w: the app has no PATCH, and it never lists group members (members_read = %q), "+
-			"so a full PUT of the group would lose members that cannot be read", ErrUnsupported, mode)
+		return nil, fmt.Errorf("%w: the app has no PATCH, and its group members are read %s, never listed, "+
+			"so a full PUT of the group would lose members that cannot be read", ErrUnsupported, membersReadWays[mode])
 	}
 	g, err := s.GetWithMembers(ctx, id, nil)
 	if err != nil {

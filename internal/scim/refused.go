@@ -68,7 +68,7 @@ func (c *Client) rateLimited(tries attempts, err error) error {
 
 // Why a request refused with 429 was given up on (RateLimitedError.Reason).
 const (
-	gaveUpNoProgress = "no_progress" // max_retries, and nothing else accepted within the last minute
-	gaveUpPatience   = "patience"    // 15 minutes past max_retries while others were accepted
+	gaveUpNoProgress = "no_progress" // the retry budget spent, and nothing else accepted within the last minute
+	gaveUpPatience   = "patience"    // 15 minutes past the retry budget while others were accepted
 	gaveUpDeadline   = "deadline"    // the operation's time left no room for the next wait
 )
