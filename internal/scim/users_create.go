@@ -1,0 +1,169 @@
+package scim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// create posts a new user that a lookup just before did not find. A POST is
+// never retried blindly: after a 5xx or a lost answer the app may have
+// created the user, so it is looked up first. Found, it is the one this
+// POST made (none existed before it), so it is returned (no duplicate, no
+// "already exists" error); absent, the POST is sent again, up to
+// MaxRetries times.
+func (s *UsersService) create(ctx context.Context, u *User, unknownBefore bool) (*User, error) {
+	post := func(ctx context.Context) (*User, error) {
+		resp, err := s.client.do(ctx, request{Method: "POST", Path: "Users", Body: s.userDoc(u), Sensitive: u.Password != ""})
+		if err != nil {
+			return nil, err
+		}
+		return s.createdUser(ctx, u, resp)
+	}
+	lookup := func(ctx context.Context) ([]*User, error) {
+		found, err := s.FindByUserName(ctx, u.UserName)
+		if found == nil {
+			return nil, err
+		}
+		return []*User{found}, err
+	}
+	created, err := createClaimingNew(ctx, s.client, post, lookup, func(f *User) bool {
+		// Another resource's user of the same name is not this one's, nor
+		// one made by hand between the lookup and the POST (it holds other
+		// values than the POST sent).
+		return unknownBefore || s.client.claimed(f.ID) || !carriesWhatWasSent(f, u)
+	}, "")
+	if err == nil {
+		s.client.claim(created.ID)
+	}
+	return created, err
+}
+
+// carriesWhatWasSent is false when found holds, for an attribute the POST
+// set that apps store as sent (externalId, title), another value: then the
+// POST did not make it. (displayName is left out: some apps derive it.)
+func carriesWhatWasSent(found, sent *User) bool {
+	for _, pair := range [][2]string{{found.ExternalID, sent.ExternalID}, {found.Title, sent.Title}} {
+		if pair[1] != "" && !strings.EqualFold(pair[0], pair[1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// createdUser reads the new user from a 201 (or 200) answer, or, when the
+// body is empty, from its Location or a lookup.
+func (s *UsersService) createdUser(ctx context.Context, sent *User, resp *response) (*User, error) {
+	if created, err := s.decode("POST", resp.Body); err == nil {
+		return created, nil
+	}
+	if loc := resp.Header.Get("Location"); loc != "" {
+		if i := strings.LastIndex(strings.TrimSuffix(loc, "/"), "/"); i >= 0 {
+			if id, err := url.PathUnescape(strings.TrimSuffix(loc, "/")[i+1:]); err == nil && id != "" {
+				return s.Get(ctx, id)
+			}
+		}
+	}
+	found, err := s.FindByUserName(ctx, sent.UserName)
+	if err != nil {
+		return nil, err
+	}
+	if found == nil {
+		return nil, fmt.Errorf("POST /Users answered HTTP %d without the new user, and userName %q cannot be found", resp.StatusCode, sent.UserName)
+	}
+	return found, nil
+}
+
+// TakeOver says how CreateOrTakeOver obtained the user.
+type TakeOver int
+
+const (
+	// Created: the POST created a new user.
+	Created TakeOver = iota
+	// Reactivated: an inactive user with the same userName was reactivated
+	// and updated, as an IdP re-assigning a removed user would.
+	Reactivated
+	// Adopted: an active user with the same userName was taken over because
+	// the caller allowed it.
+	Adopted
+)
+
+// CreateOrTakeOver creates u, or, when its userName is taken (found by the
+// lookup that precedes every POST, or answered with a 409), takes over the
+// existing user: an inactive one is reactivated and updated; an active one is
+// adopted only when adopt is true, and otherwise reported as
+// *ExistingUserError. Destroy only deactivates, so re-adding a user must
+// bring the same account back rather than fail. Only the attributes u sets
+// are written: on a taken-over user, everything else keeps the app's value.
+//
+// What the app stored is compared with u; attributes it changed are sent
+// once more, and those still different are reported as *MismatchError
+// (with the user as stored).
+func (s *UsersService) CreateOrTakeOver(ctx context.Context, u *User, adopt bool) (*User, TakeOver, error) {
+	managed := SetAttrs(u)
+	// Know what exists before the POST: after an ambiguous failure (a 5xx,
+	// a reset, a timeout), a user found by its userName can then only be the
+	// one the POST made. Without this lookup a user made by hand would be
+	// claimed as created, and destroyed with the resource.
+	existing, err := s.FindByUserName(ctx, u.UserName)
+	unknownBefore := lookupRefused(err) // the app refuses the filter: post, and never claim after a failure
+	if err != nil && !unknownBefore {
+		return nil, Created, err
+	}
+	if existing != nil {
+		return s.takeOver(ctx, existing, u, managed, adopt)
+	}
+	created, err := s.create(ctx, u, unknownBefore)
+	if err == nil {
+		settled, err := s.settle(ctx, created.ID, created, u, managed)
+		var mismatch *MismatchError
+		if err != nil && !errors.As(err, &mismatch) {
+			return created, Created, &IncompleteCreateError{User: created, Err: err}
+		}
+		return settled, Created, err
+	}
+	if !errors.Is(err, ErrConflict) {
+		return nil, Created, err
+	}
+	existing, lookupErr := s.FindByUserName(ctx, u.UserName)
+	if lookupErr != nil {
+		return nil, Created, errors.Join(err, lookupErr)
+	}
+	if existing == nil {
+		// The app holds an account its SCIM API does not show (soft-deleted,
+		// unlinked by a DELETE, or a case-sensitive filter): nothing safe to
+		// take over.
+		return nil, Created, &HiddenConflictError{UserName: u.UserName, Emails: emailValues(u.Emails), Err: err}
+	}
+	return s.takeOver(ctx, existing, u, managed, adopt)
+}
+
+func (s *UsersService) takeOver(ctx context.Context, existing, desired *User, managed Attrs, adopt bool) (*User, TakeOver, error) {
+	how := Reactivated
+	if existing.IsActive() {
+		if !adopt {
+			return nil, Created, &ExistingUserError{ID: existing.ID, UserName: existing.UserName}
+		}
+		how = Adopted
+	}
+	want := *desired
+	if want.Active == nil {
+		want.Active = Bool(true)
+		managed["active"] = true
+	}
+	updated, wrote, err := s.update(ctx, existing.ID, existing.projectedOnto(desired), &want, managed)
+	var mismatch *MismatchError
+	if err != nil && !errors.As(err, &mismatch) && wrote {
+		// The reactivating write may have reached the app (its answer lost,
+		// or a later write failed): the account is this configuration's now,
+		// and the caller must keep it, or the next run would call it
+		// someone else's.
+		return existing, how, &IncompleteCreateError{User: existing, How: how, Err: err}
+	}
+	if updated == nil {
+		return nil, Created, err // refused before anything was written: nothing to keep
+	}
+	return updated, how, err
+}
