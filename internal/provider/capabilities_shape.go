@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -12,10 +11,6 @@ import (
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 )
-
-// multiValuedUserPaths are the multi-valued SCIM user attributes scim_user
-// sets, which a dialect may mark single-valued.
-var multiValuedUserPaths = []string{"emails", "phoneNumbers", "roles", "entitlements"}
 
 // requirableUserPaths lists the SCIM paths of scim_user's top-level and
 // name attributes: the ones a dialect may require on create.
@@ -30,14 +25,6 @@ func requirableUserPaths() []string {
 	}
 	slices.Sort(paths)
 	return paths
-}
-
-var camelHump = regexp.MustCompile(`([a-z0-9])([A-Z])`)
-
-// tfAttribute turns a SCIM attribute path ("name.givenName") into the
-// scim_user attribute that sets it ("name.given_name").
-func tfAttribute(scimPath string) string {
-	return strings.ToLower(camelHump.ReplaceAllString(scimPath, "${1}_${2}"))
 }
 
 // tfPath turns "name.given_name" into a framework path.
@@ -56,7 +43,7 @@ func tfPath(name string) path.Path {
 func checkUserShape(d scim.Dialect, in userCapabilityInputs, diags *diag.Diagnostics) {
 	if in.create {
 		for _, required := range d.RequiredOnCreate {
-			name := tfAttribute(required)
+			name := argumentFor(required)
 			if isSet(in.config, name) {
 				continue
 			}
@@ -73,7 +60,7 @@ func checkUserShape(d scim.Dialect, in userCapabilityInputs, diags *diag.Diagnos
 		}
 	}
 	for _, attr := range d.SingleValued {
-		name := tfAttribute(attr)
+		name := argumentFor(attr)
 		v, ok := rawValue(in.config, name)
 		if !ok || !v.IsKnown() || v.IsNull() {
 			continue

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -69,8 +70,33 @@ func TestRequirableUserPathsAreScimUserAttributes(t *testing.T) {
 	var resp resource.SchemaResponse
 	(&userResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
 	for _, p := range append(requirableUserPaths(), multiValuedUserPaths...) {
-		if _, diags := resp.Schema.AttributeAtPath(context.Background(), tfPath(tfAttribute(p))); diags.HasError() {
-			t.Errorf("%s maps to %s, which scim_user does not have", p, tfAttribute(p))
+		if _, diags := resp.Schema.AttributeAtPath(context.Background(), tfPath(argumentFor(p))); diags.HasError() {
+			t.Errorf("%s maps to %q, which scim_user does not have", p, argumentFor(p))
+		}
+	}
+}
+
+// TestUserAttributesTable: every row of the attribute table names an
+// argument scim_user has, each SCIM path once, and one code per managed
+// name that no other managed name uses.
+func TestUserAttributesTable(t *testing.T) {
+	var resp resource.SchemaResponse
+	(&userResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	paths, codeOwner := map[string]bool{}, map[byte]string{}
+	for _, a := range userAttributes {
+		if _, diags := resp.Schema.AttributeAtPath(context.Background(), tfPath(a.argument)); diags.HasError() {
+			t.Errorf("%s: scim_user has no such argument", a.argument)
+		}
+		if paths[strings.ToLower(a.path)] {
+			t.Errorf("%s: the SCIM path %s is listed twice", a.argument, a.path)
+		}
+		paths[strings.ToLower(a.path)] = true
+		if owner, taken := codeOwner[a.code]; taken && owner != a.managedName() {
+			t.Errorf("%s: code %q is %s's too", a.argument, a.code, owner)
+		}
+		codeOwner[a.code] = a.managedName()
+		if argumentFor(a.path) != a.argument {
+			t.Errorf("argumentFor(%s) = %q, want %q", a.path, argumentFor(a.path), a.argument)
 		}
 	}
 }

@@ -110,13 +110,9 @@ func nextStep(err error) string {
 func userAttrNames(paths []string) string {
 	var names []string
 	for _, p := range paths {
-		name := p
-		for attr, written := range userAttrPaths {
-			for _, w := range written {
-				if strings.EqualFold(w, p) {
-					name = attr
-				}
-			}
+		name := argumentFor(p)
+		if name == "" {
+			name = p
 		}
 		names = append(names, name)
 	}

@@ -31,15 +31,6 @@ const (
 	privateWitness = "t"
 )
 
-// managedCodes is the one-letter code of each name in userAttrPaths. Codes
-// are stored in state: never change or reuse one.
-var managedCodes = map[string]byte{
-	"active": 'a', "display_name": 'd', "emails": 'e', "enterprise": 'E', "entitlements": 'n',
-	"external_id": 'x', "locale": 'l', "name": 'N', "name.formatted": 'F', "nick_name": 'k',
-	"phone_numbers": 'p', "preferred_language": 'g', "profile_url": 'u', "roles": 'r',
-	"timezone": 'z', "title": 't', "user_name": 'U', "user_type": 'y',
-}
-
 type privateGetter interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }

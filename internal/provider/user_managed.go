@@ -14,22 +14,6 @@ import (
 // configuration then removes it from the app). Everything else keeps the
 // app's value. The names managed at the last apply live in private state.
 
-// userAttrPaths maps the app-held attributes of scim_user (by attribute
-// path, "name.formatted" for the nested one) to the SCIM paths they write.
-var userAttrPaths = map[string][]string{
-	"user_name": {"userName"}, "external_id": {"externalId"}, "display_name": {"displayName"},
-	"nick_name": {"nickName"}, "profile_url": {"profileUrl"}, "title": {"title"}, "user_type": {"userType"},
-	"preferred_language": {"preferredLanguage"}, "locale": {"locale"}, "timezone": {"timezone"}, "active": {"active"},
-	"name":           {"name.givenName", "name.familyName", "name.middleName", "name.honorificPrefix", "name.honorificSuffix"},
-	"name.formatted": {"name.formatted"},
-	"emails":         {"emails"}, "phone_numbers": {"phoneNumbers"}, "roles": {"roles"}, "entitlements": {"entitlements"},
-	"enterprise": {
-		scim.SchemaEnterpriseUser + ":employeeNumber", scim.SchemaEnterpriseUser + ":costCenter",
-		scim.SchemaEnterpriseUser + ":organization", scim.SchemaEnterpriseUser + ":division",
-		scim.SchemaEnterpriseUser + ":department", scim.SchemaEnterpriseUser + ":manager",
-	},
-}
-
 // attrPath turns "name.formatted" into a tftypes path.
 func attrPath(name string) *tftypes.AttributePath {
 	p := tftypes.NewAttributePath()
@@ -112,26 +96,4 @@ func withRawValues(raw tftypes.Value, names []string, value func(name string, v 
 		}
 		return v, nil
 	})
-}
-
-// typedAttributes maps the lower-cased SCIM attributes scim_user has typed
-// arguments for, per schema, to those arguments.
-var typedAttributes = map[string]map[string]string{
-	"urn:ietf:params:scim:schemas:core:2.0:user": {
-		"username": "user_name", "externalid": "external_id", "displayname": "display_name", "nickname": "nick_name",
-		"profileurl": "profile_url", "title": "title", "usertype": "user_type", "preferredlanguage": "preferred_language",
-		"locale": "locale", "timezone": "timezone", "active": "active", "name": "name", "emails": "emails",
-		"phonenumbers": "phone_numbers", "roles": "roles", "entitlements": "entitlements", "password": "password_wo",
-		"id": "id", "schemas": "(none: managed by the provider)", "meta": "(none: read-only)",
-	},
-	"urn:ietf:params:scim:schemas:extension:enterprise:2.0:user": {
-		"employeenumber": "enterprise.employee_number", "costcenter": "enterprise.cost_center",
-		"organization": "enterprise.organization", "division": "enterprise.division",
-		"department": "enterprise.department", "manager": "enterprise.manager_id",
-	},
-}
-
-func typedAttributeFor(urn, attr string) (string, bool) {
-	typed, ok := typedAttributes[strings.ToLower(urn)][strings.ToLower(attr)]
-	return typed, ok
 }

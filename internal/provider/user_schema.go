@@ -88,14 +88,6 @@ func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				Required:   true,
 				Validators: []validator.String{validators.NotBlank()},
 			},
-			"external_id":        appStringAttribute("Identifier of the user in the provisioning system (SCIM `externalId`)."),
-			"nick_name":          appStringAttribute("Casual name (SCIM `nickName`)."),
-			"profile_url":        appStringAttribute("URL of the user's profile (SCIM `profileUrl`)."),
-			"title":              appStringAttribute("Job title (SCIM `title`)."),
-			"user_type":          appStringAttribute("Relationship to the organisation, such as `Employee` (SCIM `userType`)."),
-			"preferred_language": appStringAttribute("Preferred language, such as `en-US` (SCIM `preferredLanguage`)."),
-			"locale":             appStringAttribute("Locale for formatting, such as `en-US` (SCIM `locale`)."),
-			"timezone":           appStringAttribute("Time zone in IANA form, such as `Europe/Paris` (SCIM `timezone`)."),
 			"display_name": schema.StringAttribute{
 				MarkdownDescription: "Name shown in the app (SCIM `displayName`). When not set, the value the app derives " +
 					"(often from the name parts) is kept without a diff, and is known after apply when the name changes.",
@@ -193,5 +185,10 @@ func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				Default:  booldefault.StaticBool(false),
 			},
 		},
+	}
+	for _, a := range userAttributes {
+		if a.description != "" {
+			resp.Schema.Attributes[a.argument] = appStringAttribute(a.description)
+		}
 	}
 }

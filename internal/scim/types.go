@@ -259,12 +259,14 @@ func sortedKeys[V any](m map[string]V) []string {
 // modeledCoreAttributes are the lower-cased top-level User attributes that
 // have typed fields or are server-owned; anything else is kept as a core
 // "extension" so custom attributes round-trip.
-var modeledCoreAttributes = map[string]bool{
-	"schemas": true, "id": true, "meta": true, "groups": true, "name": true, "active": true,
-	"password": true, "externalid": true, "username": true, "displayname": true, "nickname": true,
-	"profileurl": true, "title": true, "usertype": true, "preferredlanguage": true, "locale": true,
-	"timezone": true, "emails": true, "phonenumbers": true, "roles": true, "entitlements": true,
-}
+var modeledCoreAttributes = func() map[string]bool {
+	modeled := map[string]bool{"schemas": true, "id": true, "meta": true, "groups": true, "name": true, "active": true,
+		"password": true, "emails": true, "phonenumbers": true, "roles": true, "entitlements": true}
+	for _, f := range userStringFields(&User{}) {
+		modeled[strings.ToLower(f.name)] = true
+	}
+	return modeled
+}()
 
 // decodeUser reads a User from a decoded JSON object, tolerating any key
 // case, string booleans and numeric ids.
