@@ -89,7 +89,7 @@ var userAttrPaths, managedCodes = func() (map[string][]string, map[string]byte) 
 var typedAttributes = func() map[string]map[string]string {
 	core, enterprise := strings.ToLower(scim.SchemaUser), strings.ToLower(scim.SchemaEnterpriseUser)
 	typed := map[string]map[string]string{
-		core: {"password": "password_wo", "id": "id", "schemas": "(none: managed by the provider)", "meta": "(none: read-only)"},
+		core:       {"password": "password_wo", "id": "id", "schemas": "(none: managed by the provider)", "meta": "(none: read-only)"},
 		enterprise: {},
 	}
 	for _, a := range userAttributes {
