@@ -107,23 +107,11 @@ type Client struct {
 	plainJSON atomic.Bool
 	// objects serialises read-modify-write cycles per object.
 	objects objectLocks
-	// gone tells deleted objects from a wrong or emptied tenant.
-	gone goneGuard
-	// created holds the ids of objects this client created or claimed in
-	// this run, which a later create's lookup must never claim again.
-	created sync.Map
-	// creates counts the creates under way per object name (see startCreate).
-	createsMu sync.Mutex
-	creates   map[string]int
-	schemas   schemaCache
-	// lastWriteNanos is when this client last sent a request that may
-	// change the app (anything but GET): pages fetched before it are stale.
-	lastWriteNanos atomic.Int64
-	userPages      *pagedReads
-	groupPages     *pagedReads
-	groupReads     *groupReads
-	log            *slog.Logger
-	httpLog        *slog.Logger
+	// run is what lives for one Terraform run (see runState).
+	run     runState
+	schemas schemaCache
+	log     *slog.Logger
+	httpLog *slog.Logger
 
 	Users  *UsersService
 	Groups *GroupsService
@@ -195,7 +183,7 @@ func New(cfg Config) (*Client, error) {
 		ceiling = c.dialect.RateLimit // the app's documented rate, unless the caller set one
 	}
 	c.limiter = ratelimit.New(ratelimit.Options{Ceiling: ceiling, Reserve: cfg.RateLimitReserve, Budget: openBudget(cfg)})
-	c.gone.allowEmpty = cfg.AllowEmptyTenant
+	c.run.gone.allowEmpty = cfg.AllowEmptyTenant
 	var secrets []string
 	for _, s := range append([]string{cfg.Token, cfg.Password}, cfg.Secrets...) {
 		if s != "" {
@@ -213,21 +201,13 @@ func New(cfg Config) (*Client, error) {
 	if c.dialect.ListNeedsFilter {
 		userRefresh = RefreshGet // the app cannot list users without a filter
 	}
-	c.userPages = newPagedReads(c, "Users", userRefresh)
-	c.groupPages = newPagedReads(c, "Groups", cfg.Refresh)
-	c.groupReads = newGroupReads(c)
+	c.run.userPages = newPagedReads(c, "Users", userRefresh)
+	c.run.groupPages = newPagedReads(c, "Groups", cfg.Refresh)
+	c.run.groupReads = newGroupReads(c)
 	c.Users = &UsersService{client: c}
 	c.Groups = &GroupsService{client: c}
 	c.setUpdateMethod()
 	return c, nil
-}
-
-// lastWrite is when this client last sent a request other than GET.
-func (c *Client) lastWrite() time.Time {
-	if n := c.lastWriteNanos.Load(); n != 0 {
-		return time.Unix(0, n)
-	}
-	return time.Time{}
 }
 
 // Dialect returns the effective dialect of the client.
@@ -338,38 +318,6 @@ func IsLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-func (c *Client) claim(id string) { c.created.Store(id, true) }
-
-// startCreate counts a create of an object named key as under way until
-// the returned end is called; others tells how many other creates of the
-// same name are under way meanwhile. A create whose request failed cannot
-// tell its own object from theirs while one is (its answer not yet back,
-// its object not yet claimed).
-func (c *Client) startCreate(key string) (others func() int, end func()) {
-	c.createsMu.Lock()
-	if c.creates == nil {
-		c.creates = map[string]int{}
-	}
-	c.creates[key]++
-	c.createsMu.Unlock()
-	others = func() int {
-		c.createsMu.Lock()
-		defer c.createsMu.Unlock()
-		return c.creates[key] - 1
-	}
-	end = sync.OnceFunc(func() {
-		c.createsMu.Lock()
-		defer c.createsMu.Unlock()
-		c.creates[key]--
-	})
-	return others, end
-}
-
-func (c *Client) claimed(id string) bool {
-	_, ok := c.created.Load(id)
-	return ok
 }
 
 // openBudget opens the pace this client shares with other processes on the

@@ -101,7 +101,7 @@ func (e *TenantMismatchError) Error() string {
 // 404, or the only one did and the collection is empty or missing, it
 // returns *TenantMismatchError instead (see judgeMissing).
 func (c *Client) ManagedRead(resourceType, id string, witnesses ...string) func(ctx context.Context, err error) error {
-	g := &c.gone
+	g := &c.run.gone
 	key := resourceType + "/" + id
 	g.mu.Lock()
 	g.inflight++
@@ -140,7 +140,7 @@ func (c *Client) ManagedRead(resourceType, id string, witnesses ...string) func(
 // tenant; without either, two objects missing and none found, or the only
 // one missing from an empty or missing collection, stop the refresh.
 func (c *Client) judgeMissing(ctx context.Context, key, resourceType string, witnesses []string, notFound error) error {
-	g := &c.gone
+	g := &c.run.gone
 	answered, refuted := c.askWitnesses(ctx, witnesses)
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -182,7 +182,7 @@ func (c *Client) judgeMissing(ctx context.Context, key, resourceType string, wit
 // when one is found, refuted lists those that answered 404 ("Users/id:
 // 404"). An answer other than found or 404 is no evidence either way.
 func (c *Client) askWitnesses(ctx context.Context, witnesses []string) (answered bool, refuted []string) {
-	g := &c.gone
+	g := &c.run.gone
 	for _, w := range witnesses[:min(len(witnesses), 2)] {
 		missingAs := 0
 		for _, rt := range []string{"Users", "Groups"} {

@@ -50,7 +50,7 @@ func (s *GroupsService) RefreshWithMembers(ctx context.Context, id string, candi
 	}
 	read := func(ctx context.Context) (*Group, error) {
 		if s.client.dialect.MembersRead == MembersInline {
-			if o, ok := s.client.groupPages.lookup(ctx, id, writtenAt); ok {
+			if o, ok := s.client.run.groupPages.lookup(ctx, id, writtenAt); ok {
 				g := decodeGroup(o)
 				g.MembersKnown = true // listed the way GET answers: absent members means none
 				return g, nil
@@ -63,7 +63,7 @@ func (s *GroupsService) RefreshWithMembers(ctx context.Context, id string, candi
 		// read must be a new one.
 		return read(ctx)
 	}
-	return s.client.groupReads.get(ctx, id, writtenAt, read)
+	return s.client.run.groupReads.get(ctx, id, writtenAt, read)
 }
 
 // GetWithMembers fetches a group and its members, read the way the dialect

@@ -72,8 +72,8 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 		// Noted when the write starts and again when it ends: a read that
 		// began while it was in flight (waiting for its slot, retried
 		// after 429s) may not show it, and must not be shared after it.
-		c.lastWriteNanos.Store(time.Now().UnixNano())
-		defer func() { c.lastWriteNanos.Store(time.Now().UnixNano()) }()
+		c.run.lastWriteNanos.Store(time.Now().UnixNano())
+		defer func() { c.run.lastWriteNanos.Store(time.Now().UnixNano()) }()
 	}
 	var tries attempts
 	for ; ; tries.sent++ {

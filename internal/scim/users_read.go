@@ -21,7 +21,7 @@ func (s *UsersService) Get(ctx context.Context, id string) (*User, error) {
 // fetched (see Config.Refresh), or else by GET. writtenAt is the caller's
 // record of its last write of the user; pages older than it are not used.
 func (s *UsersService) Refresh(ctx context.Context, id string, writtenAt time.Time) (*User, error) {
-	if o, ok := s.client.userPages.lookup(ctx, id, writtenAt); ok {
+	if o, ok := s.client.run.userPages.lookup(ctx, id, writtenAt); ok {
 		return decodeUser(s.canonicalRoles(o)), nil
 	}
 	return s.Get(ctx, id)
