@@ -21,6 +21,12 @@ type chkUser struct {
 	// wired users take display_name, title and external_id from a
 	// terraform_data output, so a change is unknown until apply.
 	wired bool
+	// unwritten: imported and not written by an apply since, so the
+	// attributes its configuration set are not recorded as managed, and
+	// one removed from the configuration is left as the app holds it
+	// (Terraform saves what a provider records only when it applies a
+	// change; see the scim_user page).
+	unwritten bool
 	// cleared lists the attributes set before and since removed from the
 	// configuration: the app must not keep the values Terraform wrote.
 	cleared map[string]string
@@ -207,6 +213,7 @@ func (m *chkModel) applyConfigStep(s chkStep) string {
 		}
 		m.next++
 		value := fmt.Sprintf("v%d", m.next)
+		u.unwritten = false // the change is written
 		switch int(s.pick2 * 3) {
 		case 0:
 			u.displayName = "User " + u.key + " " + value
@@ -226,6 +233,7 @@ func (m *chkModel) applyConfigStep(s chkStep) string {
 			return ""
 		}
 		u.wired = !u.wired
+		u.unwritten = false // the title changes: the user is written
 		// The value changes with the wiring, so the plan holds an unknown.
 		m.next++
 		u.title = fmt.Sprintf("Title v%d", m.next)
@@ -236,13 +244,23 @@ func (m *chkModel) applyConfigStep(s chkStep) string {
 		if !ok {
 			return ""
 		}
+		kept := ""
+		if u.unwritten {
+			kept = " (never written since its import: the app keeps it)"
+		}
 		if s.pick2 < 0.5 && u.title != "" {
-			u.cleared["title"], u.title = u.title, ""
-			return "clear title of " + u.key
+			if !u.unwritten {
+				u.cleared["title"] = u.title
+			}
+			u.title = ""
+			return "clear title of " + u.key + kept
 		}
 		if u.externalID != "" {
-			u.cleared["externalId"], u.externalID = u.externalID, ""
-			return "clear external_id of " + u.key
+			if !u.unwritten {
+				u.cleared["externalId"] = u.externalID
+			}
+			u.externalID = ""
+			return "clear external_id of " + u.key + kept
 		}
 		return ""
 	case "add-group":

@@ -217,16 +217,19 @@ func (st *chkState) handStep(t *testing.T, app *chkApp, s chkStep) string {
 	case "hand-drift-user":
 		if u, doc := managedUser(); u != nil {
 			app.modify(t, "Users", fmt.Sprint(doc["id"]), func(d map[string]any) { d["title"] = "Changed by hand" })
+			u.unwritten = u.unwritten && u.title == "" // a configured title is written back
 			return "title of " + u.key + " changed in the app"
 		}
 	case "hand-deactivate-user":
 		if u, doc := managedUser(); u != nil {
 			app.modify(t, "Users", fmt.Sprint(doc["id"]), func(d map[string]any) { d["active"] = false })
+			u.unwritten = false // reactivated
 			return u.key + " deactivated in the app"
 		}
 	case "hand-delete-user":
 		if u, doc := managedUser(); u != nil {
 			app.remove(t, "Users", fmt.Sprint(doc["id"]))
+			u.unwritten = false // created again
 			return u.key + " deleted in the app"
 		}
 	case "hand-delete-group":
@@ -307,6 +310,9 @@ func (st *chkState) importStep(t *testing.T, app *chkApp, dir *tfDir, s chkStep)
 			ms := m.memberships[slices.IndexFunc(m.memberships, func(x *chkMembership) bool { return x.key == key })]
 			id = ids["scim_group."+ms.group] + "/" + ids["scim_user."+ms.user]
 		}
+		if key, ok := strings.CutPrefix(address, "scim_user."); ok {
+			m.users[slices.IndexFunc(m.users, func(u *chkUser) bool { return u.key == key })].unwritten = true
+		}
 		dir.mustRun("state", "rm", address)
 		if m.imports == nil {
 			m.imports = map[string]string{}
@@ -331,7 +337,7 @@ func (st *chkState) importStep(t *testing.T, app *chkApp, dir *tfDir, s chkStep)
 		delete(st.handObjects, "Users/"+id)
 		key := m.newKey("u")
 		m.users = append(m.users, &chkUser{key: key, userName: fmt.Sprint(doc["userName"]), displayName: "User " + key,
-			title: "Adopted " + key, cleared: map[string]string{}, wired: s.pick2 < 0.3})
+			title: "Adopted " + key, cleared: map[string]string{}, wired: s.pick2 < 0.3, unwritten: false})
 		if m.imports == nil {
 			m.imports = map[string]string{}
 		}
