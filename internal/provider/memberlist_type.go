@@ -14,9 +14,8 @@ import (
 
 // memberListType holds the SCIM ids of a group's members: a list on the
 // wire, a set in meaning. It is a list because Terraform checks a planned
-// set against its configuration pairwise: a 2,000-element set attribute
-// costs Terraform about a hundred times the CPU of the same list, and the
-// gap grows with the square of its size. Order and repetition carry no
+// set against its configuration pairwise, in time that grows with the
+// square of its size, and a list in linear time. Order and repetition carry no
 // meaning: semantic equality and planmodifiers.IgnoreOrder compare the lists
 // as sets, so reordering the configuration or an app returning members in
 // another order shows no difference.

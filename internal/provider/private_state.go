@@ -17,11 +17,9 @@ import (
 // Terraform keeps private state in every resource instance and writes the
 // whole state file again after each instance an apply changes, so its size
 // is paid once per instance per write: quadratic in the number of
-// resources. Stored as attribute names in a JSON list plus an RFC 3339
-// time (each base64-encoded twice on the way into the state file), it made
-// a state of 1,000 users 15% larger and cost Terraform 2.8 s of CPU in
-// their create. Hence one-letter keys and codes, and no write time where
-// no consistency window will read it.
+// resources, and each byte is base64-encoded twice on the way into the
+// state file. Hence the rule: one-letter keys and codes, and no write time
+// where no consistency window will read it.
 const (
 	privateManaged   = "m" // managedCodes of the managed attributes, as a JSON string
 	privateWrittenAt = "w" // Unix milliseconds, as a JSON number

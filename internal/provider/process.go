@@ -35,9 +35,9 @@ var logLevelVariables = append([]string{"TF_LOG", "TF_LOG_PROVIDER"}, sourceLeve
 //
 // Garbage collection: each RPC allocates a lot briefly and keeps almost
 // nothing (see NewReleasingServer), so the live heap stays at a few MiB
-// whatever the number of resources. Collecting at 200% heap growth instead
-// of 100% halves the collector's share of CPU in large plans for a few MiB
-// more resident memory. GOGC, when set, still wins.
+// whatever the number of resources. So the collector runs at 200% heap
+// growth instead of 100%: half as often, for a few MiB more resident
+// memory. GOGC, when set, still wins.
 func TuneProcess() {
 	if !logsRequested(os.Getenv) {
 		for _, name := range sourceLevelVariables {

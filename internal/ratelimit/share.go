@@ -25,7 +25,7 @@ const (
 	minShare = 0.02
 	// crowdedShare of refusals among at least crowdedSample answers over
 	// crowdedWindow means other clients spend the limit too: a flaky
-	// gateway's scattering of 429s (13% in the bench's fault mix) stays
+	// gateway's scattering of 429s (a share well under a fifth) stays
 	// under it, and a fleet's overshoot goes well over it.
 	crowdedShare  = 0.2
 	crowdedSample = 10
