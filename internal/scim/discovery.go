@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"time"
 )
 
 // ServiceProviderConfig is what a server says it supports (RFC 7643 section 5).
@@ -17,6 +18,20 @@ type ServiceProviderConfig struct {
 	ETagSupported           bool
 	AuthenticationSchemes   []string
 	DocumentationURI        string
+	// Pagination is what the server states of paging (RFC 9865 section
+	// 4); the zero value where it states nothing.
+	Pagination Pagination
+}
+
+// Pagination is the pagination object of /ServiceProviderConfig (RFC 9865).
+type Pagination struct {
+	Cursor, Index bool
+	// DefaultMethod is "cursor" or "index" ("" when not stated).
+	DefaultMethod string
+	// MaxPageSize is the most resources one page may ask for (0: not stated).
+	MaxPageSize int
+	// CursorTimeout is how long a cursor stays valid (0: not stated).
+	CursorTimeout time.Duration
 }
 
 // ServiceProviderConfig reads /ServiceProviderConfig.
@@ -50,6 +65,14 @@ func (c *Client) serviceProviderConfig(ctx context.Context, once bool) (*Service
 	}
 	if f, ok := obj.object("filter"); ok {
 		spc.FilterMaxResults, _ = f.integer("maxResults")
+	}
+	if p, ok := obj.object("pagination"); ok {
+		spc.Pagination.Cursor, _ = p.boolean("cursor")
+		spc.Pagination.Index, _ = p.boolean("index")
+		spc.Pagination.DefaultMethod = strings.ToLower(p.str("defaultPaginationMethod"))
+		spc.Pagination.MaxPageSize, _ = p.integer("maxPageSize")
+		seconds, _ := p.integer("cursorTimeout")
+		spc.Pagination.CursorTimeout = time.Duration(seconds) * time.Second
 	}
 	schemes, _ := obj.list("authenticationSchemes")
 	for _, s := range schemes {
@@ -120,6 +143,18 @@ func (c *Client) Discover(ctx context.Context, explicit map[string]bool) {
 	}
 	if spc.FilterMaxResults > 0 && spc.FilterMaxResults < d.PageSize && !explicit["page_size"] {
 		d.PageSize = spc.FilterMaxResults
+	}
+	if most := spc.Pagination.MaxPageSize; most > 0 && d.PageSize > most {
+		// Never more than the server takes, whoever asked for more: a
+		// larger count is an error there (RFC 9865 section 4).
+		if explicit["page_size"] {
+			c.log.WarnContext(ctx, "the server's maxPageSize is below the page size set; pages ask for maxPageSize",
+				"page_size", d.PageSize, "max_page_size", most)
+		}
+		d.PageSize = most
+	}
+	if spc.Pagination.Cursor && !spc.Pagination.Index {
+		d.CursorPaging = true // the server pages by cursor only
 	}
 	_ = c.SetDialect(d)
 	c.log.DebugContext(ctx, "SCIM discovery applied",

@@ -2,9 +2,12 @@ package scim
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // maxTotalResults rejects absurd totals: no tenant has a billion users, and
@@ -78,6 +81,23 @@ type pager struct {
 	// lastSize is the number of resources on the last page fetched.
 	lastSize int
 	done     bool
+	// restarts counts the times the listing started again because its
+	// cursor expired (see cursorExpired).
+	restarts int
+}
+
+// maxCursorRestarts bounds how often one listing starts again after its
+// cursor expired: a server whose cursors expire faster than pages come
+// cannot be listed whole.
+const maxCursorRestarts = 2
+
+// cursorExpired reports whether err is a server's refusal of a cursor it
+// no longer honours (RFC 9865 section 3: scimType expiredCursor, or
+// invalidCursor, which some servers answer for an expired one).
+func cursorExpired(err error) bool {
+	var se *Error
+	return errors.As(err, &se) && se.StatusCode == http.StatusBadRequest &&
+		(strings.EqualFold(se.ScimType, "expiredCursor") || strings.EqualFold(se.ScimType, "invalidCursor"))
 }
 
 func (c *Client) newPager(resourcePath string, opts ListOptions) *pager {
@@ -104,6 +124,13 @@ func (p *pager) next(ctx context.Context, fn func(jsonObject) error) error {
 		q.Set("startIndex", strconv.Itoa(p.startIndex))
 	}
 	resp, err := p.c.do(ctx, request{Method: "GET", Path: p.path, Query: q, Idempotent: true})
+	if err != nil && p.cursor != "" && cursorExpired(err) && p.restarts < maxCursorRestarts {
+		// Start again from the first page; what was yielded is skipped.
+		p.restarts++
+		p.c.log.WarnContext(ctx, "the listing's cursor expired; listing again from the first page", "path", p.path, "restart", p.restarts)
+		p.cursor, p.useCursor = "", true
+		return p.next(ctx, fn)
+	}
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ func (s *Server) serviceProviderConfig() map[string]any {
 	if opts.PageCap > 0 {
 		maxResults = opts.PageCap
 	}
-	return map[string]any{
+	spc := map[string]any{
 		"schemas":          []string{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"},
 		"documentationUri": "https://github.com/scim-terraform/terraform-provider-scim",
 		"patch":            map[string]any{"supported": !opts.PatchUnsupportedInSPC && !opts.NoPatch},
@@ -23,6 +23,20 @@ func (s *Server) serviceProviderConfig() map[string]any {
 			"type": "oauthbearertoken", "name": "OAuth Bearer Token", "description": "Bearer token in the Authorization header",
 		}},
 	}
+	if opts.MaxPageSize > 0 || opts.CursorTimeout > 0 {
+		// RFC 9865 section 4.
+		cursorOnly := opts.CursorPagingUsers || opts.CursorPagingGroups
+		pagination := map[string]any{"cursor": cursorOnly || opts.CursorTimeout > 0, "index": !cursorOnly,
+			"defaultPaginationMethod": map[bool]string{true: "cursor", false: "index"}[cursorOnly]}
+		if opts.MaxPageSize > 0 {
+			pagination["maxPageSize"] = opts.MaxPageSize
+		}
+		if opts.CursorTimeout > 0 {
+			pagination["cursorTimeout"] = max(1, int(opts.CursorTimeout.Seconds()))
+		}
+		spc["pagination"] = pagination
+	}
+	return spc
 }
 
 // DemoExtensionURN is a custom user extension the server lists at /Schemas,

@@ -135,6 +135,15 @@ type Quirks struct {
 	// CursorPagingUsers pages /Users by cursor only, as CursorPagingGroups
 	// does for /Groups.
 	CursorPagingUsers bool
+	// CursorTimeout expires a cursor this long after it was issued: a
+	// request with an older one is answered 400 with scimType
+	// "expiredCursor" (RFC 9865). /ServiceProviderConfig states it as
+	// pagination.cursorTimeout, in whole seconds (at least 1).
+	CursorTimeout time.Duration
+	// MaxPageSize states pagination.maxPageSize in /ServiceProviderConfig
+	// (RFC 9865) and answers 400 (scimType "invalidValue") to a listing
+	// that asks for more.
+	MaxPageSize int
 	// MemberAddsPerOp and MemberRemovesPerRequest answer 400 to a group
 	// PATCH that adds more members in one operation, or removes more in
 	// one request; MemberOpsAlone answers 400 to one that mixes member

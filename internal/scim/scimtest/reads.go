@@ -3,6 +3,7 @@ package scimtest
 // Reads: GET of one resource and filtered, paged lists.
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -46,12 +47,21 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 	if cursorPaging {
 		// AWS IAM Identity Center: startIndex is ignored; the cursor is the
 		// next position, and only a request with a cursor gets nextCursor.
-		startIndex = atoiDefault(q.Get("cursor"), 1)
+		position, issued, _ := strings.Cut(q.Get("cursor"), "@")
+		startIndex = atoiDefault(position, 1)
+		if opts.CursorTimeout > 0 && issued != "" {
+			if at, err := strconv.ParseInt(issued, 10, 64); err == nil && time.Since(time.Unix(0, at)) > opts.CursorTimeout {
+				return badRequest("expiredCursor", "the cursor has expired")
+			}
+		}
 	}
 	if startIndex < 1 || opts.IgnoreStartIndex {
 		startIndex = 1
 	}
 	count := atoiDefault(q.Get("count"), 100)
+	if opts.MaxPageSize > 0 && count > opts.MaxPageSize {
+		return badRequest("invalidValue", "count %d is above maxPageSize %d", count, opts.MaxPageSize)
+	}
 	if opts.PageCap > 0 && count > opts.PageCap {
 		count = opts.PageCap
 	}
@@ -83,6 +93,9 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 		delete(resp, "startIndex")
 		if next := startIndex + len(page); next <= len(matched) {
 			resp["nextCursor"] = strconv.Itoa(next)
+			if opts.CursorTimeout > 0 {
+				resp["nextCursor"] = fmt.Sprintf("%d@%d", next, time.Now().UnixNano())
+			}
 		}
 	}
 	if opts.MissingMemberFilter404 && expr != nil && len(matched) == 0 && filtersOnMember(expr) && !s.anyUser(expr) {
