@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/scim-terraform/terraform-provider-scim/internal/scim"
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
 )
 
@@ -83,5 +85,22 @@ func TestAccGuideExamples(t *testing.T) {
 				Steps:                    []resource.TestStep{step},
 			})
 		})
+	}
+}
+
+// TestDiscoveryDefaultsDocumented: the compatibility guide's list of
+// presets with discovery off is the preset data's.
+func TestDiscoveryDefaultsDocumented(t *testing.T) {
+	b, err := os.ReadFile("../../docs/guides/scim-compatibility.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("(?m)^\\| `discovery` \\| `true` \\(`false` for ([^)]*)\\)").FindStringSubmatch(string(b))
+	if row == nil {
+		t.Fatal("the compatibility guide has no discovery row listing the presets with discovery off")
+	}
+	want := presetsWhere(func(d scim.Dialect) bool { return !d.Discover && d.Name != "proof" })
+	if got := row[1]; got != want {
+		t.Errorf("the guide says discovery is off for %s; the preset data says %s", got, want)
 	}
 }

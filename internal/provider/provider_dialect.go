@@ -129,8 +129,9 @@ func dialectSchema() schema.SingleNestedAttribute {
 				Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
 			"user_schemas": schema.ListAttribute{MarkdownDescription: "Extension URNs always listed in a user's `schemas`.",
 				Optional: true, ElementType: types.StringType},
-			"discovery": b("Read `/ServiceProviderConfig` once to refine the settings (on by default for `generic`, `secureframe` and " +
-				"`hoppscotch`; off for `hyperproof`, `aws_identity_center`, `entra` and `hcp_terraform`)."),
+			"discovery": b("Read `/ServiceProviderConfig` once to refine the settings (on by default for " +
+				presetsWhere(func(d scim.Dialect) bool { return d.Discover }) + "; off for " +
+				presetsWhere(func(d scim.Dialect) bool { return !d.Discover && d.Name != "proof" }) + ")."),
 			"consistency_window": schema.StringAttribute{MarkdownDescription: "For apps that apply writes asynchronously: how long " +
 				"after this provider's own write a read that does not show it yet (a 404, or a group with other members than " +
 				"written) is retried with backoff instead of being taken as gone or as drift. A Go duration such as `30s`, at " +
@@ -138,6 +139,30 @@ func dialectSchema() schema.SingleNestedAttribute {
 				Optional: true, Validators: []validator.String{validators.Duration(true, 10*time.Minute)}},
 		},
 	}
+}
+
+// presetsWhere lists, in backquotes, the presets for which keep is true:
+// the docs state preset facts from the preset data.
+func presetsWhere(keep func(scim.Dialect) bool) string {
+	var names []string
+	for _, name := range scim.PresetNames() {
+		if d, _ := scim.Preset(name); keep(d) {
+			names = append(names, "`"+name+"`")
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// presetPaces lists the presets with a documented pace and the pace, such
+// as "`slack` 3".
+func presetPaces() string {
+	var paces []string
+	for _, name := range scim.PresetNames() {
+		if d, _ := scim.Preset(name); d.RateLimit > 0 {
+			paces = append(paces, fmt.Sprintf("`%s` %g", name, d.RateLimit))
+		}
+	}
+	return strings.Join(paces, ", ")
 }
 
 func vendorSchema() schema.StringAttribute {
