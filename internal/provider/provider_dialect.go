@@ -77,9 +77,9 @@ func dialectSchema() schema.SingleNestedAttribute {
 			"member_chunk_size": schema.Int64Attribute{MarkdownDescription: "Most member changes in one group PATCH (a 413 answer halves it).",
 				Optional: true, Validators: []validator.Int64{int64validator.Between(1, 10000)}},
 			"member_adds_per_request": schema.Int64Attribute{MarkdownDescription: "Most members added by one group PATCH " +
-				"(`20` for `entra`; unset: `member_chunk_size`).", Optional: true, Validators: []validator.Int64{int64validator.Between(1, 10000)}},
+				"(`20` for `entra`; unset: `member_chunk_size`; never more than `member_chunk_size`).", Optional: true, Validators: []validator.Int64{int64validator.Between(1, 10000)}},
 			"member_removes_per_request": schema.Int64Attribute{MarkdownDescription: "Most members removed by one group PATCH " +
-				"(`1` for `entra`; unset: `member_chunk_size`).", Optional: true, Validators: []validator.Int64{int64validator.Between(1, 10000)}},
+				"(`1` for `entra`; unset: `member_chunk_size`; never more than `member_chunk_size`).", Optional: true, Validators: []validator.Int64{int64validator.Between(1, 10000)}},
 			"member_changes_alone": b("Send member additions, member removals and other group changes in requests of their own " +
 				"(`true` for `entra`). Additions go first, so a member being replaced is never out of the group in between."),
 			"member_filter_attribute": schema.StringAttribute{MarkdownDescription: "With `members_read = \"filter\"`, how one member " +

@@ -70,7 +70,7 @@ func (d *serviceProviderConfigDataSource) Schema(_ context.Context, _ datasource
 			"page_size":         i("Resources asked for per list page."),
 			"member_chunk_size": i("Most member changes sent in one group PATCH."),
 			"patch_op_case":     s("How PATCH op names are written: `lower` or `capitalized`."),
-			"members_read":      s("How group members are read: `inline`, `attributes`, `filter` or `paged`."),
+			"members_read":      s("How group members are read: `inline`, `attributes`, `filter`, `paged` or `write_only`."),
 			"update_method": s("How writes are sent: `patch`, or `put` (GET, merge and PUT) for apps without PATCH, as the " +
 				"dialect says, discovery found, or a 405/501 answer taught the provider."),
 			"consistency_window": s("How long after the provider's own write a read that does not show it yet is retried (`0s`: never)."),

@@ -50,7 +50,8 @@ func appStringAttribute(description string) schema.StringAttribute {
 // order, and reads keep the order of the prior state (flattenMultiValues).
 func multiValuedAttribute(description, valueDescription string) schema.ListNestedAttribute {
 	return schema.ListNestedAttribute{
-		MarkdownDescription: description + " The order of values is not significant." + unmanagedNote,
+		MarkdownDescription: description + " Values are compared case-insensitively, and their order is not significant, " +
+			"so an app that changes either shows no drift." + unmanagedNote,
 		Optional:            true,
 		Computed:            true,
 		Validators:          []validator.List{validators.AtMostOnePrimary()},
@@ -120,7 +121,7 @@ func (r *userResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 					"honorific_suffix": optionalString("Honorific suffix such as `III` (SCIM `name.honorificSuffix`)."),
 				},
 			},
-			"emails": multiValuedAttribute("Email addresses (SCIM `emails`). Values are compared case-insensitively.",
+			"emails": multiValuedAttribute("Email addresses (SCIM `emails`).",
 				"Email address."),
 			"phone_numbers": multiValuedAttribute("Phone numbers (SCIM `phoneNumbers`).", "Phone number, ideally in E.164 or RFC 3966 form."),
 			"roles": multiValuedAttribute("Roles of the user in the app (SCIM `roles`). RFC 7643 defines no vocabulary: "+
