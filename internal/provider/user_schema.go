@@ -52,10 +52,10 @@ func multiValuedAttribute(description, valueDescription string) schema.ListNeste
 	return schema.ListNestedAttribute{
 		MarkdownDescription: description + " Values are compared case-insensitively, and their order is not significant, " +
 			"so an app that changes either shows no drift." + unmanagedNote,
-		Optional:            true,
-		Computed:            true,
-		Validators:          []validator.List{validators.AtMostOnePrimary()},
-		PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown(), planmodifiers.IgnoreOrder()},
+		Optional:      true,
+		Computed:      true,
+		Validators:    []validator.List{validators.AtMostOnePrimary()},
+		PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown(), planmodifiers.IgnoreOrder()},
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 			"value": schema.StringAttribute{MarkdownDescription: valueDescription, Required: true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
