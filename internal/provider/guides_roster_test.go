@@ -142,16 +142,32 @@ func TestAccRosterGuide(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			withoutBob := strings.Replace(string(csv), "bob@example.com,Bob,Builder,Security,hyperproof\n", "", 1)
-			if withoutBob == string(csv) {
-				t.Fatal("the roster no longer lists bob as the test expects")
+			// Bob leaves Hyperproof (deactivated there) and Carol Hoppscotch,
+			// which deletes a user it deactivates: each app as its guide says.
+			left := string(csv)
+			for _, row := range []string{"bob@example.com,Bob,Builder,Security,hyperproof\n", "carol@example.com,Carol,Chen,Engineering,hoppscotch\n"} {
+				if !strings.Contains(left, row) {
+					t.Fatalf("the roster no longer has the row %q the test expects", row)
+				}
+				left = strings.Replace(left, row, "", 1)
 			}
-			if err := os.WriteFile(roster, []byte(withoutBob), 0o600); err != nil {
+			if err := os.WriteFile(roster, []byte(left), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			run(0, "apply", "-auto-approve")
 			rosterUsers(t, apps, map[string]string{
 				"hyperproof": "alice@example.com:active bob@example.com:inactive",
+				"hoppscotch": "alice@example.com:active",
+			})
+			run(0, "plan", "-detailed-exitcode")
+			// Both come back: Bob's account is reactivated, Carol's made again;
+			// neither is duplicated.
+			if err := os.WriteFile(roster, csv, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			run(0, "apply", "-auto-approve")
+			rosterUsers(t, apps, map[string]string{
+				"hyperproof": "alice@example.com:active bob@example.com:active",
 				"hoppscotch": "alice@example.com:active carol@example.com:active",
 			})
 			run(0, "plan", "-detailed-exitcode")
