@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"strings"
@@ -305,7 +306,8 @@ func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, dia
 			"Set endpoint in the provider block or the SCIM_ENDPOINT environment variable to the app's SCIM base URL, "+
 				"such as https://api.example.com/scim/v2.")
 	} else if err := scim.ValidateEndpoint(cfg.Endpoint); err != nil {
-		diags.AddAttributeError(path.Root("endpoint"), "Invalid SCIM endpoint", err.Error())
+		diags.AddAttributeError(path.Root("endpoint"), "Invalid SCIM endpoint",
+			fmt.Sprintf("%s: %v", settingSource(data.Endpoint, "endpoint", "SCIM_ENDPOINT"), err))
 	}
 	if strings.TrimSpace(cfg.Token) == "" && cfg.Username == "" && data.OAuth2.IsNull() {
 		diags.AddAttributeError(path.Root("token"), "Missing SCIM credentials",
@@ -313,6 +315,15 @@ func clientConfig(ctx context.Context, data scimProviderModel) (scim.Config, dia
 				"(or SCIM_USERNAME and SCIM_PASSWORD). The token is usually found in the app's SCIM or provisioning settings.")
 	}
 	return cfg, diags
+}
+
+// settingSource names where a setting's value came from, for diagnostics:
+// the argument, or the environment variable it fell back to.
+func settingSource(v types.String, attr, env string) string {
+	if v.IsNull() {
+		return fmt.Sprintf("The environment variable %s (the fallback of %s)", env, attr)
+	}
+	return attr
 }
 
 func stringOrEnv(v types.String, env string) string {

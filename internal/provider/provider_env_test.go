@@ -112,6 +112,8 @@ func TestAccProvider_badEnvironmentValues(t *testing.T) {
 		"SCIM_DIALECT/value":    {`{"members_read": "magic"}`, `SCIM_DIALECT \(the fallback of dialect\) has a bad "members_read": [^\n]*value must be one of`},
 		"SCIM_DIALECT/range":    {`{"page_size": 5000}`, `SCIM_DIALECT \(the fallback of dialect\) has a bad "page_size": [^\n]*between 1 and 1000`},
 		"SCIM_VENDOR":           {"oktaa", `SCIM_VENDOR \(the fallback of vendor\) is not a preset: [^\n]*value must be one of`},
+		"SCIM_ENDPOINT":         {"ftp://scim.example.com", `SCIM_ENDPOINT \(the fallback of endpoint\):`},
+		"SCIM_CA_CERT_PEM":      {"not a certificate", `SCIM_CA_CERT_PEM \(the fallback of ca_cert_pem\) holds no PEM certificate`},
 		"SCIM_HEADERS":          {`X-Tenant: acme`, `SCIM_HEADERS \(the fallback of headers\) must be a JSON object`},
 		"SCIM_OAUTH2_TOKEN_URL": {srv.URL + "/token", `SCIM_OAUTH2_CLIENT_ID \(the fallback of oauth2\) must be set together`},
 		"SCIM_CLIENT_CERT_FILE": {"/nonexistent/cert.pem", `Set both client_cert_file and client_key_file`},

@@ -47,7 +47,8 @@ func applyTLS(data scimProviderModel, cfg *scim.Config, diags *diag.Diagnostics)
 	cfg.CACertPEM = stringOrEnv(data.CACertPEM, "SCIM_CA_CERT_PEM")
 	if cfg.CACertPEM != "" && !x509.NewCertPool().AppendCertsFromPEM([]byte(cfg.CACertPEM)) {
 		diags.AddAttributeError(path.Root("ca_cert_pem"), "Invalid CA certificate",
-			"ca_cert_pem holds no PEM certificate: give one or more -----BEGIN CERTIFICATE----- blocks.")
+			settingSource(data.CACertPEM, "ca_cert_pem", "SCIM_CA_CERT_PEM")+" holds no PEM certificate: give one or more "+
+				"-----BEGIN CERTIFICATE----- blocks.")
 	}
 	if file := stringOrEnv(data.CACertFile, "SCIM_CA_CERT_FILE"); file != "" {
 		pem, ok := readSetting(file, "ca_cert_file", diags)
