@@ -32,8 +32,12 @@ func (p *prober) readChecks(ctx context.Context) bool {
 	case ex.Status == http.StatusBadRequest:
 		if ex, req, needs := p.listNeedsFilter(ctx); needs {
 			p.rateLimitHeaders(ex, req)
+			advice := "Run again with -write to check the write path on a throwaway user."
+			if p.opts.Write {
+				advice = "The write round trip below checks the write path on a throwaway user."
+			}
 			p.add(Finding{Key: "filters", Severity: Unknown, Summary: "Without a listing, filters, paging and ETags were not checked.",
-				Provider: "Run again with -write to check the write path on a throwaway user."})
+				Provider: advice})
 			p.errorShape(ctx)
 			p.groups(ctx)
 			return true
@@ -61,7 +65,7 @@ func (p *prober) readChecks(ctx context.Context) bool {
 		p.filters(ctx)
 		p.projection(ctx)
 		p.versions(ctx)
-	} else {
+	} else if !p.opts.Write { // with -write they are checked on the throwaway user
 		p.add(Finding{Key: "filters", Severity: Unknown, Summary: "The app has no users, so filters and ETags were not checked.",
 			Provider: "Run again with -write to check them on a throwaway user."})
 	}

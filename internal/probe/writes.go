@@ -61,6 +61,18 @@ func (p *prober) writeRoundTrip(ctx context.Context) {
 		p.add(Finding{Key: "write.create", Severity: OK, Request: req, Summary: fmt.Sprintf("POST /Users created the user (%d).", ex.Status)})
 	}
 	defer p.cleanupUser(ctx, id)
+	if p.user == nil && id != "" {
+		// The app had no users to check filters and versions on: check
+		// them on this one, as the app stores it.
+		if ex, _ := p.send(ctx, "GET", "Users/"+url.PathEscape(id), nil, nil); ok(ex) {
+			_ = json.Unmarshal(ex.Body, &p.user)
+		}
+		if p.user != nil {
+			p.filters(ctx)
+			p.projection(ctx)
+			p.versions(ctx)
+		}
+	}
 	p.derivedValues(created)
 	p.patchForms(ctx, id)
 	p.replace(ctx, id)
@@ -92,7 +104,7 @@ func (p *prober) derivedValues(created map[string]any) {
 	}
 	if email := firstEmail(created); email != "" && email == strings.ToLower(email) {
 		p.add(Finding{Key: "write.lowercase_emails", Severity: Quirk, Summary: "The app lowercases email addresses.",
-			Provider: "Write emails in lower case: a mixed-case value is reported as \"stored another value\" after apply."})
+			Provider: "Nothing to set: emails are compared without case, so a mixed-case value in the configuration plans clean."})
 	}
 }
 

@@ -155,3 +155,35 @@ resource "scim_group" "probe" {
 		},
 	})
 }
+
+// TestProbeWriteChecksFiltersOnAnEmptyApp: scim-probe -write on an app
+// with no users yet checks filters and versions on its throwaway user
+// instead of telling the user to run again with -write; and its finding on
+// lower-cased emails gives no advice to write them in lower case (emails
+// compare without case, so a mixed-case value plans clean).
+func TestProbeWriteChecksFiltersOnAnEmptyApp(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: scimtest.Quirks{LowercaseEmails: true}})
+	client, err := scim.New(scim.Config{Endpoint: srv.URL, Token: srv.Token, MaxRetries: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := probe.Run(context.Background(), client, probe.Options{Write: true})
+	var text strings.Builder
+	_ = report.WriteText(&text)
+	found := map[string]probe.Finding{}
+	for _, f := range report.Findings {
+		found[f.Key] = f
+	}
+	if f, ok := found["filter.eq"]; !ok || f.Severity != probe.OK {
+		t.Errorf("the userName filter was not checked on the throwaway user (%+v):\n%s", f, text.String())
+	}
+	if _, ok := found["etag"]; !ok {
+		t.Errorf("versions were not checked on the throwaway user:\n%s", text.String())
+	}
+	if strings.Contains(text.String(), "run again with -write") || strings.Contains(text.String(), "Run again with -write") {
+		t.Errorf("a -write run tells the user to run again with -write:\n%s", text.String())
+	}
+	if f, ok := found["write.lowercase_emails"]; ok && strings.Contains(strings.ToLower(f.Provider), "write emails in lower case") {
+		t.Errorf("the probe advises lower-case emails although emails compare without case: %s", f.Provider)
+	}
+}
