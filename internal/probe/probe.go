@@ -73,6 +73,8 @@ type prober struct {
 	// user and group are an existing user and group, when the app has any.
 	user  map[string]any
 	group map[string]any
+	// docURI is the documentationUri /ServiceProviderConfig states.
+	docURI string
 }
 
 // Run probes the endpoint of c. The report's Manageable says whether the

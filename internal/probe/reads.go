@@ -112,6 +112,7 @@ func (p *prober) discovery(ctx context.Context) {
 	p.probed["discovery_path"] = true
 	var spc map[string]any
 	_ = json.Unmarshal(ex.Body, &spc)
+	p.docURI, _ = spc["documentationUri"].(string)
 	supported := func(name string) bool {
 		m, _ := spc[name].(map[string]any)
 		return fmt.Sprint(m["supported"]) == "true"

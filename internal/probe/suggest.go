@@ -2,6 +2,9 @@ package probe
 
 import (
 	"fmt"
+	"net/url"
+	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -74,6 +77,65 @@ func (p *prober) confirms(d, generic scim.Dialect) bool {
 	return departures >= 2
 }
 
+// observedFields are the Dialect fields the probe can observe (the fields
+// above), and describing ones; the others are what a probe cannot see.
+var observedFields = map[string]bool{
+	"PatchOpCase": true, "UpdateMethod": true, "StartIndexBase": true, "PageSize": true, "MembersRead": true,
+	"SupportsGroups": true, "SupportsDelete": true, "UserSchemas": true, "DeactivateMayDelete": true, "PathCase": true,
+	"DiscoveryPath": true, "ListNeedsFilter": true, "CursorPaging": true,
+	"Name": true, "App": true, "AuthHint": true, "Unsupported": true, "GuideURL": true,
+}
+
+// unobservable lists the settings where d departs from generic that no
+// probe can see (a consistency window, passwords, a default pace, ...),
+// by the names of the dialect block where it has one.
+func unobservable(d, generic scim.Dialect) []string {
+	dv, gv := reflect.ValueOf(d), reflect.ValueOf(generic)
+	var out []string
+	for i := range dv.NumField() {
+		name := dv.Type().Field(i).Name
+		if observedFields[name] || reflect.DeepEqual(dv.Field(i).Interface(), gv.Field(i).Interface()) {
+			continue
+		}
+		out = append(out, settingName(name))
+	}
+	return out
+}
+
+var camelHump = regexp.MustCompile(`([a-z0-9])([A-Z])`)
+
+// settingName turns a Dialect field into the dialect block's name for it.
+func settingName(field string) string {
+	switch field {
+	case "Discover":
+		return "discovery"
+	case "RateLimit":
+		return "a default pace"
+	}
+	return strings.ToLower(camelHump.ReplaceAllString(strings.TrimPrefix(field, "Supports"), "${1}_${2}"))
+}
+
+// identifies reports whether the endpoint's host or the documentationUri
+// the app states names d's vendor: the evidence that tells a preset apart
+// from an app that only behaves alike.
+func (p *prober) identifies(d scim.Dialect) bool {
+	where := strings.ToLower(p.report.Endpoint + " " + p.docURI)
+	if u, err := url.Parse(p.report.Endpoint); err == nil {
+		where = strings.ToLower(u.Host + " " + p.docURI)
+	}
+	for _, word := range append(strings.Fields(d.App), strings.Split(d.Name, "_")...) {
+		word = strings.ToLower(word)
+		if len(word) >= 3 && !genericWords[word] && strings.Contains(where, word) {
+			return true
+		}
+	}
+	return false
+}
+
+// genericWords are words of product names that name no vendor.
+var genericWords = map[string]bool{"iam": true, "identity": true, "center": true, "cloud": true, "enterprise": true,
+	"managed": true, "users": true, "scim": true, "api": true, "(scim": true, "api)": true}
+
 // suggest picks a preset that agrees with everything observed (other than
 // generic), else generic with the fewest overrides, and writes the block.
 func (p *prober) suggest() {
@@ -88,6 +150,15 @@ func (p *prober) suggest() {
 				continue
 			}
 			if diff := p.differences(d); len(diff) == 0 && p.confirms(d, generic) {
+				if unseen := unobservable(d, generic); len(unseen) > 0 && !p.identifies(d) {
+					// The preset also sets what no probe can see: named
+					// only on evidence that the app is that vendor's.
+					p.add(Finding{Key: "suggestion.preset", Severity: Quirk,
+						Summary: fmt.Sprintf("What was observed fits the %s preset, which also sets what a probe cannot see (%s).",
+							name, strings.Join(unseen, ", ")),
+						Provider: fmt.Sprintf("If the app is %s, use vendor = %q instead of the dialect settings below.", d.App, name)})
+					break
+				}
 				best, overrides = name, nil
 				break
 			}

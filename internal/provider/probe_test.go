@@ -58,6 +58,16 @@ var probeCases = []probeCase{
 	{name: "plural_discovery", server: scimtest.Options{Quirks: scimtest.Quirks{PluralDiscovery: true}},
 		findings: []string{"discovery.path"}, dialect: map[string]any{"discovery_path": "ServiceProviderConfigs"}},
 	{name: "salesforce", preset: "salesforce", findings: []string{"discovery.path", "write.delete"}, vendor: "salesforce"},
+	// What Hyperproof does (capitalized ops, no DELETE) names the preset,
+	// which also sets passwords off and a consistency window, only where
+	// the app says it is Hyperproof (its documentationUri); otherwise the
+	// settings observed, and a finding that says which preset may fit.
+	{name: "hyperproof", preset: "hyperproof", findings: []string{"write.patch", "write.delete"}, vendor: "hyperproof"},
+	{name: "hyperproof_alike", server: scimtest.Options{Quirks: scimtest.Quirks{OpCase: "capitalized", NoDelete: true}},
+		findings: []string{"write.patch", "write.delete", "suggestion.preset"},
+		dialect:  map[string]any{"delete": false, "patch_op_case": "capitalized"}},
+	{name: "secureframe_alike", server: scimtest.Options{Quirks: scimtest.Quirks{NoGroups: true, NoDelete: true}},
+		findings: []string{"groups", "write.delete"}, dialect: map[string]any{"delete": false, "groups": false}},
 	// Google: one departure the probe can see (listings need a filter) names no preset.
 	{name: "google_cloud_identity", preset: "google_cloud_identity", findings: []string{"users.list_needs_filter"},
 		dialect: map[string]any{"list_needs_filter": true}},

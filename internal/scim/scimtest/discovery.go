@@ -6,13 +6,17 @@ func urlPathUnescape(s string) (string, error) { return url.PathUnescape(s) }
 
 func (s *Server) serviceProviderConfig() map[string]any {
 	opts := s.Options()
+	docs := opts.DocumentationURI
+	if docs == "" {
+		docs = "https://github.com/scim-terraform/terraform-provider-scim"
+	}
 	maxResults := 1000
 	if opts.PageCap > 0 {
 		maxResults = opts.PageCap
 	}
 	spc := map[string]any{
 		"schemas":          []string{"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"},
-		"documentationUri": "https://github.com/scim-terraform/terraform-provider-scim",
+		"documentationUri": docs,
 		"patch":            map[string]any{"supported": !opts.PatchUnsupportedInSPC && !opts.NoPatch},
 		"bulk":             map[string]any{"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
 		"filter":           map[string]any{"supported": true, "maxResults": maxResults},

@@ -167,6 +167,30 @@ type Quirks struct {
 // Preset returns the options of a named server preset that behaves like
 // one vendor (or one class of sloppy server), for matrix tests.
 func Preset(name string) (Options, bool) {
+	opts, ok := presetOptions(name)
+	opts.DocumentationURI = presetDocs[name]
+	return opts, ok
+}
+
+// presetDocs are the documentationUri each vendor-like server states in
+// /ServiceProviderConfig: its vendor's SCIM documentation, the evidence
+// scim-probe needs before it names a preset.
+var presetDocs = map[string]string{
+	"hyperproof":            "https://docs.hyperproof.io/admin/en/integrations/scim",
+	"secureframe":           "https://support.secureframe.com/hc/en-us/articles/scim-provisioning",
+	"hoppscotch":            "https://docs.hoppscotch.io/documentation/self-host/enterprise-edition/scim",
+	"aws":                   "https://docs.aws.amazon.com/singlesignon/latest/developerguide/provision-automatically.html",
+	"entra":                 "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups",
+	"github_emu":            "https://docs.github.com/en/enterprise-cloud@latest/admin/managing-iam/provisioning-user-accounts-with-scim",
+	"slack":                 "https://api.slack.com/scim",
+	"salesforce":            "https://help.salesforce.com/s/articleView?id=sf.identity_scim_overview.htm",
+	"databricks":            "https://docs.databricks.com/en/admin/users-groups/scim/index.html",
+	"miro":                  "https://developers.miro.com/docs/scim",
+	"google_cloud_identity": "https://cloud.google.com/identity/docs/how-to/scim",
+	"hcp_terraform":         "https://developer.hashicorp.com/terraform/cloud-docs/users-teams-organizations/scim",
+}
+
+func presetOptions(name string) (Options, bool) {
 	switch name {
 	case "generic":
 		return Options{}, true

@@ -23,6 +23,9 @@ const DefaultToken = "scimtest-token"
 type Options struct {
 	// Token is the accepted bearer token; empty disables bearer auth.
 	Token string
+	// DocumentationURI is the documentationUri of /ServiceProviderConfig
+	// (this project's repository when empty).
+	DocumentationURI string
 	// Username and Password enable basic auth as an alternative.
 	Username, Password string
 	// PageCap is the most resources one list page returns, whatever count asks.
