@@ -103,6 +103,7 @@ var presets = map[string]func() Dialect{
 		d.RichFilters = false
 		d.Discover = false
 		d.AuthHint = "AWS IAM Identity Center expects the access token generated under Settings > Automatic provisioning; tokens expire after a year."
+		d.GuideURL = "guides/aws_identity_center"
 		return d
 	},
 
