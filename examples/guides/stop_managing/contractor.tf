@@ -1,0 +1,4 @@
+resource "scim_user" "contractor" {
+  user_name    = "contractor@example.com"
+  display_name = "Contractor"
+}
