@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -37,4 +38,25 @@ type dataSourceClient struct {
 
 func (d *dataSourceClient) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+}
+
+// groupReadCost says what reading groups with their members costs, per
+// way of reading members, with the presets that read them each way (from
+// the preset data). many: a listing of groups, which shares one scan of
+// the users among all its groups.
+func groupReadCost(many bool) string {
+	reads := func(mode string) string {
+		return presetsWhere(func(d scim.Dialect) bool { return d.MembersRead == mode })
+	}
+	read := "one request (one more to find it by `display_name`)"
+	filter := "the pages of a listing of the tenant's users, then one request per user"
+	paged := "the pages of a listing of the users in the group"
+	if many {
+		read = "one request per page of groups"
+		filter += ", once for all the groups"
+		paged += ", per group"
+	}
+	return fmt.Sprintf("**Cost:** %s where the app returns members with groups; where members are read by filter "+
+		"(%s), %s; where they are read from the users' groups (`members_read = \"paged\"`), %s. Where members are "+
+		"write-only they cannot be read. Each request counts against the app's rate limit.", read, reads(scim.MembersFilter), filter, paged)
 }

@@ -51,7 +51,7 @@ func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	attrs["display_name"] = lookupAttribute("`displayName` of the group to find (case-insensitive).")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one SCIM group with its members, by `id` or `display_name` (exactly one). " +
-			"Finding no group, or several with the same name, is an error.",
+			"Finding no group, or several with the same name, is an error. " + groupReadCost(false),
 		Attributes: attrs,
 	}
 }

@@ -31,7 +31,8 @@ func (d *groupsDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 
 func (d *groupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists SCIM groups with their members, every page of them, optionally narrowed by a SCIM filter.",
+		MarkdownDescription: "Lists SCIM groups with their members, every page of them, optionally narrowed by a SCIM filter. " +
+			groupReadCost(true),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{MarkdownDescription: "The filter, or `all`.", Computed: true},
 			"filter": schema.StringAttribute{

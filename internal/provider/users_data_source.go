@@ -32,7 +32,9 @@ func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists SCIM users, every page of them, optionally narrowed by a SCIM filter. Each user has the " +
-			"same shape as `scim_user`, so a list can feed `for_each` import blocks to bring a whole tenant under management.",
+			"same shape as `scim_user`, so a list can feed `for_each` import blocks to bring a whole tenant under management. " +
+			"**Cost:** one request per page (`page_size` users). Apps whose users cannot be listed without a filter (" +
+			presetsWhere(func(d scim.Dialect) bool { return d.ListNeedsFilter }) + ") refuse it without `filter`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{MarkdownDescription: "The filter, or `all`.", Computed: true},
 			"filter": schema.StringAttribute{
