@@ -155,9 +155,9 @@ func directoryKey(dir string) ([]byte, error) {
 	return key, nil
 }
 
-// Fallbacks counts the times the lock was not obtained and the process
+// fallbackCount counts the times the lock was not obtained and the process
 // paced alone.
-func (b *Budget) Fallbacks() int64 { return b.fallbacks.Load() }
+func (b *Budget) fallbackCount() int64 { return b.fallbacks.Load() }
 
 // reserve takes the next slot at interval (0: unpaced, which only waits
 // out a shared pause) after the latest slot of any process, and returns

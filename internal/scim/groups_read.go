@@ -122,16 +122,6 @@ func (s *GroupsService) memberIDsFromUsers(ctx context.Context, id string) ([]st
 	return ids, err
 }
 
-// ListWithMembers returns every group matching opts with its members, read
-// the way the dialect says (see FillMembers).
-func (s *GroupsService) ListWithMembers(ctx context.Context, opts ListOptions) ([]*Group, error) {
-	groups, err := s.List(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	return groups, s.FillMembers(ctx, groups)
-}
-
 // FillMembers completes the members of groups listed with members asked
 // for (not excluded), the way the dialect says. On servers that never
 // return members, the users are listed once and each user's groups are
