@@ -76,3 +76,25 @@ func TestManagedReadDoesNotTrustCountedIDs(t *testing.T) {
 		t.Fatalf("with a member under an id of its own: %v, want not found", err)
 	}
 }
+
+// TestManagedReadDoesNotTrustCountedManagedObjects: a managed user found
+// under a counted id ("7", which another tenant may hold too) is no proof
+// either: the only managed group missing from an empty /Groups still stops
+// the refresh (a cold review found the found-user path trusted).
+func TestManagedReadDoesNotTrustCountedManagedObjects(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
+	srv.PutWithID("Users", "7", map[string]any{"userName": "someone-in-another-tenant@example.com"})
+	ctx := context.Background()
+	c := newClient(t, srv, nil)
+	userDone := c.ManagedRead("Users", "7")
+	_, err := c.Users.Get(ctx, "7")
+	if err = userDone(ctx, err); err != nil {
+		t.Fatalf("reading user 7: %v", err)
+	}
+	groupDone := c.ManagedRead("Groups", "12")
+	_, err = c.Groups.Get(ctx, "12")
+	var mismatch *scim.TenantMismatchError
+	if err = groupDone(ctx, err); !errors.As(err, &mismatch) {
+		t.Fatalf("with only a counted id found: %v, want a tenant mismatch", err)
+	}
+}

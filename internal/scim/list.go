@@ -115,6 +115,9 @@ func (p *pager) next(ctx context.Context, fn func(jsonObject) error) error {
 	p.pages++
 	q := p.opts.query()
 	q.Set("count", strconv.Itoa(d.PageSize))
+	// A page asked for with a cursor the server gave is a page of a cursor
+	// listing: one without nextCursor is its last, whatever totalResults says.
+	followingCursor := p.cursor != ""
 	switch {
 	case p.cursor != "":
 		q.Set("cursor", p.cursor)
@@ -168,7 +171,7 @@ func (p *pager) next(ctx context.Context, fn func(jsonObject) error) error {
 	switch {
 	case p.cursor != "":
 		return nil
-	case len(resources) == 0, fresh == 0:
+	case len(resources) == 0, fresh == 0, followingCursor:
 		p.done = true
 	case p.useCursor && !hasTotal:
 		p.done = true // the last page of a cursor listing

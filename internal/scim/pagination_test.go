@@ -91,3 +91,24 @@ func TestExpiredCursorRestartsTheListing(t *testing.T) {
 		t.Errorf("the first page was asked for %d times, want 2 (the listing, and its restart after the cursor expired)", firstPages)
 	}
 }
+
+// TestCursorListingWithTotalResultsEndsOnItsLastPage: a cursor listing
+// whose answers also state totalResults ends on the page without
+// nextCursor, instead of going on by startIndex (a cold review found it
+// asking again from an index; the server then repeats or refuses).
+func TestCursorListingWithTotalResultsEndsOnItsLastPage(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{PageCap: 3,
+		Quirks: scimtest.Quirks{CursorPagingUsers: true, CursorTotalResults: true}})
+	putUsers(srv, 8)
+	d, _ := scim.Preset("generic")
+	d.CursorPaging, d.PageSize = true, 3
+	c := newClient(t, srv, &d)
+	before := len(srv.Requests())
+	users, err := c.Users.List(context.Background(), scim.ListOptions{})
+	if err != nil || len(users) != 8 {
+		t.Fatalf("listed %d users, %v; want 8", len(users), err)
+	}
+	if n := len(srv.Requests()) - before; n != 3 {
+		t.Errorf("the listing sent %d requests, want 3 (three pages by cursor)", n)
+	}
+}

@@ -135,6 +135,9 @@ type Quirks struct {
 	// CursorPagingUsers pages /Users by cursor only, as CursorPagingGroups
 	// does for /Groups.
 	CursorPagingUsers bool
+	// CursorTotalResults keeps totalResults in cursor answers (RFC 9865
+	// allows it), where cursor paging otherwise drops it.
+	CursorTotalResults bool
 	// CursorTimeout expires a cursor this long after it was issued: a
 	// request with an older one is answered 400 with scimType
 	// "expiredCursor" (RFC 9865). /ServiceProviderConfig states it as

@@ -89,7 +89,9 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 		resp["totalResults"] = len(matched)
 	}
 	if cursorPaging && cursorAsked {
-		delete(resp, "totalResults")
+		if !opts.CursorTotalResults {
+			delete(resp, "totalResults")
+		}
 		delete(resp, "startIndex")
 		if next := startIndex + len(page); next <= len(matched) {
 			resp["nextCursor"] = strconv.Itoa(next)
