@@ -30,6 +30,18 @@ resource "scim_group" "test" {
 }
 `
 
+// entraPersonMembers checks that the app's group holds exactly the
+// people numbered in want (scim_user.person[n]).
+func entraPersonMembers(srv *scimtest.TestServer, want []int) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		ids := make([]string, len(want))
+		for i, n := range want {
+			ids[i] = s.RootModule().Resources[fmt.Sprintf("scim_user.person.%d", n)].Primary.ID
+		}
+		return checkServerMembers(srv, ids)(s)
+	}
+}
+
 // entraPeople lists the people numbered from to to-1.
 func entraPeople(from, to int) []int {
 	var people []int
@@ -53,15 +65,7 @@ func TestAccEntraPreset(t *testing.T) {
 		list, _ := json.Marshal(members)
 		return vendorProviderConfig(srv, "entra") + fmt.Sprintf(entraConfig, list)
 	}
-	members := func(want []int) resource.TestCheckFunc {
-		return func(s *terraform.State) error {
-			ids := make([]string, len(want))
-			for i, n := range want {
-				ids[i] = s.RootModule().Resources[fmt.Sprintf("scim_user.person.%d", n)].Primary.ID
-			}
-			return checkServerMembers(srv, ids)(s)
-		}
-	}
+	members := func(want []int) resource.TestCheckFunc { return entraPersonMembers(srv, want) }
 	// No PATCH ever mixed member changes or broke a limit: the server
 	// would have answered 400, so check the requests it saw as well.
 	checkPatches := func(*terraform.State) error {
@@ -132,15 +136,7 @@ resource "scim_group_member" "reader" {
 }
 `
 	}
-	members := func(want []int) resource.TestCheckFunc {
-		return func(s *terraform.State) error {
-			ids := make([]string, len(want))
-			for i, n := range want {
-				ids[i] = s.RootModule().Resources[fmt.Sprintf("scim_user.person.%d", n)].Primary.ID
-			}
-			return checkServerMembers(srv, ids)(s)
-		}
-	}
+	members := func(want []int) resource.TestCheckFunc { return entraPersonMembers(srv, want) }
 	emptyOnRead := func(*terraform.State) error {
 		for _, g := range srv.All("Groups") {
 			id := fmt.Sprint(g["id"])

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
-	"github.com/scim-terraform/terraform-provider-scim/internal/tfcli"
 )
 
 // TestAccFromSourceGuide walks the "Using a build of the provider" guide
@@ -21,10 +20,6 @@ func TestAccFromSourceGuide(t *testing.T) {
 	providerDir, err := builtProvider()
 	if err != nil {
 		t.Fatal(err)
-	}
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		bin = "terraform"
 	}
 	example := "../../examples/guides/from_source"
 	read := func(name string) string {
@@ -57,24 +52,12 @@ func TestAccFromSourceGuide(t *testing.T) {
 			if !strings.Contains(rc, tc.placeholder) {
 				t.Fatalf("%s no longer has the placeholder %s", tc.rc, tc.placeholder)
 			}
-			work, err := tfcli.New(t.TempDir(), bin, strings.ReplaceAll(rc, tc.placeholder, target),
+			work := builtProviderDir(t, t.TempDir(), func(string) string { return strings.ReplaceAll(rc, tc.placeholder, target) },
 				"TF_VAR_scim_endpoint="+srv.URL, "SCIM_TOKEN="+srv.Token)
-			if err != nil {
-				t.Fatal(err)
-			}
 			if err := work.Write("main.tf", read("main.tf")); err != nil {
 				t.Fatal(err)
 			}
-			run := func(args ...string) {
-				t.Helper()
-				res, err := work.Run(nil, args...)
-				if err == nil {
-					err = res.Want(0, args...)
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
+			run := func(args ...string) { t.Helper(); runWant(t, work, 0, args...) }
 			if tc.name == "filesystem_mirror" {
 				run("init")
 				if _, err := os.Stat(filepath.Join(work.Path, ".terraform.lock.hcl")); err != nil {

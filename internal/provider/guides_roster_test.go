@@ -77,6 +77,44 @@ var builtProvider = sync.OnceValues(func() (string, error) {
 	return dir, nil
 })
 
+// builtProviderDir is a Terraform working directory at path whose CLI
+// configuration (made by cliConfig from the built provider's directory)
+// serves the provider the way a user's would.
+func builtProviderDir(t *testing.T, path string, cliConfig func(providerDir string) string, env ...string) *tfcli.Dir {
+	t.Helper()
+	providerDir, err := builtProvider()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		bin = "terraform"
+	}
+	work, err := tfcli.New(path, bin, cliConfig(providerDir), env...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return work
+}
+
+// devOverrides is the CLI configuration that serves the built provider.
+func devOverrides(providerDir string) string {
+	return tfcli.DevOverrides("scim-terraform/scim", providerDir)
+}
+
+// runWant runs terraform in work and fails t unless it exits with code.
+func runWant(t *testing.T, work *tfcli.Dir, code int, args ...string) string {
+	t.Helper()
+	res, err := work.Run(nil, args...)
+	if err == nil {
+		err = res.Want(code, args...)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Output
+}
+
 // TestAccRosterGuide runs the roster guide's example as a user would, with
 // the Terraform CLI and the built provider in a copy of examples/guides (a
 // module per app, and two provider configurations, which the test harness
@@ -103,30 +141,10 @@ func TestAccRosterGuide(t *testing.T) {
 			b, _ := json.Marshal(settings)
 			env = append(env, "TF_VAR_apps="+string(b))
 			testAccPreCheck(t)
-			providerDir, err := builtProvider()
-			if err != nil {
-				t.Fatal(err)
-			}
 			base := t.TempDir()
 			copyTree(t, "../../examples/guides", base)
-			bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-			if bin == "" {
-				bin = "terraform"
-			}
-			work, err := tfcli.New(filepath.Join(base, variant), bin, tfcli.DevOverrides("scim-terraform/scim", providerDir), env...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			run := func(code int, args ...string) {
-				t.Helper()
-				res, err := work.Run(nil, args...)
-				if err == nil {
-					err = res.Want(code, args...)
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
+			work := builtProviderDir(t, filepath.Join(base, variant), devOverrides, env...)
+			run := func(code int, args ...string) { t.Helper(); runWant(t, work, code, args...) }
 			// Modules only: dev_overrides serve the provider, and init would
 			// look it up in the registry.
 			run(0, "get")

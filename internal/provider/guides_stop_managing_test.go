@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scim/scimtest"
-	"github.com/scim-terraform/terraform-provider-scim/internal/tfcli"
 )
 
 // TestAccStopManagingGuide walks the "Stop managing a user" guide with its
@@ -18,20 +17,8 @@ import (
 // terraform destroy) fail, for as long as its block is in the configuration.
 func TestAccStopManagingGuide(t *testing.T) {
 	testAccPreCheck(t)
-	providerDir, err := builtProvider()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		bin = "terraform"
-	}
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
-	work, err := tfcli.New(t.TempDir(), bin, tfcli.DevOverrides("scim-terraform/scim", providerDir),
-		"TF_VAR_scim_endpoint="+srv.URL, "SCIM_TOKEN="+srv.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
+	work := builtProviderDir(t, t.TempDir(), devOverrides, "TF_VAR_scim_endpoint="+srv.URL, "SCIM_TOKEN="+srv.Token)
 	example := "../../examples/guides/stop_managing"
 	use := func(files ...string) {
 		t.Helper()
@@ -49,17 +36,7 @@ func TestAccStopManagingGuide(t *testing.T) {
 			}
 		}
 	}
-	run := func(code int, args ...string) string {
-		t.Helper()
-		res, err := work.Run(nil, args...)
-		if err == nil {
-			err = res.Want(code, args...)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res.Output
-	}
+	run := func(code int, args ...string) string { t.Helper(); return runWant(t, work, code, args...) }
 	user := func(name string) map[string]any {
 		for _, u := range srv.All("Users") {
 			if u["userName"] == name {
