@@ -131,10 +131,12 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"(the last two only for requests that are safe to repeat). Defaults to `5`; `0` disables retries. A request " +
 					"answered `429` is retried past this count while the app keeps accepting other requests (a limit shared " +
 					"with other clients lets everyone through in turn), within the operation's timeouts and at most 15 minutes. " +
-					"One write shares this count among all its retries (a `GET` and `PUT` read again after a `412`, a create " +
-					"sent again after a failure, and each of their requests' own retries), so it sends its requests at most " +
-					"`1 + max_retries` times: with the default, a `PATCH` at most 6 times, a `GET` and `PUT` at most 12 requests; " +
-					"a group change split over several requests has this count for each.",
+					"One operation (a create, update, deactivation or delete, with every request it sends) shares this count " +
+					"among all its retries (a `GET` and `PUT` read again after a `412`, a create sent again after a failure, the " +
+					"`PATCH`es of a group change split over several requests, what the app did not keep sent once more, and each " +
+					"request's own retries), so it sends at most `2 × max_retries` requests more than it sends when nothing fails " +
+					"(a retry after a `412` sends the `GET` and the `PUT` again, any other retry one request): with the default, " +
+					"a user update by `PATCH` at most 6 requests, by `GET` and `PUT` at most 12.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},

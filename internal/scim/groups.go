@@ -44,6 +44,7 @@ func (s *GroupsService) groupsUnsupported(err error) error {
 // createClaimingNew); groups of the same name that existed before it are
 // never taken for the new one.
 func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
+	ctx = withRetryBudget(ctx)
 	members := g.MemberIDs()
 	first := members
 	maxAdds, _ := s.client.dialect.memberLimits() // a POST adds no more members than a PATCH may

@@ -22,6 +22,7 @@ import (
 // confirm), except on apps whose groups never show members
 // (MembersWriteOnly), where members are trusted from the state.
 func (s *GroupsService) Update(ctx context.Context, id string, attrs []Operation, add, remove []string) error {
+	ctx = withRetryBudget(ctx)
 	if len(attrs) == 0 && len(add) == 0 && len(remove) == 0 {
 		return nil
 	}

@@ -5,23 +5,30 @@ import (
 	"sync/atomic"
 )
 
-// A retry budget bounds the retries of one write to MaxRetries in all,
-// whichever loop retries: a GET and PUT cycle with its reads again after
-// a 412 and each of its requests' own retries (5xx, network errors), or a
-// create with its POSTs after a failure and the lookups between them.
-// Without it the loops multiply (a cycle redone after a 412, each of its
-// requests retried in turn). So one write sends its own requests (one
-// PATCH; a GET and a PUT; a POST and the lookup after a failure) at most
-// 1 + MaxRetries times.
+// A retry budget bounds the retries of one operation (a create, an update,
+// a deactivation or a delete, with every request it sends) to MaxRetries
+// in all, whichever loop retries: a GET and PUT cycle with its reads again
+// after a 412 and each of its requests' own retries (5xx, network errors),
+// a create with its POSTs after a failure and the lookups between them, a
+// group change split over several PATCHes, and the re-send of what the app
+// did not keep. Without it the loops multiply (a cycle redone after a 412,
+// each of its requests retried in turn). So one operation sends at most
+// MaxRetries requests more than it sends when nothing fails.
 // Waiting out a 429 is pacing, bounded by the operation's time limit, and
-// is not counted. Outside a write, each request keeps to MaxRetries.
+// is not counted. Outside an operation (reads), each request keeps to
+// MaxRetries.
 type retryBudget struct{ spent atomic.Int64 }
 
 type retryBudgetKey struct{}
 
-// withRetryBudget gives the write run with ctx one retry budget, shared
-// by every request it sends.
+// withRetryBudget gives the operation run with ctx one retry budget,
+// shared by every request it sends; within an operation that already has
+// one (a create that takes over an existing user and updates it), the
+// budget stays the operation's.
 func withRetryBudget(ctx context.Context) context.Context {
+	if _, ok := ctx.Value(retryBudgetKey{}).(*retryBudget); ok {
+		return ctx
+	}
 	return context.WithValue(ctx, retryBudgetKey{}, &retryBudget{})
 }
 

@@ -57,3 +57,45 @@ func TestOneWriteSendsAtMostMaxRetriesMore(t *testing.T) {
 		t.Errorf("one write sent %d requests, want at most %d (its GET and PUT, 1 + max_retries times)", n, 2*(1+maxRetries))
 	}
 }
+
+// TestSplitGroupChangeSharesOneBudget: a group change split over several
+// PATCHes (one member each) where every PATCH's first try meets a 503 is
+// one operation with one retry budget, so it stops after max_retries
+// retries in all; with a budget per request it retried each PATCH and sent
+// twice its requests.
+func TestSplitGroupChangeSharesOneBudget(t *testing.T) {
+	const maxRetries = 2
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
+	group := srv.Put("Groups", map[string]any{"displayName": "split"})
+	var members []string
+	for _, name := range []string{"a", "b", "c", "d", "e"} {
+		members = append(members, srv.Put("Users", map[string]any{"userName": name + "@example.com"}))
+	}
+	var patches, refused atomic.Int32
+	srv.SetOptions(scimtest.Options{Token: srv.Token, Fault: func(w http.ResponseWriter, r *http.Request, _ func() *scimtest.Response) bool {
+		if r.Method != http.MethodPatch {
+			return false
+		}
+		if patches.Add(1)%2 == 1 { // each PATCH's first try
+			refused.Add(1)
+			w.Header().Set("Retry-After", "0")
+			http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+			return true
+		}
+		return false
+	}})
+	d, _ := scim.Preset("generic")
+	d.MemberChunkSize = 1
+	c, err := scim.New(scim.Config{Endpoint: srv.URL, Token: srv.Token, Dialect: &d, MaxRetries: maxRetries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Groups.Update(context.Background(), group, nil, members, nil)
+	if n := refused.Load(); n > maxRetries+1 {
+		t.Errorf("one group change met %d refusals and went on (err %v); want it to stop after max_retries = %d retries in all",
+			n, err, maxRetries)
+	}
+	if err == nil {
+		t.Error("the change succeeded although its retry budget ran out")
+	}
+}

@@ -90,6 +90,7 @@ func (s *UsersService) Delete(ctx context.Context, id string) error {
 // the GET no longer finds is gone, which is what deactivation is for; gone
 // reports that case so the caller can say the app removed it unexpectedly.
 func (s *UsersService) Deactivate(ctx context.Context, id string) (gone bool, err error) {
+	ctx = withRetryBudget(ctx)
 	ops := []Operation{{Op: "replace", Path: "active", Value: false}}
 	u, err := s.write(ctx, id, ops)
 	var se *Error

@@ -102,6 +102,7 @@ const (
 // once more, and those still different are reported as *MismatchError
 // (with the user as stored).
 func (s *UsersService) CreateOrTakeOver(ctx context.Context, u *User, adopt bool) (*User, TakeOver, error) {
+	ctx = withRetryBudget(ctx)
 	managed := SetAttrs(u)
 	// Know what exists before the POST: after an ambiguous failure (a 5xx,
 	// a reset, a timeout), a user found by its userName can then only be the

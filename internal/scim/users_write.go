@@ -23,6 +23,7 @@ func (s *UsersService) Update(ctx context.Context, id string, from, want *User, 
 // update is Update that also says whether a write may have reached the
 // app: false only when nothing was sent or the app refused the first write.
 func (s *UsersService) update(ctx context.Context, id string, from, want *User, managed Attrs) (*User, bool, error) {
+	ctx = withRetryBudget(ctx)
 	target := Overlay(from, want, managed)
 	ops := reassertDerived(UserPatch(from, target), target, managed)
 	if len(ops) == 0 {
