@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 )
 
 // jsonObject is a decoded JSON object read with case-insensitive keys, as
@@ -23,17 +25,7 @@ func parseObject(body []byte) (jsonObject, bool) {
 	return jsonObject(m), true
 }
 
-func (o jsonObject) get(name string) (any, bool) {
-	if v, ok := o[name]; ok {
-		return v, true
-	}
-	for k, v := range o {
-		if strings.EqualFold(k, name) {
-			return v, true
-		}
-	}
-	return nil, false
-}
+func (o jsonObject) get(name string) (any, bool) { return scimjson.Get(o, name) }
 
 // str reads a string, accepting numbers and booleans written as JSON scalars.
 func (o jsonObject) str(name string) string {
@@ -61,18 +53,7 @@ func (o jsonObject) boolean(name string) (value, present bool) {
 	if !ok {
 		return false, false
 	}
-	return asBool(v)
-}
-
-func asBool(v any) (value, ok bool) {
-	switch t := v.(type) {
-	case bool:
-		return t, true
-	case string:
-		b, err := strconv.ParseBool(strings.ToLower(strings.TrimSpace(t)))
-		return b, err == nil
-	}
-	return false, false
+	return scimjson.Bool(v)
 }
 
 // integer reads an integer written as a number or a string.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 )
 
 // readModifyWrite is how apps without PATCH are written: GET the resource
@@ -90,12 +92,7 @@ func applyLocal(doc jsonObject, o Operation) {
 		}
 		target, path = m, sub
 	}
-	key := path
-	for k := range target {
-		if strings.EqualFold(k, path) {
-			key = k
-		}
-	}
+	key := scimjson.Key(target, path)
 	if o.Op == "remove" {
 		delete(target, key)
 		return

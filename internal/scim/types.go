@@ -3,12 +3,14 @@ package scim
 import (
 	"sort"
 	"strings"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 )
 
 // Schema URNs from RFC 7643 and RFC 7644.
 const (
-	SchemaUser           = "urn:ietf:params:scim:schemas:core:2.0:User"
-	SchemaGroup          = "urn:ietf:params:scim:schemas:core:2.0:Group"
+	SchemaUser           = scimjson.CoreUser
+	SchemaGroup          = scimjson.CoreGroup
 	SchemaEnterpriseUser = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 	SchemaPatchOp        = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 	SchemaError          = "urn:ietf:params:scim:api:messages:2.0:Error"

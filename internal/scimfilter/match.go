@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 	filter "github.com/scim2/filter-parser/v2"
 )
 
@@ -71,7 +72,7 @@ func unjudgeable(doc map[string]any, path filter.AttributePath, v any) bool {
 		return true
 	}
 	uri := path.URI()
-	return uri != "" && !isCoreSchema(uri) && getFold(doc, uri) == nil
+	return uri != "" && !scimjson.IsCoreSchema(uri) && scimjson.Value(doc, uri) == nil
 }
 
 func (e evaluator) eval(doc map[string]any, expr filter.Expression) (truth, error) {
@@ -108,7 +109,7 @@ func (e evaluator) eval(doc map[string]any, expr filter.Expression) (truth, erro
 			return unknown, nil
 		}
 		result := no
-		for _, item := range asList(v) {
+		for _, item := range scimjson.List(v) {
 			m, ok := item.(map[string]any)
 			if !ok {
 				continue
@@ -134,7 +135,7 @@ func (e evaluator) attribute(doc map[string]any, x *filter.AttributeExpression) 
 	if unjudgeable(doc, path, raw) {
 		return unknown, nil
 	}
-	values := attributeValues(raw, path)
+	values := scimjson.Values(raw, path.SubAttribute)
 	op := strings.ToLower(string(x.Operator))
 	if op == "pr" {
 		if l, ok := raw.([]any); ok && path.SubAttribute == nil {
@@ -165,35 +166,6 @@ func (e evaluator) attribute(doc map[string]any, x *filter.AttributeExpression) 
 	return of(op == "ne" && len(values) == 0), nil
 }
 
-// attributeValues returns every value an attribute reaches, flattening
-// multi-valued attributes: emails.value yields each email address.
-func attributeValues(v any, path filter.AttributePath) []any {
-	if path.SubAttribute == nil {
-		if l, ok := v.([]any); ok {
-			var out []any
-			for _, item := range l {
-				if m, ok := item.(map[string]any); ok {
-					out = append(out, getFold(m, "value"))
-				} else {
-					out = append(out, item)
-				}
-			}
-			return out
-		}
-		return []any{v}
-	}
-	if m, ok := v.(map[string]any); ok { // a complex attribute such as name or meta
-		return []any{getFold(m, *path.SubAttribute)}
-	}
-	var out []any
-	for _, item := range asList(v) {
-		if m, ok := item.(map[string]any); ok {
-			out = append(out, getFold(m, *path.SubAttribute))
-		}
-	}
-	return out
-}
-
 // compare compares strings without case, even those RFC 7643 makes
 // caseExact (id, externalId): some apps compare them without case too, and
 // a check that keeps more is the safe side here.
@@ -221,7 +193,7 @@ func (e evaluator) compare(have any, op string, want any) (bool, error) {
 		}
 		return ordered(strings.Compare(h, w), op)
 	case bool:
-		h, ok := toBool(have)
+		h, ok := scimjson.Bool(have)
 		switch op {
 		case "eq":
 			return ok && h == w, nil
@@ -237,7 +209,7 @@ func (e evaluator) compare(have any, op string, want any) (bool, error) {
 		}
 	case int, float64:
 		wf, _ := strconv.ParseFloat(fmt.Sprint(w), 64)
-		hf, isNumber := number(have)
+		hf, isNumber := scimjson.Number(have)
 		if !isNumber {
 			return op == "ne", nil // a non-number never equals a number
 		}
@@ -283,20 +255,4 @@ func compareTimes(a, b string) (int, bool) {
 		return 0, false
 	}
 	return ta.Compare(tb), true
-}
-
-func toBool(v any) (bool, bool) {
-	switch t := v.(type) {
-	case bool:
-		return t, true
-	case string:
-		b, err := strconv.ParseBool(strings.ToLower(t))
-		return b, err == nil
-	}
-	return false, false
-}
-
-func number(v any) (float64, bool) {
-	f, err := strconv.ParseFloat(fmt.Sprint(v), 64)
-	return f, err == nil
 }

@@ -1,22 +1,10 @@
 package scimtest
 
-import "strings"
+import (
+	"strings"
 
-const coreUserURN = "urn:ietf:params:scim:schemas:core:2.0:User"
-const coreGroupURN = "urn:ietf:params:scim:schemas:core:2.0:Group"
-
-// getFold reads a key case-insensitively (RFC 7643 section 2.1).
-func getFold(m map[string]any, name string) any {
-	if v, ok := m[name]; ok {
-		return v
-	}
-	for k, v := range m {
-		if strings.EqualFold(k, name) {
-			return v
-		}
-	}
-	return nil
-}
+	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
+)
 
 // dottedFold reads a sub-attribute path such as "name.givenName".
 func dottedFold(m map[string]any, path string) any {
@@ -26,32 +14,19 @@ func dottedFold(m map[string]any, path string) any {
 		if !ok {
 			return nil
 		}
-		v = getFold(obj, step)
+		v = scimjson.Value(obj, step)
 	}
 	return v
-}
-
-// keyFold returns the stored spelling of a key, or name when absent.
-func keyFold(m map[string]any, name string) string {
-	if _, ok := m[name]; ok {
-		return name
-	}
-	for k := range m {
-		if strings.EqualFold(k, name) {
-			return k
-		}
-	}
-	return name
 }
 
 // container returns the object that holds attributes of schema uri: the
 // resource itself for core schemas, the extension object otherwise
 // (created when create is true).
 func container(doc map[string]any, uri string, create bool) map[string]any {
-	if uri == "" || strings.EqualFold(uri, coreUserURN) || strings.EqualFold(uri, coreGroupURN) {
+	if scimjson.IsCoreSchema(uri) {
 		return doc
 	}
-	if m, ok := getFold(doc, uri).(map[string]any); ok {
+	if m, ok := scimjson.Value(doc, uri).(map[string]any); ok {
 		return m
 	}
 	if !create {
@@ -64,7 +39,7 @@ func container(doc map[string]any, uri string, create bool) map[string]any {
 }
 
 func addSchema(doc map[string]any, uri string) {
-	list := asList(doc["schemas"])
+	list := scimjson.List(doc["schemas"])
 	for _, s := range list {
 		if str, ok := s.(string); ok && strings.EqualFold(str, uri) {
 			return
@@ -78,14 +53,7 @@ func lookup(doc map[string]any, uri, name string) any {
 	if c == nil {
 		return nil
 	}
-	return getFold(c, name)
-}
-
-func asList(v any) []any {
-	if l, ok := v.([]any); ok {
-		return l
-	}
-	return nil
+	return scimjson.Value(c, name)
 }
 
 // deepCopy copies decoded JSON so callers never share maps with the store.

@@ -1,6 +1,10 @@
 package scimtest
 
-import "net/url"
+import (
+	"net/url"
+
+	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
+)
 
 func urlPathUnescape(s string) (string, error) { return url.PathUnescape(s) }
 
@@ -49,8 +53,8 @@ const DemoExtensionURN = "urn:example:params:scim:schemas:extension:custom:2.0:U
 
 func schemasDocs(extra []string) []map[string]any {
 	docs := []map[string]any{
-		{"id": coreUserURN, "name": "User"},
-		{"id": coreGroupURN, "name": "Group"},
+		{"id": scimjson.CoreUser, "name": "User"},
+		{"id": scimjson.CoreGroup, "name": "Group"},
 		{"id": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "name": "EnterpriseUser"},
 		{"id": DemoExtensionURN, "name": "CustomUser"},
 	}
@@ -62,8 +66,8 @@ func schemasDocs(extra []string) []map[string]any {
 
 func resourceTypeDocs() []map[string]any {
 	return []map[string]any{
-		{"id": "User", "name": "User", "endpoint": "/Users", "schema": coreUserURN,
+		{"id": "User", "name": "User", "endpoint": "/Users", "schema": scimjson.CoreUser,
 			"schemaExtensions": []any{map[string]any{"schema": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "required": false}}},
-		{"id": "Group", "name": "Group", "endpoint": "/Groups", "schema": coreGroupURN},
+		{"id": "Group", "name": "Group", "endpoint": "/Groups", "schema": scimjson.CoreGroup},
 	}
 }

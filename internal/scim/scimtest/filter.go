@@ -1,11 +1,12 @@
 package scimtest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
+	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 	filter "github.com/scim2/filter-parser/v2"
 )
 
@@ -32,7 +33,7 @@ func matches(doc map[string]any, expr filter.Expression, caseSensitiveFilters bo
 		ok, err := matches(doc, e.Expression, caseSensitiveFilters)
 		return !ok, err
 	case *filter.ValuePath:
-		for _, item := range asList(lookup(doc, e.AttributePath.URI(), e.AttributePath.AttributeName)) {
+		for _, item := range scimjson.List(lookup(doc, e.AttributePath.URI(), e.AttributePath.AttributeName)) {
 			m, ok := item.(map[string]any)
 			if !ok {
 				continue
@@ -51,7 +52,7 @@ func matches(doc map[string]any, expr filter.Expression, caseSensitiveFilters bo
 
 func matchAttribute(doc map[string]any, e *filter.AttributeExpression, caseSensitive bool) (bool, error) {
 	path := e.AttributePath
-	values := attributeValues(doc, path)
+	values := scimjson.Values(lookup(doc, path.URI(), path.AttributeName), path.SubAttribute)
 	op := strings.ToLower(string(e.Operator))
 	if op == "pr" {
 		for _, v := range values {
@@ -84,120 +85,85 @@ func matchAttribute(doc map[string]any, e *filter.AttributeExpression, caseSensi
 	return op == "ne" && len(values) == 0, nil
 }
 
-// attributeValues returns every value an attribute path reaches, flattening
-// multi-valued attributes: emails.value yields each email address.
-func attributeValues(doc map[string]any, path filter.AttributePath) []any {
-	v := lookup(doc, path.URI(), path.AttributeName)
-	if path.SubAttribute == nil {
-		if l, ok := v.([]any); ok {
-			var out []any
-			for _, item := range l {
-				if m, ok := item.(map[string]any); ok {
-					out = append(out, getFold(m, "value"))
-				} else {
-					out = append(out, item)
-				}
-			}
-			return out
-		}
-		return []any{v}
+// compare applies a filter operator to a stored value and the filter's
+// value. The server reads it by operator (equality, then order and
+// substrings), where the client's check (scimfilter) reads it by type:
+// two ways to the same RFC 7644 rules, so one's mistake shows in the other.
+func compare(have any, op string, want any, exact bool) (bool, error) {
+	switch op {
+	case "eq", "ne":
+		same, err := equal(have, want, exact)
+		return same == (op == "eq"), err
+	case "co", "sw", "ew", "gt", "ge", "lt", "le":
+		return ordered(have, op, want, exact)
 	}
-	if m, ok := v.(map[string]any); ok { // a complex attribute such as name or meta
-		return []any{getFold(m, *path.SubAttribute)}
-	}
-	var out []any
-	for _, item := range asList(v) {
-		if m, ok := item.(map[string]any); ok {
-			out = append(out, getFold(m, *path.SubAttribute))
-		}
-	}
-	return out
+	return false, fmt.Errorf("operator %q is not supported", op)
 }
 
-func compare(have any, op string, want any, exact bool) (bool, error) {
+// equal is eq: a value of another kind than the filter's never equals it.
+func equal(have, want any, exact bool) (bool, error) {
+	switch w := want.(type) {
+	case nil:
+		return have == nil, nil
+	case bool:
+		h, isBool := scimjson.Bool(have)
+		return isBool && h == w, nil
+	case string:
+		return have != nil && text(have, exact) == text(w, exact), nil
+	case int, float64:
+		h, isNumber := scimjson.Number(have)
+		wf, _ := scimjson.Number(w)
+		return isNumber && h == wf, nil
+	}
+	return false, fmt.Errorf("eq is not supported for %T values", want)
+}
+
+// orderings are the operators that order two values, by the sign of their
+// comparison.
+var orderings = map[string]func(int) bool{
+	"gt": func(c int) bool { return c > 0 },
+	"ge": func(c int) bool { return c >= 0 },
+	"lt": func(c int) bool { return c < 0 },
+	"le": func(c int) bool { return c <= 0 },
+}
+
+// ordered is the substring operators (strings only) and the orderings
+// (strings and numbers); a missing value or one of another kind matches
+// none of them.
+func ordered(have any, op string, want any, exact bool) (bool, error) {
 	switch w := want.(type) {
 	case string:
-		h, ok := have.(string)
-		if !ok {
-			if have == nil {
-				return op == "ne", nil
-			}
-			h = fmt.Sprint(have)
+		if have == nil {
+			return false, nil
 		}
-		if !exact {
-			h, w = strings.ToLower(h), strings.ToLower(w)
-		}
+		h, t := text(have, exact), text(w, exact)
 		switch op {
-		case "eq":
-			return h == w, nil
-		case "ne":
-			return h != w, nil
 		case "co":
-			return strings.Contains(h, w), nil
+			return strings.Contains(h, t), nil
 		case "sw":
-			return strings.HasPrefix(h, w), nil
+			return strings.HasPrefix(h, t), nil
 		case "ew":
-			return strings.HasSuffix(h, w), nil
-		case "gt":
-			return h > w, nil
-		case "ge":
-			return h >= w, nil
-		case "lt":
-			return h < w, nil
-		case "le":
-			return h <= w, nil
+			return strings.HasSuffix(h, t), nil
 		}
-	case bool:
-		h, ok := toBool(have)
-		switch op {
-		case "eq":
-			return ok && h == w, nil
-		case "ne":
-			return !ok || h != w, nil
-		}
-	case nil:
-		switch op {
-		case "eq":
-			return have == nil, nil
-		case "ne":
-			return have != nil, nil
-		}
+		return orderings[op](strings.Compare(h, t)), nil
 	case int, float64:
-		wf, _ := strconv.ParseFloat(fmt.Sprint(w), 64)
-		hf, isNumber := number(have)
-		if !isNumber {
-			return op == "ne", nil // a non-number never equals a number
-		}
-		switch op {
-		case "eq":
-			return hf == wf, nil
-		case "ne":
-			return hf != wf, nil
-		case "gt":
-			return hf > wf, nil
-		case "ge":
-			return hf >= wf, nil
-		case "lt":
-			return hf < wf, nil
-		case "le":
-			return hf <= wf, nil
+		h, isNumber := scimjson.Number(have)
+		wf, _ := scimjson.Number(w)
+		if by, orders := orderings[op]; orders {
+			return isNumber && by(cmp.Compare(h, wf)), nil
 		}
 	}
 	return false, fmt.Errorf("operator %q is not supported for %T values", op, want)
 }
 
-func toBool(v any) (bool, bool) {
-	switch t := v.(type) {
-	case bool:
-		return t, true
-	case string:
-		b, err := strconv.ParseBool(strings.ToLower(t))
-		return b, err == nil
+// text is a value as a string to compare, lower-cased unless exact.
+func text(v any, exact bool) string {
+	s, ok := v.(string)
+	if !ok {
+		s = fmt.Sprint(v)
 	}
-	return false, false
-}
-
-func number(v any) (float64, bool) {
-	f, err := strconv.ParseFloat(fmt.Sprint(v), 64)
-	return f, err == nil
+	if !exact {
+		s = strings.ToLower(s)
+	}
+	return s
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 	filter "github.com/scim2/filter-parser/v2"
 )
 
@@ -54,7 +55,7 @@ func applyPatch(doc map[string]any, op, rawPath string, value any) error {
 	if target == nil {
 		return nil
 	}
-	name := keyFold(target, path.AttributePath.AttributeName)
+	name := scimjson.Key(target, path.AttributePath.AttributeName)
 	sub := path.AttributePath.SubAttribute
 	if path.SubAttribute != nil {
 		sub = path.SubAttribute
@@ -71,14 +72,14 @@ func applyPatch(doc map[string]any, op, rawPath string, value any) error {
 			parent = map[string]any{}
 			target[name] = parent
 		}
-		return setOrRemove(parent, op, keyFold(parent, *sub), value)
+		return setOrRemove(parent, op, scimjson.Key(parent, *sub), value)
 	}
 	return setOrRemove(target, op, name, value)
 }
 
 func patchWhole(doc map[string]any, op, urn string, value any) error {
 	if op == "remove" {
-		delete(doc, keyFold(doc, urn))
+		delete(doc, scimjson.Key(doc, urn))
 		return nil
 	}
 	m, ok := value.(map[string]any)
@@ -87,7 +88,7 @@ func patchWhole(doc map[string]any, op, urn string, value any) error {
 	}
 	c := container(doc, urn, true)
 	for k, v := range m {
-		c[keyFold(c, k)] = v
+		c[scimjson.Key(c, k)] = v
 	}
 	return nil
 }
@@ -131,7 +132,7 @@ func setOrRemove(m map[string]any, op, name string, value any) error {
 // members into a large group run in linear time.
 func identityKey(item any) string {
 	if m, ok := item.(map[string]any); ok {
-		if v := getFold(m, "value"); v != nil {
+		if v := scimjson.Value(m, "value"); v != nil {
 			data, _ := json.Marshal(v)
 			return "value:" + string(data)
 		}
@@ -159,7 +160,7 @@ func elementMatches(elem map[string]any, expr filter.Expression) (bool, error) {
 }
 
 func patchFiltered(m map[string]any, op, name string, expr filter.Expression, sub *string, value any) error {
-	list := asList(m[name])
+	list := scimjson.List(m[name])
 	var kept []any
 	matched := 0
 	for _, item := range list {
@@ -181,13 +182,13 @@ func patchFiltered(m map[string]any, op, name string, expr filter.Expression, su
 		case op == "remove" && sub == nil:
 			continue // drop the element
 		case op == "remove":
-			delete(elem, keyFold(elem, *sub))
+			delete(elem, scimjson.Key(elem, *sub))
 		case sub != nil:
-			elem[keyFold(elem, *sub)] = value
+			elem[scimjson.Key(elem, *sub)] = value
 		default:
 			if vm, ok := value.(map[string]any); ok {
 				for k, v := range vm {
-					elem[keyFold(elem, k)] = v
+					elem[scimjson.Key(elem, k)] = v
 				}
 			}
 		}
