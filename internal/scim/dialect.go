@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -186,47 +187,26 @@ func Generic() Dialect {
 	}
 }
 
+// fillDefaults gives every setting a dialect leaves empty (or, for
+// counts, not positive) the generic dialect's value.
 func (d *Dialect) fillDefaults() {
 	g := Generic()
-	if d.Name == "" {
-		d.Name = g.Name
+	d.Name, d.App = cmp.Or(d.Name, g.Name), cmp.Or(d.App, g.App)
+	d.PatchOpCase, d.UpdateMethod = cmp.Or(d.PatchOpCase, g.PatchOpCase), cmp.Or(d.UpdateMethod, g.UpdateMethod)
+	d.ContentType, d.DiscoveryPath = cmp.Or(d.ContentType, g.ContentType), cmp.Or(d.DiscoveryPath, g.DiscoveryPath)
+	d.MembersRead = cmp.Or(d.MembersRead, g.MembersRead)
+	d.MemberFilterAttribute = cmp.Or(d.MemberFilterAttribute, g.MemberFilterAttribute)
+	d.RolesAttribute, d.AuthHint = cmp.Or(d.RolesAttribute, g.RolesAttribute), cmp.Or(d.AuthHint, g.AuthHint)
+	d.PageSize = positiveOr(d.PageSize, g.PageSize)
+	d.MaxPages = positiveOr(d.MaxPages, g.MaxPages)
+	d.MemberChunkSize = positiveOr(d.MemberChunkSize, g.MemberChunkSize)
+}
+
+func positiveOr(n, otherwise int) int {
+	if n > 0 {
+		return n
 	}
-	if d.App == "" {
-		d.App = g.App
-	}
-	if d.PatchOpCase == "" {
-		d.PatchOpCase = g.PatchOpCase
-	}
-	if d.UpdateMethod == "" {
-		d.UpdateMethod = g.UpdateMethod
-	}
-	if d.ContentType == "" {
-		d.ContentType = g.ContentType
-	}
-	if d.PageSize <= 0 {
-		d.PageSize = g.PageSize
-	}
-	if d.MaxPages <= 0 {
-		d.MaxPages = g.MaxPages
-	}
-	if d.MemberChunkSize <= 0 {
-		d.MemberChunkSize = g.MemberChunkSize
-	}
-	if d.MembersRead == "" {
-		d.MembersRead = g.MembersRead
-	}
-	if d.MemberFilterAttribute == "" {
-		d.MemberFilterAttribute = g.MemberFilterAttribute
-	}
-	if d.DiscoveryPath == "" {
-		d.DiscoveryPath = g.DiscoveryPath
-	}
-	if d.RolesAttribute == "" {
-		d.RolesAttribute = g.RolesAttribute
-	}
-	if d.AuthHint == "" {
-		d.AuthHint = g.AuthHint
-	}
+	return otherwise
 }
 
 // Validate reports settings that cannot work, naming the Dialect's fields
