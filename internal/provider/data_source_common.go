@@ -31,9 +31,16 @@ func emptyUserModel() userResourceModel {
 	}
 }
 
-// dataSourceClient is the Configure shared by every data source.
+// dataSourceClient is the Metadata and Configure shared by every data
+// source.
 type dataSourceClient struct {
 	client *scim.Client
+	// typeName follows the provider's name in the data source's: "_user".
+	typeName string
+}
+
+func (d *dataSourceClient) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + d.typeName
 }
 
 func (d *dataSourceClient) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

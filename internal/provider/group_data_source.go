@@ -36,14 +36,10 @@ func groupData(g *scim.Group, diags *diag.Diagnostics) groupDataModel {
 
 // NewGroupDataSource is the scim_group data source.
 func NewGroupDataSource() datasource.DataSource {
-	return &groupDataSource{}
+	return &groupDataSource{dataSourceClient{typeName: "_group"}}
 }
 
 type groupDataSource struct{ dataSourceClient }
-
-func (d *groupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_group"
-}
 
 func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := readOnlyAttributes(groupResourceSchema().Attributes, tfsdkNames(groupDataModel{}))

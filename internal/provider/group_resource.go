@@ -50,10 +50,6 @@ type groupResourceModel struct {
 	Timeouts    timeouts.Value  `tfsdk:"timeouts"`
 }
 
-func (r *groupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_group"
-}
-
 func (r *groupResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Blocks: timeoutsBlock(ctx),

@@ -14,7 +14,7 @@ var _ datasource.DataSource = (*groupsDataSource)(nil)
 
 // NewGroupsDataSource is the scim_groups data source.
 func NewGroupsDataSource() datasource.DataSource {
-	return &groupsDataSource{}
+	return &groupsDataSource{dataSourceClient{typeName: "_groups"}}
 }
 
 type groupsDataSource struct{ dataSourceClient }
@@ -23,10 +23,6 @@ type groupsDataModel struct {
 	ID     types.String `tfsdk:"id"`
 	Filter types.String `tfsdk:"filter"`
 	Groups types.List   `tfsdk:"groups"`
-}
-
-func (d *groupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_groups"
 }
 
 func (d *groupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

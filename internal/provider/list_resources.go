@@ -32,7 +32,9 @@ var (
 func NewUserListResource() list.ListResource { return &userListResource{} }
 
 // NewGroupListResource is the scim_group list resource.
-func NewGroupListResource() list.ListResource { return &groupListResource{} }
+func NewGroupListResource() list.ListResource {
+	return &groupListResource{*NewGroupResource().(*groupResource)}
+}
 
 // The list resources embed the resources for Metadata and Configure: the
 // list resource's name must be the managed resource's.

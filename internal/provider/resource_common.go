@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -27,11 +28,15 @@ func configuredClient(providerData any, diags *diag.Diagnostics) *scim.Client {
 }
 
 // groupKindBase is what scim_group and scim_group_member share: the client,
-// and a plan that fails on apps without groups.
+// their type name, and a plan that fails on apps without groups.
 type groupKindBase struct {
 	client *scim.Client
-	// kind names the resource type in messages.
+	// kind names the resource type, in Metadata and in messages.
 	kind string
+}
+
+func (r *groupKindBase) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + strings.TrimPrefix(r.kind, "scim")
 }
 
 func (r *groupKindBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -12,7 +12,7 @@ var _ datasource.DataSource = (*serviceProviderConfigDataSource)(nil)
 
 // NewServiceProviderConfigDataSource is the scim_service_provider_config data source.
 func NewServiceProviderConfigDataSource() datasource.DataSource {
-	return &serviceProviderConfigDataSource{}
+	return &serviceProviderConfigDataSource{dataSourceClient{typeName: "_service_provider_config"}}
 }
 
 type serviceProviderConfigDataSource struct{ dataSourceClient }
@@ -35,10 +35,6 @@ type serviceProviderConfigModel struct {
 	MembersRead             types.String `tfsdk:"members_read"`
 	UpdateMethod            types.String `tfsdk:"update_method"`
 	ConsistencyWindow       types.String `tfsdk:"consistency_window"`
-}
-
-func (d *serviceProviderConfigDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_service_provider_config"
 }
 
 func (d *serviceProviderConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

@@ -20,14 +20,10 @@ var (
 
 // NewUserDataSource is the scim_user data source.
 func NewUserDataSource() datasource.DataSource {
-	return &userDataSource{}
+	return &userDataSource{dataSourceClient{typeName: "_user"}}
 }
 
 type userDataSource struct{ dataSourceClient }
-
-func (d *userDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_user"
-}
 
 func (d *userDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := readOnlyAttributes(userResourceSchema().Attributes, tfsdkNames(userDataModel{}))

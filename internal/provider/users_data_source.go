@@ -14,7 +14,7 @@ var _ datasource.DataSource = (*usersDataSource)(nil)
 
 // NewUsersDataSource is the scim_users data source.
 func NewUsersDataSource() datasource.DataSource {
-	return &usersDataSource{}
+	return &usersDataSource{dataSourceClient{typeName: "_users"}}
 }
 
 type usersDataSource struct{ dataSourceClient }
@@ -23,10 +23,6 @@ type usersDataModel struct {
 	ID     types.String `tfsdk:"id"`
 	Filter types.String `tfsdk:"filter"`
 	Users  types.List   `tfsdk:"users"`
-}
-
-func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_users"
 }
 
 func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
