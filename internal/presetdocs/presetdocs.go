@@ -133,7 +133,7 @@ func destroying(d scim.Dialect) string {
 
 func pace(d scim.Dialect) string {
 	if d.RateLimit > 0 {
-		return fmt.Sprintf("%g requests/s", d.RateLimit)
+		return fmt.Sprintf("%g requests/s, shared by the runs on a machine", d.RateLimit)
 	}
 	return "learned from the app"
 }

@@ -103,9 +103,12 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				},
 			},
 			"rate_limit": schema.Float64Attribute{
-				MarkdownDescription: "Most requests per second sent to the app, shared by every resource of this provider block. " +
-					"Unset: the preset's documented rate where it has one (" + presetPaces() + "), else unlimited. Either way, a `429 Too Many Requests` answer is retried after its `Retry-After`, and " +
-					"the provider learns the app's limit from its `429`s and rate-limit headers and paces itself to it.",
+				MarkdownDescription: "Most requests per second this run sends to the app, shared by every resource of this provider " +
+					"block: this run's own ceiling, which other runs do not share, and which replaces the preset's documented rate. " +
+					"Unset: the preset's documented rate where it has one (" + presetPaces() + ") is the app's limit, kept together " +
+					"by every run on this machine that shares its pace (`share_rate_limit`), else unlimited. Either way, a `429 Too " +
+					"Many Requests` answer is retried after its `Retry-After`, and the provider learns the app's limit from its " +
+					"`429`s and rate-limit headers and paces itself to it.",
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
 			},

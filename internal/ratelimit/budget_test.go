@@ -225,3 +225,31 @@ func TestBudgetIgnoresAProcessHeldToItsOwnRateLimit(t *testing.T) {
 		t.Fatalf("the fast run's slots at %v and %v from now: held back by the slow run's rate_limit", first.Sub(now), second.Sub(now))
 	}
 }
+
+// TestAppLimitIsSharedByEveryProcess: four runs against an app whose
+// documented limit is 3 requests a second (the Slack preset's pace) keep it
+// together through the budget: twelve requests take three seconds, where
+// runs that held the pace each on its own sent them all at once.
+func TestAppLimitIsSharedByEveryProcess(t *testing.T) {
+	dir := t.TempDir()
+	var runs []*Limiter
+	for range 4 {
+		b, err := OpenBudget(dir, "slack")
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, New(Options{AppLimit: 3, Budget: b}))
+	}
+	now := time.Now()
+	var last time.Time
+	for i := range 12 {
+		if slot := runs[i%4].pacer.take(now); slot.After(last) {
+			last = slot
+		}
+	}
+	// A burst of 3, then one slot every third of a second.
+	if spread := last.Sub(now); spread < 2900*time.Millisecond {
+		t.Fatalf("four runs sent 12 requests within %v: %.1f/s together against an app limit of 3/s",
+			spread, 12/max(spread.Seconds(), 0.001))
+	}
+}

@@ -186,7 +186,13 @@ const (
 // Options configure a Limiter.
 type Options struct {
 	// Ceiling is the user's rate_limit in requests per second; 0: none.
+	// It is this process's own cap: its slots are its own, not shared.
 	Ceiling float64
+	// AppLimit is the app's documented limit in requests per second (a
+	// preset's pace); 0: none. It is the app's, so every process that
+	// shares Budget keeps it together: four runs at once send no more
+	// than AppLimit in all.
+	AppLimit float64
 	// Reserve is the share of the app's limit left to other clients that
 	// share it (0 to 0.9): the pace under a known limit is that much lower.
 	Reserve float64
@@ -200,16 +206,25 @@ type Options struct {
 
 // New returns a limiter, unpaced until a limit is learned unless Ceiling is set.
 func New(o Options) *Limiter {
-	limit, burst := rate.Inf, 1
+	own := rate.Inf
 	if o.Ceiling > 0 {
-		limit, burst = rate.Limit(o.Ceiling), max(1, int(o.Ceiling))
+		own = rate.Limit(o.Ceiling)
+	}
+	limit, burst := own, 1
+	if o.AppLimit > 0 {
+		limit = min(limit, rate.Limit(o.AppLimit))
+	}
+	if limit != rate.Inf {
+		burst = max(1, int(limit))
 	}
 	now := o.Now
 	if now == nil {
 		now = time.Now
 	}
+	p := newPacer(limit, burst, now, o.Budget)
+	p.ceiling = own // only the process's own cap keeps slots of its own
 	l := &Limiter{
-		pacer:   newPacer(limit, burst, now, o.Budget),
+		pacer:   p,
 		ceiling: limit, safety: safetyFactor, share: 1,
 		reserve: rate.Limit(min(max(o.Reserve, 0), maxReserve)),
 		budget:  o.Budget, now: now,

@@ -178,11 +178,14 @@ func New(cfg Config) (*Client, error) {
 	if err := c.dialect.Validate(); err != nil {
 		return nil, err
 	}
-	ceiling := cfg.RateLimit
-	if ceiling == 0 {
-		ceiling = c.dialect.RateLimit // the app's documented rate, unless the caller set one
+	// The caller's rate limit is this client's own cap and replaces the
+	// app's documented rate; without one, the documented rate is the app's
+	// limit, kept together by every process sharing the budget.
+	limits := ratelimit.Options{Ceiling: cfg.RateLimit, Reserve: cfg.RateLimitReserve, Budget: openBudget(cfg)}
+	if cfg.RateLimit == 0 {
+		limits.AppLimit = c.dialect.RateLimit
 	}
-	c.limiter = ratelimit.New(ratelimit.Options{Ceiling: ceiling, Reserve: cfg.RateLimitReserve, Budget: openBudget(cfg)})
+	c.limiter = ratelimit.New(limits)
 	c.run.gone.allowEmpty = cfg.AllowEmptyTenant
 	var secrets []string
 	for _, s := range append([]string{cfg.Token, cfg.Password}, cfg.Secrets...) {
