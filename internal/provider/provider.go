@@ -106,7 +106,9 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "Most requests per second this run sends to the app, shared by every resource of this provider " +
 					"block: this run's own ceiling, which other runs do not share, and which replaces the preset's documented rate. " +
 					"Unset: the preset's documented rate where it has one (" + presetPaces() + ") is the app's limit, kept together " +
-					"by every run on this machine that shares its pace (`share_rate_limit`), else unlimited. Either way, a `429 Too " +
+					"by every run on this machine that shares its pace (`share_rate_limit`: the same endpoint and credentials), " +
+					"else unlimited. Runs that set `rate_limit` each keep their own: to hold several under the app's limit, give " +
+					"each its share. Either way, a `429 Too " +
 					"Many Requests` answer is retried after its `Retry-After`, and the provider learns the app's limit from its " +
 					"`429`s and rate-limit headers and paces itself to it.",
 				Optional:   true,
@@ -134,12 +136,13 @@ func (p *scimProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"(the last two only for requests that are safe to repeat). Defaults to `5`; `0` disables retries. A request " +
 					"answered `429` is retried past this count while the app keeps accepting other requests (a limit shared " +
 					"with other clients lets everyone through in turn), within the operation's timeouts and at most 15 minutes. " +
-					"One operation (a create, update, deactivation or delete, with every request it sends) shares this count " +
-					"among all its retries (a `GET` and `PUT` read again after a `412`, a create sent again after a failure, the " +
+					"The writing part of one operation (a create, update or deactivation) shares this count among all its retries " +
+					"(a `GET` and `PUT` read again after a `412`, a create sent again after a failure and the lookups between, the " +
 					"`PATCH`es of a group change split over several requests, what the app did not keep sent once more, and each " +
-					"request's own retries), so it sends at most `2 × max_retries` requests more than it sends when nothing fails " +
-					"(a retry after a `412` sends the `GET` and the `PUT` again, any other retry one request): with the default, " +
-					"a user update by `PATCH` at most 6 requests, by `GET` and `PUT` at most 12.",
+					"of their own retries), so it sends at most `2 × max_retries` requests more than when nothing fails (a retry " +
+					"after a `412` sends the `GET` and the `PUT` again, any other retry one request): with the default, a user " +
+					"update by `PATCH` at most 6 requests, by `GET` and `PUT` at most 12. The reads that check a write the app " +
+					"acknowledged, and the lookup before a create where one is made, keep this count each.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},

@@ -67,7 +67,7 @@ type Limiter struct {
 	unpublished rate.Limit
 	// sharedAt is when the budget's learned limit was last looked at.
 	sharedAt time.Time
-	ceiling  rate.Limit // the user's rate_limit, or Inf
+	ceiling  rate.Limit // the lower of the user's rate_limit and the app's documented limit, or Inf
 	known    rate.Limit // the server's limit as last learned; 0 while unknown
 	// safety is the share of the known limit paced at (see safetyFactor).
 	safety rate.Limit
@@ -211,11 +211,13 @@ func New(o Options) *Limiter {
 		own = rate.Limit(o.Ceiling)
 	}
 	limit, burst := own, 1
-	if o.AppLimit > 0 {
-		limit = min(limit, rate.Limit(o.AppLimit))
+	if own != rate.Inf {
+		burst = max(1, int(own))
 	}
-	if limit != rate.Inf {
-		burst = max(1, int(limit))
+	if o.AppLimit > 0 && rate.Limit(o.AppLimit) < limit {
+		// No burst at the app's own limit: every run on the machine
+		// shares it, and a burst would exceed it in the first second.
+		limit, burst = rate.Limit(o.AppLimit), 1
 	}
 	now := o.Now
 	if now == nil {

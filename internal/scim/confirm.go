@@ -75,7 +75,7 @@ func (s *GroupsService) confirm(ctx context.Context, id string, writtenAt time.T
 	if len(add) == 0 && len(remove) == 0 && answer != nil && !unkept(answer, attrs, nil, nil).any() {
 		return nil // no member changed: the answer shows the attributes kept
 	}
-	shown, err := s.readSettled(ctx, id, writtenAt, attrs, add, remove)
+	shown, err := s.readSettled(outsideRetryBudget(ctx), id, writtenAt, attrs, add, remove)
 	if errors.Is(err, ErrNotFound) {
 		// The app does not show the object yet (it creates asynchronously):
 		// nothing to compare with; the next refresh reads it.
@@ -104,7 +104,7 @@ func (s *GroupsService) confirm(ctx context.Context, id string, writtenAt time.T
 		return err
 	}
 	sent += ", then " + method
-	if shown, err = s.readSettled(ctx, id, time.Time{}, attrs, add, remove); err != nil {
+	if shown, err = s.readSettled(outsideRetryBudget(ctx), id, time.Time{}, attrs, add, remove); err != nil {
 		return err
 	}
 	if left = unkept(shown, attrs, add, remove); !left.any() {

@@ -53,6 +53,9 @@ func (o jsonObject) boolean(name string) (value, present bool) {
 	if !ok {
 		return false, false
 	}
+	if s, ok := v.(string); ok {
+		v = strings.TrimSpace(s)
+	}
 	return scimjson.Bool(v)
 }
 

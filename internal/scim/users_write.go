@@ -177,7 +177,7 @@ func (s *UsersService) patch(ctx context.Context, id string, ops []Operation) (*
 	if u, err := s.decode("PATCH", resp.Body); err == nil {
 		return u, nil
 	}
-	return s.Get(ctx, id)
+	return s.Get(outsideRetryBudget(ctx), id)
 }
 
 // replace reads the user as the app has it, applies ops locally and PUTs
@@ -197,5 +197,5 @@ func (s *UsersService) replace(ctx context.Context, id string, ops []Operation) 
 	if u, err := s.decode("PUT", body); err == nil {
 		return u, nil
 	}
-	return s.Get(ctx, id)
+	return s.Get(outsideRetryBudget(ctx), id)
 }

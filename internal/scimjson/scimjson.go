@@ -73,7 +73,7 @@ func Bool(v any) (value, ok bool) {
 	case bool:
 		return t, true
 	case string:
-		b, err := strconv.ParseBool(strings.ToLower(strings.TrimSpace(t)))
+		b, err := strconv.ParseBool(strings.ToLower(t))
 		return b, err == nil
 	}
 	return false, false

@@ -30,7 +30,7 @@ func TestBoolAndNumberAcceptStrings(t *testing.T) {
 		in       any
 		want, ok bool
 	}{
-		{true, true, true}, {"False", false, true}, {" true ", true, true}, {"yes", false, false}, {1.0, false, false},
+		{true, true, true}, {"False", false, true}, {" true ", false, false}, {"yes", false, false}, {1.0, false, false},
 	} {
 		if v, ok := Bool(tc.in); v != tc.want || ok != tc.ok {
 			t.Errorf("Bool(%#v) = %v, %v; want %v, %v", tc.in, v, ok, tc.want, tc.ok)

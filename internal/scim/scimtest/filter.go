@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
@@ -149,8 +150,11 @@ func ordered(have any, op string, want any, exact bool) (bool, error) {
 	case int, float64:
 		h, isNumber := scimjson.Number(have)
 		wf, _ := scimjson.Number(w)
+		if !isNumber || math.IsNaN(h) {
+			return false, nil // not a number: no order, no substring
+		}
 		if by, orders := orderings[op]; orders {
-			return isNumber && by(cmp.Compare(h, wf)), nil
+			return by(cmp.Compare(h, wf)), nil
 		}
 	}
 	return false, fmt.Errorf("operator %q is not supported for %T values", op, want)

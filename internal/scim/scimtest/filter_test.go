@@ -41,6 +41,10 @@ func TestCompare(t *testing.T) {
 		{"many", "ne", 5, false, true, false},
 		{"many", "lt", 5, false, false, false},
 		{5, "co", 5, false, false, true},
+		{"many", "co", 5, false, false, false},
+		{nil, "sw", 5, false, false, false},
+		{"NaN", "lt", 5, false, false, false},
+		{"NaN", "ge", 5, false, false, false},
 		{"a", "xx", "a", false, false, true},
 	} {
 		match, err := compare(tc.have, tc.op, tc.want, tc.exact)
