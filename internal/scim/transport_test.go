@@ -86,7 +86,7 @@ func TestHeadersAndAuth(t *testing.T) {
 		}
 		writeBody(w, 201, "application/scim+json", `{"id":"1","userName":"a"}`)
 	})
-	if _, err := c.Users.create(context.Background(), &User{UserName: "a"}, false); err != nil {
+	if _, err := c.Users.create(context.Background(), &User{UserName: "a"}, priorUsers{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -131,7 +131,7 @@ func TestSecretsAbsentFromLogs(t *testing.T) {
 		writeBody(w, 400, "application/json", `{"status":"400","detail":"token `+testToken+` or `+clientSecret+` rejected"}`)
 	})
 	ctx := context.Background()
-	if _, err := c.Users.create(ctx, &User{UserName: "a", Password: password}, false); err != nil {
+	if _, err := c.Users.create(ctx, &User{UserName: "a", Password: password}, priorUsers{}); err != nil {
 		t.Fatal(err)
 	}
 	_, _ = c.Users.write(ctx, "1", []Operation{{Op: "replace", Path: "password", Value: password}})

@@ -23,7 +23,7 @@ func TestNoBlindPostRetryAfter5xx(t *testing.T) {
 		}
 		writeBody(w, 200, "application/scim+json", `{"totalResults":0,"Resources":[]}`)
 	})
-	_, err := c.Users.create(context.Background(), &User{UserName: "a"}, false)
+	_, err := c.Users.create(context.Background(), &User{UserName: "a"}, priorUsers{})
 	var se *Error
 	if !errors.As(err, &se) || se.StatusCode != 502 {
 		t.Fatalf("got %v, want the 502", err)
@@ -51,7 +51,7 @@ func TestNoPostRetryWhenLookupFindsUser(t *testing.T) {
 		}
 		writeBody(w, 200, "application/scim+json", `{"totalResults":1,"Resources":[{"id":"9","userName":"a"}]}`)
 	})
-	u, err := c.Users.create(context.Background(), &User{UserName: "a"}, false)
+	u, err := c.Users.create(context.Background(), &User{UserName: "a"}, priorUsers{})
 	if err != nil || u.ID != "9" || posts.Load() != 1 {
 		t.Fatalf("got %+v, %v after %d POSTs; want the existing user after 1 POST", u, err, posts.Load())
 	}
@@ -72,7 +72,7 @@ func TestCreateLostResponseFindsUser(t *testing.T) {
 		}
 		writeBody(w, 200, "application/scim+json", `{"totalResults":1,"Resources":[{"id":"42","userName":"A"}]}`)
 	})
-	u, err := c.Users.create(context.Background(), &User{UserName: "a"}, false)
+	u, err := c.Users.create(context.Background(), &User{UserName: "a"}, priorUsers{})
 	if err != nil || u.ID != "42" {
 		t.Fatalf("got %+v, %v; want the user the lost POST created", u, err)
 	}
