@@ -287,3 +287,7 @@ func (e *MaybeCreatedError) Error() string {
 }
 
 func (e *MaybeCreatedError) Unwrap() error { return e.Err }
+
+// errIncompleteListing: a listing showed fewer resources than the app
+// says it has.
+var errIncompleteListing = errors.New("the listing shows fewer resources than the app counts")

@@ -54,25 +54,12 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 	if g.ExternalID != "" {
 		doc["externalId"] = g.ExternalID
 	}
-	var writtenAt time.Time // the first POST's: nothing made before it is this create's work
 	post := func(ctx context.Context) (*Group, error) {
-		if writtenAt.IsZero() {
-			writtenAt = time.Now()
-		}
 		resp, err := s.client.do(ctx, request{Method: "POST", Path: "Groups", Body: doc})
 		if err != nil {
 			return nil, s.groupsUnsupported(err)
 		}
-		created, err := decodeGroupBody("POST", resp.Body)
-		if err != nil {
-			return nil, err
-		}
-		s.client.noteCreatedShown(created.Meta)
-		if before, _ := s.client.createdBeforePost(created.Meta, writtenAt); before {
-			return nil, &Error{Method: "POST", Path: "/Groups", StatusCode: http.StatusConflict, ScimType: "uniqueness",
-				Detail: fmt.Sprintf("the app answered with group %q, which it shows as created at %s, before the POST was sent", created.ID, created.Meta.Created)}
-		}
-		return created, nil
+		return decodeGroupBody("POST", resp.Body)
 	}
 	// sameName lists the groups of this name that may be the one this
 	// create makes: with the externalId sent, or, in dropped, without one
@@ -94,30 +81,19 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 	}
 	// Know which groups of this name exist before the POST: after an
 	// ambiguous failure only a group that was not among them can be the one
-	// the POST made. A group made by someone else is never claimed. Where
-	// the app dates what it creates (see Client.datesCreates), its
-	// meta.created tells that instead, and the POST goes first.
-	dated := s.client.datesCreates()
+	// the POST made. A group made by someone else is never claimed.
+	before, err := sameName(ctx)
+	unknownBefore := lookupRefused(err) // the app refuses the filter: post, and never claim after a failure
+	if err != nil && !unknownBefore {
+		return nil, s.groupsUnsupported(err)
+	}
 	existed := map[string]bool{}
-	unknownBefore := false
-	if !dated {
-		before, err := sameName(ctx)
-		unknownBefore = lookupRefused(err) // the app refuses the filter: post, and never claim after a failure
-		if err != nil && !unknownBefore {
-			return nil, s.groupsUnsupported(err)
-		}
-		for _, b := range before {
-			existed[b.ID] = true
-		}
+	for _, b := range before {
+		existed[b.ID] = true
 	}
 	ctx = withRetryBudget(ctx) // after the lookup, a read before any write
-	existedBefore := func(f *Group) bool {
-		if unknownBefore || existed[f.ID] || s.client.claimed(f.ID) {
-			return true
-		}
-		before, _ := s.client.createdBeforePost(f.Meta, writtenAt)
-		return dated && before
-	}
+	writtenAt := time.Now()
+	existedBefore := func(f *Group) bool { return unknownBefore || existed[f.ID] || s.client.claimed(f.ID) }
 	// Where a lookup cannot see the group the POST may have made, a failed
 	// POST is not sent again: a duplicate would carry members unmanaged.
 	untrusted := ""
@@ -143,13 +119,6 @@ func (s *GroupsService) Create(ctx context.Context, g *Group) (*Group, error) {
 		})
 		if errors.Is(err, ErrNotFound) {
 			err = nil
-		}
-		undated := func(f *Group) bool {
-			_, known := s.client.createdBeforePost(f.Meta, writtenAt)
-			return dated && !known && !existedBefore(f)
-		}
-		if err == nil && (slices.ContainsFunc(found, undated) || slices.ContainsFunc(dropped, undated)) {
-			return nil, &MaybeCreatedError{Reason: "the app does not show when the group it holds under this name was created, so it cannot be told from one made meanwhile"}
 		}
 		fresh := slices.ContainsFunc(found, func(f *Group) bool { return !existedBefore(f) })
 		if err == nil && !fresh && slices.ContainsFunc(dropped, func(f *Group) bool { return !existedBefore(f) }) {

@@ -28,37 +28,9 @@ type runState struct {
 	// groupReads reads each group once per run for all its readers.
 	userPages, groupPages *pagedReads
 	groupReads            *groupReads
-	// clock relates the app's clock to this machine's; createdShown is
-	// whether the app's answers to this run's creates carry meta.created
-	// (0 not known yet, 1 yes, -1 no). With both, a create needs no
-	// lookup before its POST (see createdBeforePost).
-	clock        appClock
-	createdShown atomic.Int32
-}
-
-// noteCreatedShown records whether the app showed meta.created on an
-// object it answered a create with.
-func (c *Client) noteCreatedShown(m Meta) {
-	if _, err := time.Parse(time.RFC3339Nano, m.Created); err == nil {
-		c.run.createdShown.CompareAndSwap(0, 1)
-	} else {
-		c.run.createdShown.Store(-1)
-	}
-}
-
-// datesCreates is true once the app has shown, in this run, both the time
-// of its clock (Date) and the creation time of an object it created: then
-// an object's meta.created tells whether it existed before a POST, and a
-// create sends its POST without looking up first.
-func (c *Client) datesCreates() bool {
-	return c.run.createdShown.Load() == 1 && c.run.clock.seen.Load()
-}
-
-// createdBeforePost tells whether the app shows object meta as created
-// before the POST sent at postAt, so that the POST did not make it. known
-// is false when the app's answers cannot tell.
-func (c *Client) createdBeforePost(m Meta, postAt time.Time) (before, known bool) {
-	return c.run.clock.createdBefore(m.Created, postAt)
+	// users is the listing of the users that existed, taken once a run
+	// creates many (see userListing).
+	users userListing
 }
 
 // lastWrite is when this client last sent a request other than GET.

@@ -253,7 +253,6 @@ func (c *Client) send(ctx context.Context, req request, body []byte) (*response,
 	// is a refusal, not progress.
 	status := effectiveStatus(httpResp.StatusCode, data)
 	c.limiter.Observe(start, status, httpResp.Header)
-	c.run.clock.observe(httpResp.Header, time.Now())
 	c.logExchange(ctx, req, u, httpResp.StatusCode, time.Since(start), body, data)
 	return &response{StatusCode: status, Header: httpResp.Header, Body: data}, nil
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // priorUsers is what a create knows, before its POST, of the users that
@@ -18,22 +16,19 @@ type priorUsers struct {
 	// unknown: the app refused that lookup, so nothing found after a failed
 	// POST can be told from a user that was there before.
 	unknown bool
-	// dated: no lookup was made; the app dates what it creates (see
-	// Client.datesCreates), and a user it shows as created before the
-	// POST is not the POST's work.
-	dated bool
+	// listed, when set, is the run's listing, which does not hold the
+	// name: no lookup was made.
+	listed *listedUsers
 }
 
-// priorTo tells what a create of a user named name needs to know first.
-// Where the app dates its objects, nothing: the POST goes first and costs
-// the create's only request. Otherwise a lookup finds the user of that name
-// before the POST: after an ambiguous failure (a 5xx, a reset, a timeout),
-// a user found then can only be the one the POST made. Without either, a
-// user made by hand would be claimed as created, and destroyed with the
-// resource.
+// priorTo learns what a create of a user named name must know before its
+// POST: from the run's listing where one was taken and does not hold the
+// name, otherwise from a lookup of the name. Without either, a user made
+// by hand would be claimed as created after a failed POST, and destroyed
+// with the resource.
 func (s *UsersService) priorTo(ctx context.Context, name string) (priorUsers, error) {
-	if s.client.datesCreates() {
-		return priorUsers{dated: true}, nil
+	if listed := s.listedBefore(ctx); listed != nil && !listed.holds(name) {
+		return priorUsers{listed: listed}, nil
 	}
 	existing, err := s.FindByUserName(ctx, name)
 	unknown := lookupRefused(err) // the app refuses the filter: post, and never claim after a failure
@@ -43,62 +38,38 @@ func (s *UsersService) priorTo(ctx context.Context, name string) (priorUsers, er
 	return priorUsers{existing: existing, unknown: unknown}, nil
 }
 
-// create posts a new user. A POST is never retried blindly: after a 5xx or
-// a lost answer the app may have created the user, so it is looked up
-// first. Found, and not there before the POST (by prior), it is the one
-// this POST made, and is returned (no duplicate, no "already exists"
-// error); absent, the POST is sent again, up to MaxRetries times. An
-// answer carrying a user the app made before the POST (an app that answers
-// a duplicate with the user it holds) is a conflict, never this create's.
+// create posts a new user that the lookup or listing before did not find. A POST is
+// never retried blindly: after a 5xx or a lost answer the app may have
+// created the user, so it is looked up first. Found, it is the one this
+// POST made (none existed before it), so it is returned (no duplicate, no
+// "already exists" error); absent, the POST is sent again, up to
+// MaxRetries times.
 func (s *UsersService) create(ctx context.Context, u *User, prior priorUsers) (*User, error) {
-	var postAt time.Time // the first POST's: nothing made before it is this create's work
 	post := func(ctx context.Context) (*User, error) {
-		if postAt.IsZero() {
-			postAt = time.Now()
-		}
 		resp, err := s.client.do(ctx, request{Method: "POST", Path: "Users", Body: s.userDoc(u), Sensitive: u.Password != ""})
 		if err != nil {
 			return nil, err
 		}
-		created, err := s.createdUser(ctx, u, resp)
-		if err != nil {
-			return nil, err
-		}
-		s.client.noteCreatedShown(created.Meta)
-		if before, _ := s.client.createdBeforePost(created.Meta, postAt); before {
-			return nil, &Error{Method: "POST", Path: "/Users", StatusCode: http.StatusConflict, ScimType: "uniqueness",
-				Detail: fmt.Sprintf("the app answered with user %q, which it shows as created at %s, before the POST was sent", created.ID, created.Meta.Created)}
-		}
-		return created, nil
+		return s.createdUser(ctx, u, resp)
 	}
 	lookup := func(ctx context.Context) ([]*User, error) {
 		found, err := s.FindByUserName(ctx, u.UserName)
 		if found == nil {
 			return nil, err
 		}
-		if _, known := s.client.createdBeforePost(found.Meta, postAt); prior.dated && !known && s.mayBeThisCreates(found, u) {
-			return nil, &MaybeCreatedError{Reason: "the app does not show when the user it holds under this userName was created, so it cannot be told from one made meanwhile"}
-		}
 		return []*User{found}, err
 	}
 	created, err := createClaimingNew(ctx, s.client, post, lookup, func(f *User) bool {
-		if prior.unknown || !s.mayBeThisCreates(f, u) {
-			return true
-		}
-		before, _ := s.client.createdBeforePost(f.Meta, postAt)
-		return prior.dated && before
+		// Another resource's user of the same name is not this one's, nor
+		// one the run's listing showed, nor one made by hand between the
+		// lookup or listing and the POST (it holds other values than the
+		// POST sent).
+		return prior.unknown || (prior.listed != nil && prior.listed.ids[f.ID]) || s.client.claimed(f.ID) || !carriesWhatWasSent(f, u)
 	}, "")
 	if err == nil {
 		s.client.claim(created.ID)
 	}
 	return created, err
-}
-
-// mayBeThisCreates is false for a user found after a failed POST that
-// cannot be the one it made: another resource's, or one holding other
-// values than the POST sent (made by hand meanwhile).
-func (s *UsersService) mayBeThisCreates(found, sent *User) bool {
-	return !s.client.claimed(found.ID) && carriesWhatWasSent(found, sent)
 }
 
 // carriesWhatWasSent is false when found holds, for an attribute the POST
@@ -151,7 +122,7 @@ const (
 )
 
 // CreateOrTakeOver creates u, or, when its userName is taken (found by the
-// lookup before the POST where one is made, or answered with a 409), takes over the
+// lookup that precedes every POST, or answered with a 409), takes over the
 // existing user: an inactive one is reactivated and updated; an active one is
 // adopted only when adopt is true, and otherwise reported as
 // *ExistingUserError. Destroy only deactivates, so re-adding a user must
@@ -163,7 +134,7 @@ const (
 // (with the user as stored).
 func (s *UsersService) CreateOrTakeOver(ctx context.Context, u *User, adopt bool) (*User, TakeOver, error) {
 	managed := SetAttrs(u)
-	prior, err := s.priorTo(ctx, u.UserName) // a read before any write: outside the create's retry budget
+	prior, err := s.priorTo(ctx, u.UserName) // reads before any write: outside the create's retry budget
 	if err != nil {
 		return nil, Created, err
 	}

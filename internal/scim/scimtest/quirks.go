@@ -35,9 +35,6 @@ type Quirks struct {
 	// the group does not have (RFC 7644 section 3.5.2.2 lets a server
 	// treat a path with no value as a failure).
 	RemoveAbsentNoTarget bool
-	// NoCreatedTime leaves meta.created out of every resource it shows
-	// (apps that show no creation time, or no meta at all).
-	NoCreatedTime bool
 	// UniqueGroupNames answers 409 uniqueness to a group create or rename
 	// onto a displayName another group has (HCP Terraform's teams).
 	UniqueGroupNames bool

@@ -48,7 +48,7 @@ func (b *bufferedWriter) finish(q Quirks) *Response {
 	// Decoding and re-encoding every answer would make the server, not the
 	// client, the cost of large benchmarks: only do it when a quirk asks.
 	errorQuirks := q.OKWithErrorBody || q.ErrorBody != ""
-	bodyQuirks := q.LowercaseResources || q.StringifyInts || q.StringBools || q.NoCreatedTime
+	bodyQuirks := q.LowercaseResources || q.StringifyInts || q.StringBools
 	if !bodyQuirks && (!errorQuirks || !bytes.Contains(body, []byte(":Error"))) {
 		return &Response{Status: status, Header: b.header, Body: body}
 	}
@@ -119,15 +119,6 @@ func reshape(doc map[string]any, q Quirks) {
 	}
 	if q.StringBools {
 		stringifyBools(doc)
-	}
-	if q.NoCreatedTime {
-		for _, r := range append(scimjson.List(doc["Resources"]), any(doc)) {
-			if m, ok := r.(map[string]any); ok {
-				if meta, ok := m["meta"].(map[string]any); ok {
-					delete(meta, "created")
-				}
-			}
-		}
 	}
 }
 
