@@ -44,8 +44,9 @@ func createMany(t *testing.T, c *scim.Client, prefix string, n int) {
 // TestManyCreatesListTheUsersOnce (issue 40): a run that creates many
 // users lists them once, when the listing costs no more than the lookups
 // it saves, and then sends each create's POST alone. 20 creates into a
-// tenant of 250 users (3 pages): 9 lookups, the first page, the 3 pages of
-// the listing, 20 POSTs. Each create looked its name up before (20).
+// tenant of 250 users (3 pages): 9 lookups, the first page, the listing's
+// 3 pages and the empty page that ends it, 20 POSTs. Each create looked
+// its name up before (20).
 func TestManyCreatesListTheUsersOnce(t *testing.T) {
 	srv := scimtest.NewTestServer(t, scimtest.Options{})
 	for i := range 250 {
@@ -53,8 +54,8 @@ func TestManyCreatesListTheUsersOnce(t *testing.T) {
 	}
 	c := newClient(t, srv, nil)
 	createMany(t, c, "new", 20)
-	if posts, reads := srv.Count(http.MethodPost), srv.Count("list"); posts != 20 || reads > 13 {
-		t.Fatalf("20 creates sent %d POSTs and %d lookups and listing pages; want 20 POSTs and at most 13", posts, reads)
+	if posts, reads := srv.Count(http.MethodPost), srv.Count("list"); posts != 20 || reads > 14 {
+		t.Fatalf("20 creates sent %d POSTs and %d lookups and listing pages; want 20 POSTs and at most 14", posts, reads)
 	}
 }
 
@@ -154,5 +155,48 @@ func TestListedCreateMeetsExistingUsersAsBefore(t *testing.T) {
 	met()
 	if !errors.As(err, &existing) || existing.ID != handMade.Load() {
 		t.Fatalf("got %v; want ExistingUserError for the user made by hand after the listing", err)
+	}
+}
+
+// TestListingPagesToTheEndWhateverTotalResultsSays: an app that states as
+// totalResults the size of each page would end a listing after its first
+// page; the run's listing goes on to an empty page, finds the totals
+// disagree and is not used, so a user on a later page is looked up and met
+// as existing (refused), never POSTed over.
+func TestListingPagesToTheEndWhateverTotalResultsSays(t *testing.T) {
+	q := scimtest.Quirks{TotalResultsPerPage: true}
+	srv := scimtest.NewTestServer(t, scimtest.Options{Quirks: q})
+	for i := range 150 {
+		srv.Put("Users", map[string]any{"userName": fmt.Sprintf("there%03d@example.com", i), "active": true})
+	}
+	srv.SetOptions(scimtest.Options{Token: srv.Token, Quirks: q})
+	c := newClient(t, srv, nil)
+	createMany(t, c, "new", 10)
+	posts := srv.Count(http.MethodPost)
+	_, err := createUser(context.Background(), c, &scim.User{UserName: "there149@example.com"})
+	var existing *scim.ExistingUserError
+	if !errors.As(err, &existing) || srv.Count(http.MethodPost) != posts {
+		t.Fatalf("got %v after %d POSTs; want ExistingUserError and no POST", err, srv.Count(http.MethodPost)-posts)
+	}
+}
+
+// TestListedCreateWithNothingToTellStops: after the run's listing, a POST
+// fails ambiguously for a user whose configuration sets neither
+// external_id nor title, and a user of its name is found: it may be one a
+// sign-in made since the listing, so the create stops and says so instead
+// of claiming it.
+func TestListedCreateWithNothingToTellStops(t *testing.T) {
+	srv := scimtest.NewTestServer(t, scimtest.Options{})
+	c := newClient(t, srv, nil)
+	createMany(t, c, "first", 10)
+	met := onNextPost(t, srv, func(w http.ResponseWriter, act func() *scimtest.Response) {
+		act()
+		scimtest.DropConnection(w)
+	})
+	_, err := createUser(context.Background(), c, &scim.User{UserName: "bare@example.com"})
+	met()
+	var maybe *scim.MaybeCreatedError
+	if !errors.As(err, &maybe) {
+		t.Fatalf("got %v; want MaybeCreatedError", err)
 	}
 }

@@ -84,6 +84,12 @@ type pager struct {
 	// restarts counts the times the listing started again because its
 	// cursor expired (see cursorExpired).
 	restarts int
+	// exhaust: stop only on an empty page or the last of a cursor
+	// listing, not on totalResults, which some apps misstate; repeated
+	// says a page held nothing new (the app ignored startIndex).
+	exhaust, repeated bool
+	// firstTotal is the totalResults the first page stated (-1: none).
+	firstTotal int
 }
 
 // maxCursorRestarts bounds how often one listing starts again after its
@@ -101,7 +107,7 @@ func cursorExpired(err error) bool {
 }
 
 func (c *Client) newPager(resourcePath string, opts ListOptions) *pager {
-	return &pager{c: c, path: resourcePath, opts: opts, seen: map[string]bool{}, total: -1,
+	return &pager{c: c, path: resourcePath, opts: opts, seen: map[string]bool{}, total: -1, firstTotal: -1,
 		startIndex: c.dialect.StartIndexBase, useCursor: c.dialect.CursorPaging}
 }
 
@@ -148,6 +154,9 @@ func (p *pager) next(ctx context.Context, fn func(jsonObject) error) error {
 	}
 	if hasTotal {
 		p.total = total
+		if p.pages == 1 {
+			p.firstTotal = total
+		}
 	}
 	p.lastSize = len(resources)
 	fresh := 0
@@ -172,10 +181,10 @@ func (p *pager) next(ctx context.Context, fn func(jsonObject) error) error {
 	case p.cursor != "":
 		return nil
 	case len(resources) == 0, fresh == 0, followingCursor:
-		p.done = true
+		p.done, p.repeated = true, len(resources) > 0 && fresh == 0
 	case p.useCursor && !hasTotal:
 		p.done = true // the last page of a cursor listing
-	case hasTotal && p.startIndex-d.StartIndexBase+len(resources) >= total:
+	case hasTotal && p.startIndex-d.StartIndexBase+len(resources) >= total && !p.exhaust:
 		p.done = true
 	}
 	p.useCursor = false // the server answered with index paging: go on that way

@@ -29,8 +29,24 @@ type runState struct {
 	userPages, groupPages *pagedReads
 	groupReads            *groupReads
 	// users is the listing of the users that existed, taken once a run
-	// creates many (see userListing).
-	users userListing
+	// creates many (see userListing); userWrites keeps this run's creates,
+	// deletes and deactivations of users out of the time it lists them.
+	users      userListing
+	userWrites sync.RWMutex
+}
+
+// writingUsers marks a create, delete or deactivation of a user under way
+// until the returned release; it waits while the run lists its users.
+func (r *runState) writingUsers() (release func()) {
+	r.userWrites.RLock()
+	return r.userWrites.RUnlock
+}
+
+// holdUserWrites waits for the run's writes of users under way and keeps
+// new ones back until release.
+func (r *runState) holdUserWrites() (release func()) {
+	r.userWrites.Lock()
+	return r.userWrites.Unlock
 }
 
 // lastWrite is when this client last sent a request other than GET.

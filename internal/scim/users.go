@@ -72,6 +72,7 @@ func (s *UsersService) decode(method string, body []byte) (*User, error) {
 
 // Delete removes a user; a 404 counts as done.
 func (s *UsersService) Delete(ctx context.Context, id string) error {
+	defer s.client.run.writingUsers()()
 	_, err := s.client.do(ctx, request{Method: "DELETE", Path: userPath(id), Idempotent: true})
 	if errors.Is(err, ErrNotFound) {
 		return nil
@@ -90,6 +91,7 @@ func (s *UsersService) Delete(ctx context.Context, id string) error {
 // the GET no longer finds is gone, which is what deactivation is for; gone
 // reports that case so the caller can say the app removed it unexpectedly.
 func (s *UsersService) Deactivate(ctx context.Context, id string) (gone bool, err error) {
+	defer s.client.run.writingUsers()()
 	ctx = withRetryBudget(ctx)
 	ops := []Operation{{Op: "replace", Path: "active", Value: false}}
 	u, err := s.write(ctx, id, ops)

@@ -45,6 +45,7 @@ func (s *UsersService) priorTo(ctx context.Context, name string) (priorUsers, er
 // "already exists" error); absent, the POST is sent again, up to
 // MaxRetries times.
 func (s *UsersService) create(ctx context.Context, u *User, prior priorUsers) (*User, error) {
+	defer s.client.run.writingUsers()()
 	post := func(ctx context.Context) (*User, error) {
 		resp, err := s.client.do(ctx, request{Method: "POST", Path: "Users", Body: s.userDoc(u), Sensitive: u.Password != ""})
 		if err != nil {
@@ -56,6 +57,13 @@ func (s *UsersService) create(ctx context.Context, u *User, prior priorUsers) (*
 		found, err := s.FindByUserName(ctx, u.UserName)
 		if found == nil {
 			return nil, err
+		}
+		if prior.listed != nil && !prior.listed.ids[found.ID] && !s.client.claimed(found.ID) && carriesWhatWasSent(found, u) &&
+			u.ExternalID == "" && u.Title == "" {
+			// The run listed its users some time ago: a user made since
+			// (by hand, or by a sign-in that provisions users) holds the
+			// name as well as this POST's could, and nothing sent tells them apart.
+			return nil, &MaybeCreatedError{Reason: "a user of this userName made since this run listed the users cannot be told from the one the request may have made (set external_id or title to tell them apart)"}
 		}
 		return []*User{found}, err
 	}

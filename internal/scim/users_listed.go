@@ -42,8 +42,8 @@ func (l *listedUsers) holds(name string) bool { return l.names[strings.ToLower(n
 
 // listedBefore returns this run's listing of the users, taking it when it
 // has come due, or nil while creates look their names up one by one. A
-// listing that cannot be complete (the app cannot list users whole, or it
-// lists fewer than it says it has) is given up for the run.
+// listing that cannot be trusted whole is given up for the run (see
+// listUsers).
 func (s *UsersService) listedBefore(ctx context.Context) *listedUsers {
 	l := &s.client.run.users
 	l.mu.Lock()
@@ -52,53 +52,71 @@ func (s *UsersService) listedBefore(ctx context.Context) *listedUsers {
 	if l.done || l.creates < listAfterCreates {
 		return l.listed
 	}
+	if s.client.dialect.ListNeedsFilter {
+		l.done = true // the app lists users only for a filter
+		return nil
+	}
 	if l.due == 0 {
-		first, pages, err := s.listUsers(ctx, 1)
+		pages, err := s.listingPages(ctx)
 		if err != nil {
 			l.done = true
 			return nil
-		}
-		if first != nil {
-			l.done, l.listed = true, first
-			return first
 		}
 		l.due = max(listAfterCreates, pages)
 	}
 	if l.creates < l.due {
 		return nil
 	}
-	l.listed, _, _ = s.listUsers(ctx, 0)
+	l.listed, _ = s.listUsers(ctx)
 	l.done = true
 	return l.listed
 }
 
-// listUsers lists every user's id and userName, in at most maxPages pages
-// (0: all). It returns nil with the number of pages the listing takes
-// when more remain, and nil with an error when it cannot be complete.
-func (s *UsersService) listUsers(ctx context.Context, maxPages int) (*listedUsers, int, error) {
+// listingPages is how many pages a listing of the users takes, from the
+// first page's totalResults.
+func (s *UsersService) listingPages(ctx context.Context) (int, error) {
+	p := s.client.newPager("Users", ListOptions{Attributes: []string{"userName"}})
+	if err := p.next(ctx, func(jsonObject) error { return nil }); err != nil {
+		return 0, err
+	}
+	if p.total < 0 {
+		return 0, errIncompleteListing
+	}
+	return p.total/max(1, p.lastSize) + 1, nil
+}
+
+// listUsers lists every user's id and userName while this run sends no
+// create, delete or deactivation of a user (writeUsers), so that the
+// run's own writes cannot shift the pages. It is trusted only when whole:
+// paged to an empty page (not stopped on totalResults, which some apps
+// misstate), no page repeated (an app that ignores startIndex), the same
+// totalResults first and last, as many users as it states, and a userName
+// for every one. Writes by others meanwhile remain a risk it cannot see.
+func (s *UsersService) listUsers(ctx context.Context) (*listedUsers, error) {
+	release := s.client.run.holdUserWrites()
+	defer release()
 	listed := &listedUsers{names: map[string]bool{}, ids: map[string]bool{}}
 	p := s.client.newPager("Users", ListOptions{Attributes: []string{"userName"}})
+	p.exhaust = true
+	nameless := 0
 	for !p.done {
-		if maxPages > 0 && p.pages == maxPages {
-			pageSize := max(1, p.lastSize)
-			return nil, (max(p.total, 0) + pageSize - 1) / pageSize, nil
-		}
 		err := p.next(ctx, func(o jsonObject) error {
+			name := o.str("userName")
+			if name == "" {
+				nameless++
+			}
 			listed.ids[o.str("id")] = true
-			listed.names[strings.ToLower(o.str("userName"))] = true
+			listed.names[strings.ToLower(name)] = true
 			return nil
 		})
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 	}
-	// A listing is complete only where the app says how many users it has
-	// and showed as many: one that stopped early (startIndex ignored, a
-	// page cap) would take a user that exists for one that does not.
-	if p.total < 0 || len(listed.ids) < p.total {
-		s.client.log.DebugContext(ctx, "the users listing is not complete; creates look their names up one by one",
-			"listed", len(listed.ids), "total", p.total)
-		return nil, 0, errIncompleteListing
+	if p.repeated || nameless > 0 || p.total < 0 || p.total != p.firstTotal || len(listed.ids) != p.total {
+		s.client.log.DebugContext(ctx, "the users listing cannot be trusted whole; creates look their names up one by one",
+			"listed", len(listed.ids), "total", p.total, "first_total", p.firstTotal, "repeated", p.repeated, "nameless", nameless)
+		return nil, errIncompleteListing
 	}
-	return listed, p.pages, nil
+	return listed, nil
 }

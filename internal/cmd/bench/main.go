@@ -40,6 +40,12 @@ type options struct {
 	thirdParty  string
 	fleetSizes  []int
 	fleetUsers  int
+	// prefill is how many deactivated users the local server holds before
+	// each lifecycle: a create into a tenant that is not empty.
+	prefill int
+	// usersEndpoint, when set, is the SCIM server the real provider's
+	// users lifecycle runs against instead of the local one.
+	usersEndpoint string
 }
 
 func main() {
@@ -51,6 +57,9 @@ func main() {
 	flag.IntVar(&o.runs, "runs", 1, "runs per scenario (the median is reported)")
 	sizes := flag.String("sizes", "250,500,1000", "comma-separated numbers of users in the lifecycle scenario (the chart's x axis)")
 	flag.IntVar(&o.tenant, "tenant", 10000, "users in the tenant of the few-managed-users refresh")
+	flag.IntVar(&o.prefill, "prefill", 0, "deactivated users the server holds before each users lifecycle")
+	flag.StringVar(&o.usersEndpoint, "users-endpoint", "", "SCIM endpoint (token "+benchToken+") the real provider's users lifecycle "+
+		"runs against through a counting proxy, instead of the local server (a third-party server, started apart)")
 	flag.IntVar(&o.bigUsers, "big-users", 10000, "users in the large plan and rate-limited refresh (bigplan, bigrefresh)")
 	flag.IntVar(&o.groupSize, "group-size", 1000, "members of the large group")
 	flag.IntVar(&o.rateUsers, "rate-users", 500, "users in the rate-limited scenario")

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -109,6 +110,29 @@ type localServer struct {
 	*scimtest.Server
 	url  string
 	http *http.Server
+	// proxy, when set, counts for a server this bench did not start
+	// (Server is nil then).
+	proxy *countingProxy
+}
+
+// ResetCounts clears the request counts.
+func (s *localServer) ResetCounts() {
+	if s.proxy != nil {
+		s.proxy.reset()
+		return
+	}
+	s.Server.ResetCounts()
+}
+
+// putUser stores a user out of band, uncounted.
+func (s *localServer) putUser(doc map[string]any) {
+	if s.proxy != nil {
+		if err := s.proxy.putUser(doc); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+	s.Put("Users", doc)
 }
 
 func startServer(opts scimtest.Options) (*localServer, error) {
@@ -127,6 +151,13 @@ func (s *localServer) close() { _ = s.http.Close() }
 
 // apiRequests counts requests to users and groups, leaving out discovery.
 func (s *localServer) apiRequests() int {
+	if s.proxy != nil {
+		n := 0
+		for _, c := range s.proxy.byMethod() {
+			n += c
+		}
+		return n
+	}
 	return s.Count("") - s.Count("discovery")
 }
 
@@ -209,6 +240,9 @@ func (w *workspace) timed(bin string, wantCode int, args ...string) (usage, erro
 
 // methodCounts returns API requests by method, discovery left out.
 func (s *localServer) methodCounts() map[string]int {
+	if s.proxy != nil {
+		return s.proxy.byMethod()
+	}
 	out := map[string]int{}
 	for _, m := range []string{"GET", "POST", "PATCH", "PUT", "DELETE"} {
 		if n := s.Count(m); n > 0 {

@@ -123,6 +123,9 @@ func (b *bench) lifecycles(ls ...*lifecycle) {
 func (b *bench) lifecycleRun(l *lifecycle, run int) {
 	bin, env := b.binary(l.kind)
 	ws, server := b.workspace(l.kind, fmt.Sprintf("lifecycle-%s-%d-%d", strings.ReplaceAll(l.kind, ":", "-"), l.n, run), env...)
+	for i := 0; server != nil && i < b.opts.prefill; i++ {
+		server.putUser(map[string]any{"userName": fmt.Sprintf("existing-%05d@example.com", i), "active": false})
+	}
 	must(ws.write("main.tf", l.steps[0].config))
 	if _, err := ws.timed(bin, 0, "init"); err != nil {
 		log.Fatal(err)
@@ -325,7 +328,12 @@ func (b *bench) workspace(kind, name string, env ...string) (*workspace, *localS
 	var server *localServer
 	if kind == "scim" {
 		var err error
-		if server, err = startServer(scimtest.Options{}); err != nil {
+		if b.opts.usersEndpoint != "" && strings.HasPrefix(name, "lifecycle-") {
+			server, err = startCountingProxy(b.opts.usersEndpoint)
+		} else {
+			server, err = startServer(scimtest.Options{})
+		}
+		if err != nil {
 			log.Fatal(err)
 		}
 	}

@@ -135,6 +135,9 @@ type Quirks struct {
 	// CursorPagingUsers pages /Users by cursor only, as CursorPagingGroups
 	// does for /Groups.
 	CursorPagingUsers bool
+	// TotalResultsPerPage states as totalResults the number of resources
+	// on the page, not in the listing.
+	TotalResultsPerPage bool
 	// CursorTotalResults keeps totalResults in cursor answers (RFC 9865
 	// allows it), where cursor paging otherwise drops it.
 	CursorTotalResults bool

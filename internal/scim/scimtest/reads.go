@@ -89,6 +89,9 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, resourceType
 	if !opts.OmitTotalResults {
 		resp["totalResults"] = len(matched)
 	}
+	if opts.TotalResultsPerPage {
+		resp["totalResults"] = len(page)
+	}
 	if cursorPaging && cursorAsked {
 		if !opts.CursorTotalResults {
 			delete(resp, "totalResults")
