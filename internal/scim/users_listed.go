@@ -35,8 +35,11 @@ type listedUsers struct {
 }
 
 // listAfterCreates is how many user creates a run begins before it
-// considers listing the users: fewer are cheaper looked up one by one.
-const listAfterCreates = 10
+// considers listing the users: one or two are cheaper looked up one by
+// one. It stays well below Terraform's parallelism (10): a listing taken
+// while many creates are under way holds them all back and lets them go
+// at once, a burst that an app's rate limit refuses.
+const listAfterCreates = 3
 
 func (l *listedUsers) holds(name string) bool { return l.names[strings.ToLower(name)] }
 
