@@ -44,7 +44,8 @@ func startCountingProxy(endpoint string) (*localServer, error) {
 		rp.ServeHTTP(w, r)
 	})}
 	go func() { _ = hs.Serve(ln) }()
-	return &localServer{proxy: p, url: "http://" + ln.Addr().String() + target.Path, http: hs}, nil
+	// The proxy adds the endpoint's path itself: the provider is given its root.
+	return &localServer{proxy: p, url: "http://" + ln.Addr().String(), http: hs}, nil
 }
 
 func (p *countingProxy) reset() {
