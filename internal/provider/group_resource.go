@@ -33,9 +33,9 @@ var (
 const importByDisplayNamePrefix = "display_name:"
 
 // NewGroupResource is the scim_group resource.
-func NewGroupResource() resource.Resource {
-	return &groupResource{groupKindBase{kind: "scim_group"}}
-}
+func NewGroupResource() resource.Resource { return newGroupResource() }
+
+func newGroupResource() *groupResource { return &groupResource{groupKindBase{kind: "scim_group"}} }
 
 type groupResource struct {
 	groupKindBase

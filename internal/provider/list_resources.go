@@ -33,7 +33,7 @@ func NewUserListResource() list.ListResource { return &userListResource{} }
 
 // NewGroupListResource is the scim_group list resource.
 func NewGroupListResource() list.ListResource {
-	return &groupListResource{*NewGroupResource().(*groupResource)}
+	return &groupListResource{*newGroupResource()}
 }
 
 // The list resources embed the resources for Metadata and Configure: the

@@ -2,8 +2,6 @@ package scimtest
 
 import (
 	"strings"
-
-	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 )
 
 // dottedFold reads a sub-attribute path such as "name.givenName".
@@ -14,7 +12,7 @@ func dottedFold(m map[string]any, path string) any {
 		if !ok {
 			return nil
 		}
-		v = scimjson.Value(obj, step)
+		v = getFold(obj, step)
 	}
 	return v
 }
@@ -23,10 +21,10 @@ func dottedFold(m map[string]any, path string) any {
 // resource itself for core schemas, the extension object otherwise
 // (created when create is true).
 func container(doc map[string]any, uri string, create bool) map[string]any {
-	if scimjson.IsCoreSchema(uri) {
+	if isCoreSchema(uri) {
 		return doc
 	}
-	if m, ok := scimjson.Value(doc, uri).(map[string]any); ok {
+	if m, ok := getFold(doc, uri).(map[string]any); ok {
 		return m
 	}
 	if !create {
@@ -39,7 +37,7 @@ func container(doc map[string]any, uri string, create bool) map[string]any {
 }
 
 func addSchema(doc map[string]any, uri string) {
-	list := scimjson.List(doc["schemas"])
+	list := asList(doc["schemas"])
 	for _, s := range list {
 		if str, ok := s.(string); ok && strings.EqualFold(str, uri) {
 			return
@@ -53,7 +51,7 @@ func lookup(doc map[string]any, uri, name string) any {
 	if c == nil {
 		return nil
 	}
-	return scimjson.Value(c, name)
+	return getFold(c, name)
 }
 
 // deepCopy copies decoded JSON so callers never share maps with the store.

@@ -2,8 +2,6 @@ package scimtest
 
 import (
 	"strings"
-
-	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 )
 
 // memberChanges counts member changes in PATCH operations: each value of an
@@ -12,11 +10,11 @@ func memberChanges(ops []any) int {
 	n := 0
 	for _, raw := range ops {
 		op, _ := raw.(map[string]any)
-		path, _ := scimjson.Value(op, "path").(string)
+		path, _ := getFold(op, "path").(string)
 		if !strings.HasPrefix(strings.ToLower(path), "members") {
 			continue
 		}
-		if values, ok := scimjson.Value(op, "value").([]any); ok {
+		if values, ok := getFold(op, "value").([]any); ok {
 			n += len(values)
 		} else {
 			n++
@@ -32,8 +30,8 @@ func (s *Server) checkMemberOpLimits(ops []any) error {
 	var adds, removes, others int
 	for _, raw := range ops {
 		op, _ := raw.(map[string]any)
-		name, _ := scimjson.Value(op, "op").(string)
-		path, _ := scimjson.Value(op, "path").(string)
+		name, _ := getFold(op, "op").(string)
+		path, _ := getFold(op, "path").(string)
 		if !strings.HasPrefix(strings.ToLower(path), "members") {
 			others++
 			continue
@@ -92,7 +90,7 @@ func (s *Server) checkDocument(resourceType string, doc map[string]any) error {
 	}
 	for _, urn := range s.opts.RequiredUserSchemas {
 		found := false
-		for _, sc := range scimjson.List(doc["schemas"]) {
+		for _, sc := range asList(doc["schemas"]) {
 			found = found || strings.EqualFold(toString(sc), urn)
 		}
 		if !found {
@@ -105,7 +103,7 @@ func (s *Server) checkDocument(resourceType string, doc map[string]any) error {
 		}
 	}
 	for _, attr := range s.opts.SingleValuedAttributes {
-		values := scimjson.List(scimjson.Value(doc, attr))
+		values := asList(getFold(doc, attr))
 		if len(values) > 1 {
 			return badRequest("invalidValue", "%s takes one value", attr)
 		}
@@ -136,7 +134,7 @@ func (s *Server) patchRefuses(path string, value any) string {
 		if strings.EqualFold(path, refused) {
 			return refused
 		}
-		if m, ok := value.(map[string]any); ok && path == "" && scimjson.Value(m, refused) != nil {
+		if m, ok := value.(map[string]any); ok && path == "" && getFold(m, refused) != nil {
 			return refused
 		}
 	}

@@ -4,8 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 )
 
 // Quirks of apps that compute or rewrite values themselves. They run after
@@ -16,7 +14,7 @@ import (
 var nameParts = []string{"givenName", "familyName"}
 
 func nameOf(doc map[string]any) map[string]any {
-	m, _ := scimjson.Value(doc, "name").(map[string]any)
+	m, _ := getFold(doc, "name").(map[string]any)
 	return m
 }
 
@@ -24,7 +22,7 @@ func namePartsOf(doc map[string]any) string {
 	n := nameOf(doc)
 	parts := make([]string, 0, len(nameParts))
 	for _, p := range nameParts {
-		s, _ := scimjson.Value(n, p).(string)
+		s, _ := getFold(n, p).(string)
 		parts = append(parts, s)
 	}
 	return strings.TrimSpace(strings.Join(parts, " "))
@@ -40,10 +38,10 @@ func deriveNames(doc map[string]any) {
 	n := nameOf(doc)
 	if n == nil {
 		n = map[string]any{}
-		doc[scimjson.Key(doc, "name")] = n
+		doc[keyFold(doc, "name")] = n
 	}
-	n[scimjson.Key(n, "formatted")] = full
-	doc[scimjson.Key(doc, "displayName")] = full
+	n[keyFold(n, "formatted")] = full
+	doc[keyFold(doc, "displayName")] = full
 }
 
 // touchesNameParts reports whether a PATCH path (or a path-less value)
@@ -57,7 +55,7 @@ func touchesNameParts(path string, value any) bool {
 		return p != "name.formatted"
 	case p == "":
 		m, _ := value.(map[string]any)
-		return scimjson.Value(m, "name") != nil
+		return getFold(m, "name") != nil
 	}
 	return false
 }
@@ -69,19 +67,19 @@ func (s *Server) normalizeUser(old, doc map[string]any, q Quirks) {
 		deriveNames(doc)
 	}
 	if q.LowercaseEmails {
-		for _, item := range scimjson.List(scimjson.Value(doc, "emails")) {
+		for _, item := range asList(getFold(doc, "emails")) {
 			if m, ok := item.(map[string]any); ok {
-				if v, ok := scimjson.Value(m, "value").(string); ok {
-					m[scimjson.Key(m, "value")] = strings.ToLower(v)
+				if v, ok := getFold(m, "value").(string); ok {
+					m[keyFold(m, "value")] = strings.ToLower(v)
 				}
 			}
 		}
 	}
 	if q.CanonicalPhones {
-		for _, item := range scimjson.List(scimjson.Value(doc, "phoneNumbers")) {
+		for _, item := range asList(getFold(doc, "phoneNumbers")) {
 			if m, ok := item.(map[string]any); ok {
-				if v, ok := scimjson.Value(m, "value").(string); ok {
-					m[scimjson.Key(m, "value")] = canonicalPhone(v)
+				if v, ok := getFold(m, "value").(string); ok {
+					m[keyFold(m, "value")] = canonicalPhone(v)
 				}
 			}
 		}
@@ -104,12 +102,12 @@ func canonicalPhone(v string) string {
 // DELETE unlinked while the app kept the account (DeleteKeepsAccount).
 // Callers hold mu.
 func (s *Server) reserve(doc map[string]any) {
-	if name, ok := scimjson.Value(doc, "userName").(string); ok {
+	if name, ok := getFold(doc, "userName").(string); ok {
 		s.reserved[strings.ToLower(name)] = true
 	}
-	for _, item := range scimjson.List(scimjson.Value(doc, "emails")) {
+	for _, item := range asList(getFold(doc, "emails")) {
 		if m, ok := item.(map[string]any); ok {
-			if v, ok := scimjson.Value(m, "value").(string); ok {
+			if v, ok := getFold(m, "value").(string); ok {
 				s.reserved[strings.ToLower(v)] = true
 			}
 		}
@@ -119,10 +117,10 @@ func (s *Server) reserve(doc map[string]any) {
 // checkReserved answers 409 for a user whose userName or email belongs to
 // an account the SCIM API no longer shows. Callers hold mu.
 func (s *Server) checkReserved(doc map[string]any) error {
-	values := []any{scimjson.Value(doc, "userName")}
-	for _, item := range scimjson.List(scimjson.Value(doc, "emails")) {
+	values := []any{getFold(doc, "userName")}
+	for _, item := range asList(getFold(doc, "emails")) {
 		if m, ok := item.(map[string]any); ok {
-			values = append(values, scimjson.Value(m, "value"))
+			values = append(values, getFold(m, "value"))
 		}
 	}
 	for _, v := range values {

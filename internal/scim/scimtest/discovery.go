@@ -2,8 +2,6 @@ package scimtest
 
 import (
 	"net/url"
-
-	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 )
 
 func urlPathUnescape(s string) (string, error) { return url.PathUnescape(s) }
@@ -53,8 +51,8 @@ const DemoExtensionURN = "urn:example:params:scim:schemas:extension:custom:2.0:U
 
 func schemasDocs(extra []string) []map[string]any {
 	docs := []map[string]any{
-		{"id": scimjson.CoreUser, "name": "User"},
-		{"id": scimjson.CoreGroup, "name": "Group"},
+		{"id": coreUserURN, "name": "User"},
+		{"id": coreGroupURN, "name": "Group"},
 		{"id": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "name": "EnterpriseUser"},
 		{"id": DemoExtensionURN, "name": "CustomUser"},
 	}
@@ -66,8 +64,8 @@ func schemasDocs(extra []string) []map[string]any {
 
 func resourceTypeDocs() []map[string]any {
 	return []map[string]any{
-		{"id": "User", "name": "User", "endpoint": "/Users", "schema": scimjson.CoreUser,
+		{"id": "User", "name": "User", "endpoint": "/Users", "schema": coreUserURN,
 			"schemaExtensions": []any{map[string]any{"schema": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "required": false}}},
-		{"id": "Group", "name": "Group", "endpoint": "/Groups", "schema": scimjson.CoreGroup},
+		{"id": "Group", "name": "Group", "endpoint": "/Groups", "schema": coreGroupURN},
 	}
 }

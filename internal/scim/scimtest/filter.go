@@ -7,7 +7,6 @@ import (
 	"math"
 	"strings"
 
-	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 	filter "github.com/scim2/filter-parser/v2"
 )
 
@@ -34,7 +33,7 @@ func matches(doc map[string]any, expr filter.Expression, caseSensitiveFilters bo
 		ok, err := matches(doc, e.Expression, caseSensitiveFilters)
 		return !ok, err
 	case *filter.ValuePath:
-		for _, item := range scimjson.List(lookup(doc, e.AttributePath.URI(), e.AttributePath.AttributeName)) {
+		for _, item := range asList(lookup(doc, e.AttributePath.URI(), e.AttributePath.AttributeName)) {
 			m, ok := item.(map[string]any)
 			if !ok {
 				continue
@@ -53,7 +52,7 @@ func matches(doc map[string]any, expr filter.Expression, caseSensitiveFilters bo
 
 func matchAttribute(doc map[string]any, e *filter.AttributeExpression, caseSensitive bool) (bool, error) {
 	path := e.AttributePath
-	values := scimjson.Values(lookup(doc, path.URI(), path.AttributeName), path.SubAttribute)
+	values := valuesAt(lookup(doc, path.URI(), path.AttributeName), path.SubAttribute)
 	op := strings.ToLower(string(e.Operator))
 	if op == "pr" {
 		for _, v := range values {
@@ -107,13 +106,13 @@ func equal(have, want any, exact bool) (bool, error) {
 	case nil:
 		return have == nil, nil
 	case bool:
-		h, isBool := scimjson.Bool(have)
+		h, isBool := toBool(have)
 		return isBool && h == w, nil
 	case string:
 		return have != nil && text(have, exact) == text(w, exact), nil
 	case int, float64:
-		h, isNumber := scimjson.Number(have)
-		wf, _ := scimjson.Number(w)
+		h, isNumber := number(have)
+		wf, _ := number(w)
 		return isNumber && h == wf, nil
 	}
 	return false, fmt.Errorf("eq is not supported for %T values", want)
@@ -148,8 +147,8 @@ func ordered(have any, op string, want any, exact bool) (bool, error) {
 		}
 		return orderings[op](strings.Compare(h, t)), nil
 	case int, float64:
-		h, isNumber := scimjson.Number(have)
-		wf, _ := scimjson.Number(w)
+		h, isNumber := number(have)
+		wf, _ := number(w)
 		if !isNumber || math.IsNaN(h) {
 			return false, nil // not a number: no order, no substring
 		}

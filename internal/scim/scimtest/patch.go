@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 	filter "github.com/scim2/filter-parser/v2"
 )
 
@@ -55,7 +54,7 @@ func applyPatch(doc map[string]any, op, rawPath string, value any) error {
 	if target == nil {
 		return nil
 	}
-	name := scimjson.Key(target, path.AttributePath.AttributeName)
+	name := keyFold(target, path.AttributePath.AttributeName)
 	sub := path.AttributePath.SubAttribute
 	if path.SubAttribute != nil {
 		sub = path.SubAttribute
@@ -72,14 +71,14 @@ func applyPatch(doc map[string]any, op, rawPath string, value any) error {
 			parent = map[string]any{}
 			target[name] = parent
 		}
-		return setOrRemove(parent, op, scimjson.Key(parent, *sub), value)
+		return setOrRemove(parent, op, keyFold(parent, *sub), value)
 	}
 	return setOrRemove(target, op, name, value)
 }
 
 func patchWhole(doc map[string]any, op, urn string, value any) error {
 	if op == "remove" {
-		delete(doc, scimjson.Key(doc, urn))
+		delete(doc, keyFold(doc, urn))
 		return nil
 	}
 	m, ok := value.(map[string]any)
@@ -88,7 +87,7 @@ func patchWhole(doc map[string]any, op, urn string, value any) error {
 	}
 	c := container(doc, urn, true)
 	for k, v := range m {
-		c[scimjson.Key(c, k)] = v
+		c[keyFold(c, k)] = v
 	}
 	return nil
 }
@@ -132,7 +131,7 @@ func setOrRemove(m map[string]any, op, name string, value any) error {
 // members into a large group run in linear time.
 func identityKey(item any) string {
 	if m, ok := item.(map[string]any); ok {
-		if v := scimjson.Value(m, "value"); v != nil {
+		if v := getFold(m, "value"); v != nil {
 			data, _ := json.Marshal(v)
 			return "value:" + string(data)
 		}
@@ -160,7 +159,7 @@ func elementMatches(elem map[string]any, expr filter.Expression) (bool, error) {
 }
 
 func patchFiltered(m map[string]any, op, name string, expr filter.Expression, sub *string, value any) error {
-	list := scimjson.List(m[name])
+	list := asList(m[name])
 	var kept []any
 	matched := 0
 	for _, item := range list {
@@ -182,13 +181,13 @@ func patchFiltered(m map[string]any, op, name string, expr filter.Expression, su
 		case op == "remove" && sub == nil:
 			continue // drop the element
 		case op == "remove":
-			delete(elem, scimjson.Key(elem, *sub))
+			delete(elem, keyFold(elem, *sub))
 		case sub != nil:
-			elem[scimjson.Key(elem, *sub)] = value
+			elem[keyFold(elem, *sub)] = value
 		default:
 			if vm, ok := value.(map[string]any); ok {
 				for k, v := range vm {
-					elem[scimjson.Key(elem, k)] = v
+					elem[keyFold(elem, k)] = v
 				}
 			}
 		}

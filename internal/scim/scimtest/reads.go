@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 	filter "github.com/scim2/filter-parser/v2"
 )
 
@@ -194,7 +193,7 @@ func (s *Server) groupsByMember(resourceType string) map[string][]any {
 	}
 	out := map[string][]any{}
 	for gid, g := range s.resources["Groups"] {
-		for _, m := range scimjson.List(g["members"]) {
+		for _, m := range asList(g["members"]) {
 			if mm, ok := m.(map[string]any); ok {
 				member := toString(mm["value"])
 				out[member] = append(out[member], map[string]any{"value": gid, "display": g["displayName"]})

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 )
 
 // bufferedWriter holds a response so quirks can reshape it before it is sent.
@@ -67,7 +65,7 @@ func (b *bufferedWriter) finish(q Quirks) *Response {
 }
 
 func isError(doc map[string]any) bool {
-	for _, s := range scimjson.List(doc["schemas"]) {
+	for _, s := range asList(doc["schemas"]) {
 		if s == "urn:ietf:params:scim:api:messages:2.0:Error" {
 			return true
 		}

@@ -10,8 +10,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 )
 
 // BasePath is where the SCIM API is mounted; anything else answers with an
@@ -266,9 +264,9 @@ func (s *Server) Password(id string) string {
 // store saves doc under id, setting id, schemas and meta. Callers hold mu.
 func (s *Server) store(resourceType, id string, doc map[string]any, created bool) {
 	doc["id"] = id
-	schema := scimjson.CoreUser
+	schema := coreUserURN
 	if resourceType == "Groups" {
-		schema = scimjson.CoreGroup
+		schema = coreGroupURN
 	}
 	addSchema(doc, schema)
 	meta, _ := doc["meta"].(map[string]any)

@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 )
 
 func get(t *testing.T, srv *TestServer, path string) (int, map[string]any) {
@@ -80,7 +78,7 @@ func TestPatchFilteredPaths(t *testing.T) {
 	}
 	_ = resp.Body.Close()
 	var values []string
-	for _, m := range scimjson.List(srv.Get("Groups", id)["members"]) {
+	for _, m := range asList(srv.Get("Groups", id)["members"]) {
 		values = append(values, m.(map[string]any)["value"].(string))
 	}
 	if strings.Join(values, ",") != "b,c" {

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/scim-terraform/terraform-provider-scim/internal/scimjson"
 )
 
 func decodeBody(body []byte) (map[string]any, error) {
@@ -26,7 +24,7 @@ func (s *Server) validate(resourceType, id string, doc map[string]any) error {
 	if resourceType == "Groups" {
 		key = "displayName"
 	}
-	name, _ := scimjson.Value(doc, key).(string)
+	name, _ := getFold(doc, key).(string)
 	if strings.TrimSpace(name) == "" {
 		return badRequest("invalidValue", "%s is required", key)
 	}
@@ -37,7 +35,7 @@ func (s *Server) validate(resourceType, id string, doc map[string]any) error {
 		if otherID == id {
 			continue
 		}
-		otherName, _ := scimjson.Value(other, key).(string)
+		otherName, _ := getFold(other, key).(string)
 		if otherName == name || (!s.opts.UserNameCaseSensitive && strings.EqualFold(otherName, name)) {
 			return &scimError{status: 409, scimType: "uniqueness", detail: key + " " + strconv.Quote(name) + " is already taken"}
 		}
@@ -64,14 +62,14 @@ func (s *Server) handleCreate(w http.ResponseWriter, resourceType string, body [
 	if err := s.validate(resourceType, "", doc); err != nil {
 		return err
 	}
-	password, _ := scimjson.Value(doc, "password").(string)
-	delete(doc, scimjson.Key(doc, "password"))
+	password, _ := getFold(doc, "password").(string)
+	delete(doc, keyFold(doc, "password"))
 	delete(doc, "id")
 	if resourceType == "Groups" && (s.opts.PostDropsMembers || s.opts.MembersWriteOnly) {
-		delete(doc, scimjson.Key(doc, "members"))
+		delete(doc, keyFold(doc, "members"))
 	}
 	if resourceType == "Users" {
-		if _, ok := doc[scimjson.Key(doc, "active")]; !ok {
+		if _, ok := doc[keyFold(doc, "active")]; !ok {
 			doc["active"] = true
 		}
 	}
@@ -140,13 +138,13 @@ func (s *Server) handleReplace(w http.ResponseWriter, r *http.Request, resourceT
 		return err
 	}
 	s.delayForReaders(resourceType, id, old)
-	if password, _ := scimjson.Value(doc, "password").(string); password != "" {
+	if password, _ := getFold(doc, "password").(string); password != "" {
 		s.passwords[id] = password
 	}
-	delete(doc, scimjson.Key(doc, "password"))
+	delete(doc, keyFold(doc, "password"))
 	doc["meta"] = old["meta"]
 	if resourceType == "Groups" && s.opts.MembersWriteOnly {
-		delete(doc, scimjson.Key(doc, "members")) // a PUT neither sets nor clears members
+		delete(doc, keyFold(doc, "members")) // a PUT neither sets nor clears members
 		if members, ok := old["members"]; ok {
 			doc["members"] = members
 		}
@@ -161,7 +159,7 @@ func (s *Server) handlePatch(w http.ResponseWriter, r *http.Request, resourceTyp
 	if err != nil {
 		return err
 	}
-	ops, _ := scimjson.Value(req, "Operations").([]any)
+	ops, _ := getFold(req, "Operations").([]any)
 	if len(ops) == 0 {
 		return badRequest("invalidSyntax", "PATCH needs Operations")
 	}
@@ -240,9 +238,9 @@ func (s *Server) applyOperations(resourceType string, doc map[string]any, ops []
 	password := ""
 	for _, raw := range ops {
 		op, _ := raw.(map[string]any)
-		name, _ := scimjson.Value(op, "op").(string)
-		path, _ := scimjson.Value(op, "path").(string)
-		value := scimjson.Value(op, "value")
+		name, _ := getFold(op, "op").(string)
+		path, _ := getFold(op, "path").(string)
+		value := getFold(op, "value")
 		if err := s.checkOpCase(name); err != nil {
 			return nil, "", err
 		}
@@ -270,11 +268,11 @@ func (s *Server) applyOperations(resourceType string, doc map[string]any, ops []
 		}
 		memberRemoval := s.opts.RemoveAbsentNoTarget && resourceType == "Groups" && strings.EqualFold(name, "remove") &&
 			strings.Contains(path, "[")
-		members := len(scimjson.List(scimjson.Value(doc, "members")))
+		members := len(asList(getFold(doc, "members")))
 		if err := applyPatch(doc, name, path, value); err != nil {
 			return nil, "", err
 		}
-		if memberRemoval && len(scimjson.List(scimjson.Value(doc, "members"))) == members {
+		if memberRemoval && len(asList(getFold(doc, "members"))) == members {
 			return nil, "", badRequest("noTarget", "no member matches %s", path)
 		}
 		if resourceType == "Users" && s.opts.DeriveNames && touchesNameParts(path, value) {
@@ -289,7 +287,7 @@ func (s *Server) applyOperations(resourceType string, doc map[string]any, ops []
 func (s *Server) memberAddShape(path string, value any) (string, any, error) {
 	shape := s.opts.MemberAddShape
 	m, isObject := value.(map[string]any)
-	inner := scimjson.Value(m, "members")
+	inner := getFold(m, "members")
 	switch {
 	case shape == "object" && strings.EqualFold(path, "members") && isObject && inner != nil,
 		shape == "object_pathless" && path == "" && isObject && inner != nil:
