@@ -46,6 +46,12 @@ func (s *UsersService) priorTo(ctx context.Context, name string) (priorUsers, er
 // MaxRetries times.
 func (s *UsersService) create(ctx context.Context, u *User, prior priorUsers) (*User, error) {
 	defer s.client.run.writingUsers()()
+	// Another resource's user of the same name is not this one's, nor one
+	// the run's listing showed, nor one made by hand between the lookup or
+	// listing and the POST (it holds other values than the POST sent).
+	existedBefore := func(f *User) bool {
+		return prior.unknown || (prior.listed != nil && prior.listed.ids[f.ID]) || s.client.claimed(f.ID) || !carriesWhatWasSent(f, u)
+	}
 	post := func(ctx context.Context) (*User, error) {
 		resp, err := s.client.do(ctx, request{Method: "POST", Path: "Users", Body: s.userDoc(u), Sensitive: u.Password != ""})
 		if err != nil {
@@ -58,8 +64,7 @@ func (s *UsersService) create(ctx context.Context, u *User, prior priorUsers) (*
 		if found == nil {
 			return nil, err
 		}
-		if prior.listed != nil && !prior.listed.ids[found.ID] && !s.client.claimed(found.ID) && carriesWhatWasSent(found, u) &&
-			u.ExternalID == "" && u.Title == "" {
+		if prior.listed != nil && !existedBefore(found) && u.ExternalID == "" && u.Title == "" {
 			// The run listed its users some time ago: a user made since
 			// (by hand, or by a sign-in that provisions users) holds the
 			// name as well as this POST's could, and nothing sent tells them apart.
@@ -67,13 +72,7 @@ func (s *UsersService) create(ctx context.Context, u *User, prior priorUsers) (*
 		}
 		return []*User{found}, err
 	}
-	created, err := createClaimingNew(ctx, s.client, post, lookup, func(f *User) bool {
-		// Another resource's user of the same name is not this one's, nor
-		// one the run's listing showed, nor one made by hand between the
-		// lookup or listing and the POST (it holds other values than the
-		// POST sent).
-		return prior.unknown || (prior.listed != nil && prior.listed.ids[f.ID]) || s.client.claimed(f.ID) || !carriesWhatWasSent(f, u)
-	}, "")
+	created, err := createClaimingNew(ctx, s.client, post, lookup, existedBefore, "")
 	if err == nil {
 		s.client.claim(created.ID)
 	}
